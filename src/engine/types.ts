@@ -1,0 +1,26 @@
+/**
+ * The contract between the engine (one pure run) and the shell (batch, results, charts, compare).
+ * Column and metric names are documented in docs/RESULTS.md.
+ */
+
+/** Outcome of one named miner in one run (for "which miners were margin-called or exited"). */
+export interface MinerOutcome {
+  readonly name: string;
+  /** Final status: active | curtailing | pivoting | exited. */
+  readonly status: string;
+  /** Numeric outcome fields (BTC sold, margin calls, exit day, MW pivoted, ...); null = never happened. */
+  readonly values: Readonly<Record<string, number | null>>;
+}
+
+/** Everything one seeded run produces. A pure function of (scenario, seed, runIndex). */
+export interface RunResult {
+  readonly runIndex: number;
+  /** Day offset from the scenario start of each sampled step (same length as every series column). */
+  readonly sampleDays: Float64Array;
+  /** One column per series metric, in a fixed documented order. */
+  readonly series: Readonly<Record<string, Float64Array>>;
+  /** Per-run summary metrics; null = the event never happened (e.g. no liquidation). */
+  readonly summary: Readonly<Record<string, number | null>>;
+  /** Named miners' outcomes, in scenario order. */
+  readonly miners: readonly MinerOutcome[];
+}

@@ -1,0 +1,2 @@
+export { RandomStream, type StreamState } from './stream.ts';
+export { deriveStream, streamKey, type StreamIdentity } from './derive.ts';
