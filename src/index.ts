@@ -1,4 +1,5 @@
 // Public library entry of hashsim. Each module's index lists what it makes public.
+export * as consensus from './consensus/index.ts';
 export * as random from './random/index.ts';
 export { HashsimError } from './errors.ts';
 export type { Scenario, ScenarioInput } from './scenario/schema.ts';

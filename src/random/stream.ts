@@ -33,6 +33,7 @@ export class RandomStream {
     if (state !== undefined && state.key !== key) {
       throw new RangeError(`stream state belongs to key "${state.key}", not "${key}"`);
     }
+    if (state !== undefined) checkState(state);
     this.key = key;
     this.prng = createPrng(key, state?.prng);
     this.spare = state?.spareNormal ?? null;
@@ -184,6 +185,26 @@ export class RandomStream {
     return u < f
       ? min + Math.sqrt(u * (max - min) * (mode - min))
       : max - Math.sqrt((1 - u) * (max - min) * (max - mode));
+  }
+}
+
+/**
+ * seedrandom silently reseeds from the key when a state lacks its `X` array, which would make a
+ * corrupted checkpoint resume with different draws: reject anything that is not an xor4096 state.
+ */
+function checkState(state: StreamState): void {
+  const p = state.prng as { X?: unknown; i?: unknown; w?: unknown } | null;
+  const ok =
+    typeof p === 'object' &&
+    p !== null &&
+    Array.isArray(p.X) &&
+    p.X.length === 128 &&
+    p.X.every((x) => Number.isInteger(x)) &&
+    Number.isInteger(p.i) &&
+    Number.isInteger(p.w);
+  if (!ok) throw new RangeError(`stream state for "${state.key}" is not a saved xor4096 state`);
+  if (state.spareNormal !== null && typeof state.spareNormal !== 'number') {
+    throw new RangeError(`stream state for "${state.key}": spareNormal must be a number or null`);
   }
 }
 

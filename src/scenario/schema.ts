@@ -1,61 +1,149 @@
 import { z } from 'zod';
 import { FeeModelSchema, PriceModelSchema } from '../market/schema.ts';
-import { FringeSchema, MinerSchema, PopulationSchema } from '../agents/schema.ts';
+import { FringeSchema, MinerSchema, PopulationSchema, StrategiesSchema } from '../agents/schema.ts';
+import { compactToTarget, MAINNET } from '../consensus/index.ts';
 
 // Top-level scenario schema. Sub-schemas live with the module that interprets them
-// (market/schema.ts, agents/schema.ts) so each model owns its parameters.
+// (market/schema.ts, agents/schema.ts) so each model owns its parameters. Every object is
+// `.strict()`: an unknown key is an error, never silently ignored. Field docs: docs/parts/scenario.md.
+
+/** Default start: 2026-03-01, after the Feb 2026 drawdown and the miners' AI pivots (DESIGN section 12). */
+export const DEFAULT_START_DATE = '2026-03-01';
+
+const BITS_MESSAGE = 'expected compact bits as a hex string like "0x170240c3" or an integer';
 
 export const StartSchema = z
   .object({
-    /** ISO date (UTC) of the scenario start. */
-    date: z.iso.date().default('2026-03-01'),
-    /** Block height at start; default: calibrated from the real retarget data for `date`. */
-    height: z.number().int().nonnegative().optional(),
-    /** Compact difficulty bits at start, e.g. "0x170240c3"; default: calibrated. */
-    bits: z.union([z.string().regex(/^0x[0-9a-fA-F]{1,8}$/), z.number().int().positive()]).optional(),
+    /** ISO date (UTC, start of day) of the scenario start. */
+    date: z.iso.date({ error: 'expected a date YYYY-MM-DD' }).default(DEFAULT_START_DATE),
+    /** Height of the chain tip at the start; default: estimated from the retarget data for `date`. */
+    height: z.number().int().nonnegative().max(20_000_000).optional(),
+    /** Compact bits required of the next block, e.g. "0x170240c3"; default: the real bits of that epoch. */
+    bits: z
+      .union([z.string().regex(/^0x[0-9a-fA-F]{1,8}$/, BITS_MESSAGE), z.number().int().min(0).max(0xffffffff)], { error: BITS_MESSAGE })
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // Refinements also run after non-fatal issues elsewhere, so check the shape before using it.
+    if (s.bits === undefined) return;
+    const bits = typeof s.bits === 'string' ? parseInt(s.bits, 16) : s.bits;
+    if (!Number.isInteger(bits) || bits < 0 || bits > 0xffffffff) return;
+    const { target, negative, overflow } = compactToTarget(bits);
+    if (negative || overflow || target === 0n || target > MAINNET.powLimit) {
+      ctx.addIssue({ code: 'custom', path: ['bits'], message: 'expected bits encoding a positive target no easier than powLimit (0x1d00ffff)' });
+    }
+  });
 
 export const DifficultySchema = z
-  .discriminatedUnion('algorithm', [
-    z.object({ algorithm: z.literal('bitcoin') }).strict(),
-    z
-      .object({
-        algorithm: z.literal('asert'),
-        /** ASERT half-life in seconds (Bitcoin Cash uses 2 days = 172800 s). */
-        halfLifeSeconds: z.number().int().positive().default(172_800),
-      })
-      .strict(),
-  ])
+  .discriminatedUnion(
+    'algorithm',
+    [
+      z.object({ algorithm: z.literal('bitcoin') }).strict(),
+      z
+        .object({
+          algorithm: z.literal('asert'),
+          /** ASERT half-life in seconds (Bitcoin Cash uses 2 days = 172800 s). */
+          halfLifeSeconds: z.number().int().positive().default(172_800),
+        })
+        .strict(),
+    ],
+    { error: (iss) => (iss.code === 'invalid_union' ? 'expected algorithm to be one of "bitcoin", "asert"' : undefined) },
+  )
   .default({ algorithm: 'bitcoin' });
 
 export const OutputSchema = z
   .object({
     /** Record series metrics every N steps (the last step is always recorded). */
     sampleEverySteps: z.number().int().positive().default(1),
+    /** Series metrics to record (names in docs/RESULTS.md); default: all. */
+    metrics: z.array(z.string().min(1)).min(1).optional(),
   })
-  .strict()
-  .default({ sampleEverySteps: 1 });
+  .strict();
+
+const nameSchema = z
+  .string({ error: 'expected a name (a string)' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a name of letters, digits, ".", "_" or "-" (starting with a letter or digit)')
+  .max(100);
 
 export const ScenarioSchema = z
   .object({
+    /** JSON Schema reference for editors (ignored by hashsim). */
     $schema: z.string().optional(),
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a name of letters, digits, ".", "_" or "-"'),
+    name: nameSchema,
     description: z.string().default(''),
-    start: StartSchema.default({ date: '2026-03-01' }),
+    start: StartSchema.default({ date: DEFAULT_START_DATE }),
     horizonDays: z.number().int().positive().max(36_500).default(365),
-    stepDays: z.number().int().positive().default(1),
+    stepDays: z.number().int().positive().max(365).default(1),
     difficulty: DifficultySchema,
     /** "lottery": each block's reward goes to a miner drawn by hashrate; "expected": split in expectation. */
     rewards: z.enum(['lottery', 'expected']).default('lottery'),
-    price: PriceModelSchema,
-    fees: FeeModelSchema,
+    price: PriceModelSchema.prefault({ model: 'gbm' }),
+    fees: FeeModelSchema.prefault({ model: 'constant' }),
+    /** Named strategy bundles (policy parameters) that miners and populations can refer to. */
+    strategies: StrategiesSchema.default({}),
     miners: z.array(MinerSchema).default([]),
     populations: z.array(PopulationSchema).default([]),
     fringe: FringeSchema.optional(),
-    output: OutputSchema,
+    output: OutputSchema.default({ sampleEverySteps: 1 }),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // Refinements also run after non-fatal issues elsewhere (e.g. a bad regex), so every rule below
+    // checks the shape it relies on instead of trusting the types.
+    const stepsOk = Number.isInteger(s.horizonDays) && Number.isInteger(s.stepDays) && s.horizonDays > 0 && s.stepDays > 0;
+    if (stepsOk && s.horizonDays % s.stepDays !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['stepDays'], message: `expected a divisor of horizonDays (${s.horizonDays})` });
+    }
+    const shocks = Array.isArray(s.price?.shocks) ? s.price.shocks : [];
+    shocks.forEach((shock, i) => {
+      if (typeof shock?.day === 'number' && shock.day > s.horizonDays) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['price', 'shocks', i, 'day'],
+          message: `expected a day within the horizon (1 to ${s.horizonDays})`,
+        });
+      }
+    });
+    const p = s.price;
+    if (typeof p !== 'object' || p === null) return;
+    if (p.model === 'bootstrap' && p.returns === undefined && p.returnsFile === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['price', 'returnsFile'], message: 'expected a CSV file of daily history (or `returns` inline)' });
+    }
+    if (p.model === 'path') {
+      if (p.pricesUsd === undefined && p.file === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['price', 'file'], message: 'expected a CSV file of daily prices (or `pricesUsd` inline)' });
+      }
+      const needed = s.horizonDays + 1;
+      if (Array.isArray(p.pricesUsd) && Number.isInteger(s.horizonDays) && p.onShort === 'error' && p.pricesUsd.length < needed) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['price', p.file !== undefined ? 'file' : 'pricesUsd'],
+          message: `expected at least ${needed} daily prices (day 0 to day ${s.horizonDays}), got ${p.pricesUsd.length}; or set onShort: hold-last`,
+        });
+      }
+    }
+    const names = (list: unknown): string[] => (Array.isArray(list) ? list.map((m) => String((m as { name?: unknown })?.name)) : []);
+    for (const list of ['miners', 'populations'] as const) {
+      const all = names(s[list]);
+      duplicates(all).forEach((i) =>
+        ctx.addIssue({ code: 'custom', path: [list, i, 'name'], message: `expected a unique name ("${all[i]}" is used before)` }),
+      );
+    }
+    if (stepsOk && typeof s.output?.sampleEverySteps === 'number' && s.output.sampleEverySteps > s.horizonDays / s.stepDays) {
+      ctx.addIssue({ code: 'custom', path: ['output', 'sampleEverySteps'], message: `expected at most the number of steps (${Math.floor(s.horizonDays / s.stepDays)})` });
+    }
+  });
+
+function duplicates(names: readonly string[]): number[] {
+  const seen = new Set<string>();
+  const out: number[] = [];
+  names.forEach((n, i) => {
+    if (seen.has(n)) out.push(i);
+    seen.add(n);
+  });
+  return out;
+}
 
 /** A scenario after validation and defaults. */
 export type Scenario = z.infer<typeof ScenarioSchema>;

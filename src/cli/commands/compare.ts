@@ -1,9 +1,74 @@
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
+import { compareResultSets } from '../../compare/compare.ts';
+import { formatComparison, writeComparison, COMPARE_FILES } from '../../compare/output.ts';
 
-// PLACEHOLDER: replaced by the module that implements `hashsim compare`.
+interface CompareFlags {
+  out?: string;
+  metrics?: string[];
+  level: string;
+  resamples: string;
+  bootstrap: string;
+  seed: string;
+  steps: boolean;
+  charts: boolean;
+  json: boolean;
+}
+
+function positiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new HashsimError(`${flag}: expected a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
 export function register(program: Command): void {
-  program.command('compare').description('(not yet implemented)').allowUnknownOption().action(() => {
-    throw new HashsimError('hashsim compare is not implemented yet');
-  });
+  program
+    .command('compare')
+    .description('Compare result set B against A: paired differences (same seed) or unpaired, with CIs and tests')
+    .argument('<A>', 'baseline result set folder')
+    .argument('<B>', 'result set folder to compare against A (differences are B - A)')
+    .option('-o, --out <dir>', 'output folder (default results/compare-<A>-vs-<B>)')
+    .option('-m, --metrics <names...>', 'compare only these summary/series metrics')
+    .option('--level <p>', 'confidence level of the intervals', '0.95')
+    .option('--resamples <n>', 'bootstrap resamples per summary metric', '2000')
+    .option('--bootstrap <method>', 'bootstrap interval: bca or percentile', 'bca')
+    .option('--seed <n>', 'seed of the bootstrap resampling', '0')
+    .option('--no-steps', 'skip the per-step band differences')
+    .option('--no-charts', 'do not render comparison charts')
+    .option('--json', 'print compare.json to stdout instead of the table')
+    .action(async (a: string, b: string, flags: CompareFlags) => {
+      const level = Number(flags.level);
+      if (!(level > 0 && level < 1)) throw new HashsimError(`--level: expected a number in (0, 1), got ${JSON.stringify(flags.level)}`);
+      if (flags.bootstrap !== 'bca' && flags.bootstrap !== 'percentile') {
+        throw new HashsimError(`--bootstrap: expected "bca" or "percentile", got ${JSON.stringify(flags.bootstrap)}`);
+      }
+      const seed = Number(flags.seed);
+      if (!Number.isInteger(seed)) throw new HashsimError(`--seed: expected an integer, got ${JSON.stringify(flags.seed)}`);
+      const metrics = flags.metrics?.flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean);
+      const comparison = await compareResultSets(a, b, {
+        ...(metrics && metrics.length ? { metrics } : {}),
+        level,
+        resamples: positiveInt(flags.resamples, '--resamples'),
+        bootstrapMethod: flags.bootstrap,
+        seed,
+        steps: flags.steps,
+      });
+      const out = resolve(flags.out ?? join('results', `compare-${basename(resolve(a))}-vs-${basename(resolve(b))}`));
+      const written = await writeComparison(comparison, out);
+      if (flags.charts) {
+        try {
+          const { writeComparisonCharts } = await import('../../compare/charts.ts');
+          written.push(...(await writeComparisonCharts(comparison, join(out, COMPARE_FILES.charts))));
+        } catch (err) {
+          process.stderr.write(`hashsim: warning: comparison charts not written (${(err as Error).message})\n`);
+        }
+      }
+      for (const w of comparison.warnings) process.stderr.write(`hashsim: warning: ${w}\n`);
+      if (flags.json) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
+      else {
+        process.stdout.write(formatComparison({ ...comparison, warnings: [] }));
+        process.stdout.write(`wrote ${out}/ (${COMPARE_FILES.json}, ${COMPARE_FILES.metrics}, ${COMPARE_FILES.steps}${flags.charts ? `, ${COMPARE_FILES.charts}/` : ''})\n`);
+      }
+    });
 }

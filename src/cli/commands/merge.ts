@@ -1,9 +1,22 @@
 import type { Command } from 'commander';
-import { HashsimError } from '../../errors.ts';
+import { mergeResultSets } from '../../results/merge.ts';
+import { exportCsv } from '../../results/csv.ts';
 
-// PLACEHOLDER: replaced by the module that implements `hashsim merge`.
 export function register(program: Command): void {
-  program.command('merge').description('(not yet implemented)').allowUnknownOption().action(() => {
-    throw new HashsimError('hashsim merge is not implemented yet');
-  });
+  program
+    .command('merge')
+    .description('join shard result sets into one result set, byte-identical to a single-machine batch')
+    .argument('<shards...>', 'shard result set folders (any order)')
+    .requiredOption('--out <DIR>', 'merged result set folder')
+    .option('--force', 'overwrite a result set of a different batch in --out')
+    .option('--csv', 'also export the merged tables as csv/*.csv')
+    .action(async (dirs: string[], flags: { out: string; force?: boolean; csv?: boolean }) => {
+      const m = await mergeResultSets(dirs, flags.out, { force: flags.force === true });
+      process.stdout.write(`merged ${dirs.length} shard(s) into ${flags.out} (${m.runs} runs, ${m.counts.ok} ok, ${m.counts.error} failed)\n`);
+      if (flags.csv) await exportCsv(flags.out);
+      if (m.failedRuns.length > 0) {
+        process.stderr.write(`${m.failedRuns.length} runs had failed in the shards (runs.parquet, status = 'error')\n`);
+        process.exitCode = 1;
+      }
+    });
 }

@@ -1,9 +1,145 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
+import { parseShardFlag, runBatch, shardFromEnv, strategyModulesOf, type Shard } from '../../batch/index.ts';
+import { loadScenarioFile } from '../../scenario/load.ts';
+import { exportCsv } from '../../results/csv.ts';
 
-// PLACEHOLDER: replaced by the module that implements `hashsim run`.
+interface RunFlags {
+  runs: string;
+  seed: string;
+  workers?: string;
+  out?: string;
+  resume?: boolean;
+  force?: boolean;
+  shard?: string;
+  shardCount?: string;
+  quiet?: boolean;
+  progress?: string;
+  charts: boolean;
+  csv?: boolean;
+}
+
+export function parsePositiveInt(value: string, flag: string): number {
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < 1) {
+    throw new HashsimError(`${flag}: expected a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+/** Integer-looking seeds become numbers; anything else is a string seed (both are valid). */
+export function parseSeed(value: string): string | number {
+  const v = value.trim();
+  if (v === '') throw new HashsimError('--seed: expected an integer or a non-empty string');
+  if (/^-?\d+$/.test(v)) {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n)) throw new HashsimError(`--seed: integer ${v} is too large (max ${Number.MAX_SAFE_INTEGER}); quote it as a string seed, e.g. s${v}`);
+    return n;
+  }
+  return v;
+}
+
+/**
+ * Charts and the HTML report after a run, from src/charts (rendered by the charts module). Kept as
+ * one named hook so the run command does not depend on chart internals; chart failures are
+ * reported and make the exit code non-zero, but never touch the result set.
+ */
+export async function renderChartsHook(dir: string, log: (line: string) => void): Promise<boolean> {
+  try {
+    const charts = (await import('../../charts/index.ts')) as {
+      renderResultSetCharts?: (dir: string) => Promise<unknown>;
+      writeReport?: (dir: string) => Promise<string>;
+    };
+    if (typeof charts.renderResultSetCharts !== 'function' || typeof charts.writeReport !== 'function') {
+      log('charts: src/charts does not provide renderResultSetCharts/writeReport yet; skipped');
+      return true;
+    }
+    await charts.renderResultSetCharts(dir);
+    const report = await charts.writeReport(dir);
+    log(`report: ${report}`);
+    return true;
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    log(`charts failed (the result set is complete): ${e.message}`);
+    return false;
+  }
+}
+
+function resolveShard(flags: RunFlags): Shard | null {
+  const count = flags.shardCount !== undefined ? parsePositiveInt(flags.shardCount, '--shard-count') : undefined;
+  if (flags.shard !== undefined && flags.shard !== 'env') return parseShardFlag(flags.shard);
+  const fromEnv = shardFromEnv(process.env, count);
+  if (flags.shard === 'env' && !fromEnv) {
+    throw new HashsimError('--shard env: none of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX is set');
+  }
+  return fromEnv;
+}
+
 export function register(program: Command): void {
-  program.command('run').description('(not yet implemented)').allowUnknownOption().action(() => {
-    throw new HashsimError('hashsim run is not implemented yet');
-  });
+  program
+    .command('run')
+    .description('run a seeded Monte Carlo batch of a scenario into a result set (Parquet + manifest.json)')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--runs <N>', 'number of runs of the whole batch', '100')
+    .option('--seed <S>', 'master seed (integer or string)', '1')
+    .option('--workers <W>', 'worker threads (default: all cores)')
+    .option('--out <DIR>', 'result set folder (default: results/<scenario-name>/, shards: results/<name>-shards/shard-<i>-of-<n>/)')
+    .option('--resume', 'finish an interrupted batch in --out from its spool')
+    .option('--force', 'overwrite a result set or interrupted batch of a different batch; rerun a complete one')
+    .option('--shard <i/n>', 'run shard i of n (0-based, contiguous run blocks); "env" reads the job-array environment')
+    .option('--shard-count <N>', 'number of shards for JOB_COMPLETION_INDEX (or HASHSIM_SHARD_COUNT)')
+    .option('--quiet', 'no progress output')
+    .option('--progress <mode>', 'progress output: auto, bar, lines or none', 'auto')
+    .option('--no-charts', 'do not render charts and the HTML report')
+    .option('--csv', 'also export the tables as csv/*.csv')
+    .action(async (file: string, flags: RunFlags) => {
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const runs = parsePositiveInt(flags.runs, '--runs');
+      const seed = parseSeed(flags.seed);
+      const workers = flags.workers !== undefined ? parsePositiveInt(flags.workers, '--workers') : undefined;
+      const mode = flags.quiet ? 'none' : flags.progress ?? 'auto';
+      if (!['auto', 'bar', 'lines', 'none'].includes(mode)) {
+        throw new HashsimError(`--progress: expected auto, bar, lines or none, got ${JSON.stringify(mode)}`);
+      }
+      const shard = resolveShard(flags);
+      if (shard && shard.source !== '--shard' && !flags.quiet) log(`shard ${shard.index}/${shard.count} from ${shard.source}`);
+      if (!existsSync(file)) throw new HashsimError(`${file}: scenario file not found`);
+      const loaded = loadScenarioFile(file);
+      const name = loaded.scenario.name;
+      const out =
+        flags.out ??
+        (shard ? join('results', `${name}-shards`, `shard-${shard.index}-of-${shard.count}`) : join('results', name));
+      const result = await runBatch({
+        scenario: loaded.scenario as typeof loaded.scenario & Record<string, unknown>,
+        dataFiles: loaded.dataFiles.map((d) => ({ field: d.field, path: d.path, sha256: d.sha256 })),
+        strategyModules: strategyModulesOf(loaded.scenario, loaded.baseDir),
+        seed,
+        runs,
+        out,
+        workers,
+        shard,
+        resume: flags.resume === true,
+        force: flags.force === true,
+        progress: mode as 'auto' | 'bar' | 'lines' | 'none',
+        log,
+      });
+      const m = result.manifest;
+      const what = shard ? `shard ${shard.index}/${shard.count}, runs ${m.runIndexes.start}-${m.runIndexes.end - 1}` : `${m.runs} runs`;
+      process.stdout.write(`${result.status === 'up-to-date' ? 'up to date' : 'wrote'} ${result.dir} (${what}, ${m.counts.ok} ok, ${m.counts.error} failed)\n`);
+      if (flags.csv) {
+        const files = await exportCsv(result.dir);
+        if (!flags.quiet) log(`csv: ${files.length} files in ${join(result.dir, 'csv')}`);
+      }
+      let chartsOk = true;
+      if (flags.charts && !shard && result.status === 'completed') chartsOk = await renderChartsHook(result.dir, log);
+      if (m.failedRuns.length > 0) {
+        const shown = m.failedRuns.slice(0, 10).map((f) => `  run ${f.runIndex}: ${f.error.split('\n')[0]}`);
+        const more = m.failedRuns.length > 10 ? [`  ... and ${m.failedRuns.length - 10} more (runs.parquet, status = 'error')`] : [];
+        log([`${m.failedRuns.length} of ${m.runIndexes.end - m.runIndexes.start} runs failed:`, ...shown, ...more].join('\n'));
+        process.exitCode = 1;
+      } else if (!chartsOk) {
+        process.exitCode = 1;
+      }
+    });
 }

@@ -1,9 +1,27 @@
+import { renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
+import { scenarioJsonSchemaText } from '../../scenario/json-schema.ts';
 
-// PLACEHOLDER: replaced by the module that implements `hashsim schema`.
 export function register(program: Command): void {
-  program.command('schema').description('(not yet implemented)').allowUnknownOption().action(() => {
-    throw new HashsimError('hashsim schema is not implemented yet');
-  });
+  program
+    .command('schema')
+    .description('print the JSON Schema of scenario files (editors use it to complete and check them)')
+    .option('--out <file>', 'write it to a file instead of stdout')
+    .action((opts: { out?: string }) => {
+      const text = scenarioJsonSchemaText();
+      if (opts.out === undefined) {
+        process.stdout.write(text);
+        return;
+      }
+      // Temp file + rename: a reader never sees a half-written schema.
+      const tmp = `${opts.out}.tmp-${process.pid}`;
+      try {
+        writeFileSync(tmp, text);
+        renameSync(tmp, opts.out);
+      } catch (err) {
+        throw new HashsimError(`--out ${opts.out}: cannot write: ${(err as Error).message}`);
+      }
+      process.stderr.write(`wrote ${opts.out}\n`);
+    });
 }

@@ -1,9 +1,42 @@
 import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
+import { runSweep } from '../../sweep/index.ts';
 
-// PLACEHOLDER: replaced by the module that implements `hashsim sweep`.
+function positiveInt(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^[0-9]+$/.test(v) || !Number.isInteger(n) || n < 1) {
+      throw new HashsimError(`${flag}: expected a positive integer, got "${v}"`);
+    }
+    return n;
+  };
+}
+
 export function register(program: Command): void {
-  program.command('sweep').description('(not yet implemented)').allowUnknownOption().action(() => {
-    throw new HashsimError('hashsim sweep is not implemented yet');
-  });
+  program
+    .command('sweep')
+    .description(
+      'Run a parameter sweep (grid or Latin hypercube, R replications per point, common random numbers): ' +
+        'one result set per point in <out>/points/<k>/ plus <out>/sweep.parquet, sweep.csv and sweep.json',
+    )
+    .argument('<sweep-file>', 'sweep file (YAML or JSON), see docs/parts/sweep.md')
+    .option('--workers <n>', 'worker threads per point (default: all cores)', positiveInt('--workers'))
+    .option('--out <dir>', "output folder (default: the sweep file's out, else results/sweeps/<name>)")
+    .option('--resume', 'complete an interrupted sweep in the same folder')
+    .option('--force', 'overwrite an output folder that holds a different sweep')
+    .option('--quiet', 'no progress output')
+    .action(async (file: string, opts: { workers?: number; out?: string; resume?: boolean; force?: boolean; quiet?: boolean }) => {
+      const res = await runSweep(file, {
+        out: opts.out,
+        workers: opts.workers,
+        resume: opts.resume === true,
+        force: opts.force === true,
+        quiet: opts.quiet === true,
+      });
+      if (res.runsFailed > 0) {
+        const bad = res.points.filter((p) => p.runsFailed > 0).map((p) => `point ${p.point}: ${p.runsFailed}`);
+        process.stderr.write(`hashsim sweep: ${res.runsFailed} runs failed (${bad.join('; ')}); see each point's runs.parquet\n`);
+        process.exitCode = 1;
+      }
+    });
 }

@@ -1,9 +1,30 @@
 import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
+import { formatVerifyReport, verifyResultSet } from '../../compare/verify.ts';
 
-// PLACEHOLDER: replaced by the module that implements `hashsim verify`.
+interface VerifyFlags {
+  sample?: string;
+  json: boolean;
+}
+
 export function register(program: Command): void {
-  program.command('verify').description('(not yet implemented)').allowUnknownOption().action(() => {
-    throw new HashsimError('hashsim verify is not implemented yet');
-  });
+  program
+    .command('verify')
+    .description('Check a result set against its manifest: file hashes, and re-run runs bit for bit')
+    .argument('<dir>', 'result set folder')
+    .option('-k, --sample <k>', 're-run a deterministic sample of K runs (default: all runs)')
+    .option('--json', 'print the report as JSON')
+    .action(async (dir: string, flags: VerifyFlags) => {
+      let sample: number | undefined;
+      if (flags.sample !== undefined) {
+        sample = Number(flags.sample);
+        if (!Number.isInteger(sample) || sample < 0) {
+          throw new HashsimError(`--sample: expected a non-negative integer, got ${JSON.stringify(flags.sample)}`);
+        }
+      }
+      const report = await verifyResultSet(dir, sample === undefined ? {} : { sample });
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
+      // 0 only when every file hash and every re-run matches; 1 otherwise (2 is a usage error).
+      process.exitCode = report.ok ? 0 : 1;
+    });
 }

@@ -1,0 +1,64 @@
+// Unit conventions and the economic formulas of docs/parts/agents.md ("Daily economics").
+//
+// 1 TH/s at E J/TH draws E W. 1 EH/s = 1e6 TH/s, so 1 EH/s at E J/TH draws E MW, and
+// 1 PH/s draws E kW, i.e. 24 E kWh per day.
+
+export const SECONDS_PER_DAY = 86_400;
+export const DAYS_PER_YEAR = 365;
+
+/** Power drawn (MW) by `ehs` EH/s at `jPerTH` J/TH. */
+export function powerMw(ehs: number, jPerTH: number): number {
+  return ehs * jPerTH;
+}
+
+/**
+ * BTC earned per PH/s per day, in expectation: a PH/s finds 86400 x 1e15 / hashesPerBlock blocks a
+ * day, each worth subsidy + fees.
+ */
+export function btcPerPhDay(expectedHashesPerBlock: number, rewardBtcPerBlock: number): number {
+  return ((SECONDS_PER_DAY * 1e15) / expectedHashesPerBlock) * rewardBtcPerBlock;
+}
+
+/** Hashprice (USD per PH/s per day). */
+export function hashpriceUsdPerPhDay(expectedHashesPerBlock: number, rewardBtcPerBlock: number, priceUsd: number): number {
+  return btcPerPhDay(expectedHashesPerBlock, rewardBtcPerBlock) * priceUsd;
+}
+
+/** Power cost (USD per PH/s per day) = J/TH x 24 h x $/kWh = J/TH x 24 x ($/MWh / 1000). */
+export function powerCostUsdPerPhDay(jPerTH: number, powerPriceUsdPerMWh: number): number {
+  return (jPerTH * 24 * powerPriceUsdPerMWh) / 1000;
+}
+
+/**
+ * Mining margin per MW-year (USD): 1 MW hosts 1000/E PH/s, each earning (revenue - power cost) per
+ * day. `revenueUsdPerPhDay` is net of pool fees.
+ */
+export function miningValueUsdPerMwYear(revenueUsdPerPhDay: number, jPerTH: number, powerPriceUsdPerMWh: number): number {
+  return DAYS_PER_YEAR * (1000 / jPerTH) * (revenueUsdPerPhDay - powerCostUsdPerPhDay(jPerTH, powerPriceUsdPerMWh));
+}
+
+/**
+ * AI hosting value per MW-year (USD): contracted revenue x operating margin, less the conversion capex
+ * spread evenly over the contract term.
+ */
+export function aiValueUsdPerMwYear(revenueUsdPerMwYear: number, marginPct: number, capexUsdPerMw: number, contractYears: number): number {
+  return revenueUsdPerMwYear * marginPct - capexUsdPerMw / contractYears;
+}
+
+/** The AI pivot decision rule: AI value beats mining value by the hurdle, and is positive. */
+export function aiBeatsMining(aiValue: number, miningValue: number, hurdlePct: number): boolean {
+  return aiValue > 0 && aiValue > (1 + hurdlePct) * Math.max(miningValue, 0);
+}
+
+/** Payback (days) of a machine costing `usdPerTH` at the given revenue and power cost; Infinity if it never pays back. */
+export function paybackDays(usdPerTH: number, revenueUsdPerPhDay: number, jPerTH: number, powerPriceUsdPerMWh: number): number {
+  const marginPerThDay = (revenueUsdPerPhDay - powerCostUsdPerPhDay(jPerTH, powerPriceUsdPerMWh)) / 1000;
+  return marginPerThDay > 0 ? usdPerTH / marginPerThDay : Infinity;
+}
+
+/** Loan-to-value: debt over the USD value of the BTC collateral (Infinity with debt and no collateral). */
+export function loanToValue(debtUsd: number, collateralBtc: number, priceUsd: number): number {
+  if (debtUsd <= 0) return 0;
+  const value = collateralBtc * priceUsd;
+  return value > 0 ? debtUsd / value : Infinity;
+}

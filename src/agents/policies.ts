@@ -1,0 +1,463 @@
+// The built-in policies, as plain functions over the struct-of-arrays state (no per-miner objects,
+// no closures): the engine calls them once per miner per step. Rules, parameters and defaults are
+// documented in docs/parts/agents.md; the comments here say why, not what.
+import {
+  AgentState,
+  STATUS_EXITED,
+  TREASURY_KEEP_CASH,
+  TREASURY_SELL_ALL,
+  TREASURY_SELL_FRACTION,
+} from './state.ts';
+import { aiBeatsMining, aiValueUsdPerMwYear, miningValueUsdPerMwYear, paybackDays } from './economics.ts';
+
+/** Flows of the current step, summed over miners (one mutable object, fixed shape). */
+export class StepFlows {
+  soldBtc = 0;
+  liquidatedBtc = 0;
+  marginCalls = 0;
+  liquidations = 0;
+  exits = 0;
+  pivotsStarted = 0;
+  mwPivotStarted = 0;
+  capexUsd = 0;
+  reset(): void {
+    this.soldBtc = 0;
+    this.liquidatedBtc = 0;
+    this.marginCalls = 0;
+    this.liquidations = 0;
+    this.exits = 0;
+    this.pivotsStarted = 0;
+    this.mwPivotStarted = 0;
+    this.capexUsd = 0;
+  }
+}
+
+/** Relative slack for comparisons of money amounts that went through floating-point arithmetic. */
+const EPS = 1e-9;
+
+/** Sell up to `btc` from the free treasury at `price`; returns BTC sold. */
+export function sellBtc(st: AgentState, i: number, btc: number, price: number, flows: StepFlows): number {
+  const t = st.treasuryBtc[i]!;
+  const x = btc < t ? btc : t;
+  if (!(x > 0)) return 0;
+  st.treasuryBtc[i] = t - x;
+  st.cashUsd[i] = st.cashUsd[i]! + x * price;
+  st.soldBtc[i] = st.soldBtc[i]! + x;
+  flows.soldBtc += x;
+  return x;
+}
+
+/**
+ * Borrow up to `usd` against BTC at the origination LTV (collateral moves from the treasury to the
+ * lender); limited by the treasury, the credit limit, and only while no margin call is open.
+ * Returns USD borrowed.
+ */
+export function borrow(st: AgentState, i: number, usd: number, price: number): number {
+  if (st.canBorrow[i] === 0 || st.marginCallDay[i]! >= 0 || !(usd > 0)) return 0;
+  const ltv = st.originationLtv[i]!;
+  const debt = st.debtUsd[i]!;
+  const coll = st.collateralBtc[i]!;
+  let cap = (coll + st.treasuryBtc[i]!) * price * ltv - debt;
+  const limit = st.maxPrincipalUsd[i]! - debt;
+  if (limit < cap) cap = limit;
+  const x = usd < cap ? usd : cap;
+  if (!(x > 0)) return 0;
+  const newDebt = debt + x;
+  st.debtUsd[i] = newDebt;
+  st.cashUsd[i] = st.cashUsd[i]! + x;
+  const need = newDebt / (ltv * price) - coll;
+  if (need > 0) {
+    const post = need < st.treasuryBtc[i]! ? need : st.treasuryBtc[i]!;
+    st.treasuryBtc[i] = st.treasuryBtc[i]! - post;
+    st.collateralBtc[i] = coll + post;
+  }
+  return x;
+}
+
+/** USD the miner could still raise by selling its free treasury and borrowing against it. */
+export function financingCapacity(st: AgentState, i: number, price: number): number {
+  const free = st.treasuryBtc[i]! * price;
+  if (st.canBorrow[i] === 0 || st.marginCallDay[i]! >= 0) return free;
+  const ltv = st.originationLtv[i]!;
+  let headroom = st.collateralBtc[i]! * price * ltv - st.debtUsd[i]!;
+  if (headroom < 0) headroom = 0;
+  const limit = st.maxPrincipalUsd[i]! - st.debtUsd[i]!;
+  // Borrowing first locks the treasury as collateral (raising ltv x its value); selling first
+  // raises its whole value, then borrows only against collateral already posted.
+  let viaBorrow = st.borrowFirst[i] === 1 ? headroom + free * ltv : headroom;
+  if (viaBorrow > limit) viaBorrow = limit > 0 ? limit : 0;
+  return st.borrowFirst[i] === 1 ? viaBorrow : free + viaBorrow;
+}
+
+/** Raise `usd` of cash in the miner's financing order; returns USD raised. */
+export function raiseCash(st: AgentState, i: number, usd: number, price: number, flows: StepFlows): number {
+  if (!(usd > 0)) return 0;
+  let raised = 0;
+  if (st.borrowFirst[i] === 1) {
+    raised += borrow(st, i, usd, price);
+    if (raised < usd) raised += sellBtc(st, i, (usd - raised) / price, price, flows) * price;
+  } else {
+    raised += sellBtc(st, i, usd / price, price, flows) * price;
+    if (raised < usd) raised += borrow(st, i, usd - raised, price);
+  }
+  return raised;
+}
+
+/** Voluntary sales of the treasury policy (sell-all, sell-fraction, keep-cash). */
+export function treasuryPolicy(st: AgentState, i: number, minedBtc: number, price: number, flows: StepFlows): void {
+  const mode = st.treasuryMode[i]!;
+  if (mode === TREASURY_SELL_ALL) {
+    sellBtc(st, i, minedBtc, price, flows);
+  } else if (mode === TREASURY_SELL_FRACTION) {
+    sellBtc(st, i, minedBtc * st.sellFraction[i]!, price, flows);
+  } else if (mode === TREASURY_KEEP_CASH) {
+    const target = st.cashDays[i]! * st.costUsdPerDay[i]!;
+    const gap = target - st.cashUsd[i]!;
+    if (gap > 0) sellBtc(st, i, gap / price, price, flows);
+  }
+}
+
+/** Repay debt with cash (never below zero debt). */
+function repay(st: AgentState, i: number, usd: number): void {
+  const d = st.debtUsd[i]!;
+  const x = usd < d ? usd : d;
+  if (!(x > 0)) return;
+  st.debtUsd[i] = d - x;
+  st.cashUsd[i] = st.cashUsd[i]! - x;
+  if (st.debtUsd[i]! <= d * EPS) {
+    // Debt repaid: the lender releases the collateral.
+    st.debtUsd[i] = 0;
+    st.treasuryBtc[i] = st.treasuryBtc[i]! + st.collateralBtc[i]!;
+    st.collateralBtc[i] = 0;
+  }
+}
+
+/** Sell free treasury BTC and repay debt with the proceeds, to bring LTV down to `targetLtv`. */
+function sellToRepay(st: AgentState, i: number, targetLtv: number, price: number, flows: StepFlows): void {
+  const excess = st.debtUsd[i]! - targetLtv * st.collateralBtc[i]! * price;
+  if (!(excess > 0)) return;
+  const sold = sellBtc(st, i, excess / price, price, flows);
+  repay(st, i, sold * price);
+}
+
+/** Strategic de-leveraging: once LTV >= the trigger, sell treasury BTC to repay down to the target LTV. */
+export function deleverage(st: AgentState, i: number, price: number, flows: StepFlows): void {
+  const at = st.deleverageAtLtv[i]!;
+  if (at <= 0 || st.debtUsd[i]! <= 0) return;
+  const ltv = st.debtUsd[i]! / (st.collateralBtc[i]! * price);
+  if (ltv >= at) sellToRepay(st, i, st.deleverageToLtv[i]!, price, flows);
+}
+
+/**
+ * The lender's side of a BTC-backed loan: at LTV >= liquidationLtv, or with a margin call open for
+ * cureDays or more, the lender sells collateral worth debt x (1 + penalty); at LTV >= marginCallLtv
+ * a call opens and the miner responds (post treasury BTC as collateral, or sell it to repay, back to
+ * the origination LTV; then spare cash repays). A call is cured once LTV < marginCallLtv.
+ * Returns USD the miner still owes after a liquidation that the collateral did not cover.
+ */
+export function monitorLoan(st: AgentState, i: number, price: number, day: number, flows: StepFlows): void {
+  const debt = st.debtUsd[i]!;
+  if (debt <= 0) {
+    st.marginCallDay[i] = -1;
+    return;
+  }
+  let ltv = debt / (st.collateralBtc[i]! * price);
+  if (ltv >= st.liquidationLtv[i]!) {
+    liquidate(st, i, price, day, flows);
+    return;
+  }
+  if (ltv < st.marginCallLtv[i]!) {
+    st.marginCallDay[i] = -1;
+    return;
+  }
+  if (st.marginCallDay[i]! < 0) {
+    st.marginCallDay[i] = day;
+    st.marginCalls[i] = st.marginCalls[i]! + 1;
+    flows.marginCalls++;
+    if (st.firstMarginCallDay[i]! < 0) st.firstMarginCallDay[i] = day;
+  }
+  respondToMarginCall(st, i, price, flows);
+  ltv = st.debtUsd[i]! > 0 ? st.debtUsd[i]! / (st.collateralBtc[i]! * price) : 0;
+  if (ltv < st.marginCallLtv[i]!) {
+    st.marginCallDay[i] = -1;
+  } else if (day - st.marginCallDay[i]! >= st.cureDays[i]!) {
+    liquidate(st, i, price, day, flows);
+  }
+}
+
+function respondToMarginCall(st: AgentState, i: number, price: number, flows: StepFlows): void {
+  const target = st.originationLtv[i]!;
+  if (st.marginRepay[i] === 1) {
+    sellToRepay(st, i, target, price, flows);
+  } else {
+    const need = st.debtUsd[i]! / (target * price) - st.collateralBtc[i]!;
+    if (need > 0) {
+      const post = need < st.treasuryBtc[i]! ? need : st.treasuryBtc[i]!;
+      st.treasuryBtc[i] = st.treasuryBtc[i]! - post;
+      st.collateralBtc[i] = st.collateralBtc[i]! + post;
+    }
+  }
+  const still = st.debtUsd[i]! - st.marginCallLtv[i]! * st.collateralBtc[i]! * price;
+  if (still >= 0 && st.cashUsd[i]! > 0) {
+    // Spare cash repays what BTC could not: enough to get back to the origination LTV.
+    const want = st.debtUsd[i]! - target * st.collateralBtc[i]! * price;
+    repay(st, i, Math.min(want, st.cashUsd[i]!));
+  }
+}
+
+/** The lender sells collateral for debt x (1 + penalty); leftover collateral returns to the treasury. */
+export function liquidate(st: AgentState, i: number, price: number, day: number, flows: StepFlows): void {
+  const claim = st.debtUsd[i]! * (1 + st.penaltyPct[i]!);
+  const coll = st.collateralBtc[i]!;
+  const needBtc = claim / price;
+  const sold = needBtc < coll ? needBtc : coll;
+  st.collateralBtc[i] = 0;
+  st.treasuryBtc[i] = st.treasuryBtc[i]! + (coll - sold);
+  st.liquidatedBtc[i] = st.liquidatedBtc[i]! + sold;
+  flows.liquidatedBtc += sold;
+  const unpaid = claim - sold * price;
+  st.debtUsd[i] = 0;
+  // A claim the collateral did not cover is due at once, in cash (the shortfall financing or exit follows).
+  if (unpaid > claim * EPS) st.cashUsd[i] = st.cashUsd[i]! - unpaid;
+  st.marginCallDay[i] = -1;
+  st.liquidations[i] = st.liquidations[i]! + 1;
+  flows.liquidations++;
+  if (st.firstLiquidationDay[i]! < 0) st.firstLiquidationDay[i] = day;
+}
+
+/**
+ * Exit: the miner's hashrate leaves the network and its estate is liquidated: collateral and treasury
+ * are sold (counted as liquidated BTC), debt is settled from the proceeds as far as they go.
+ */
+export function exitMiner(st: AgentState, i: number, price: number, day: number, flows: StepFlows): void {
+  st.status[i] = STATUS_EXITED;
+  st.exitDay[i] = day;
+  flows.exits++;
+  const btc = st.treasuryBtc[i]! + st.collateralBtc[i]!;
+  st.liquidatedBtc[i] = st.liquidatedBtc[i]! + btc;
+  flows.liquidatedBtc += btc;
+  st.treasuryBtc[i] = 0;
+  st.collateralBtc[i] = 0;
+  st.cashUsd[i] = st.cashUsd[i]! + btc * price - st.debtUsd[i]!;
+  st.debtUsd[i] = 0;
+  st.marginCallDay[i] = -1;
+  for (let c = st.cohortStart[i]!, e = st.cohortEnd[i]!; c < e; c++) st.cohortOn[c] = 0;
+  st.activeEhs[i] = 0;
+  st.powerUsdPerDay[i] = 0;
+  st.aiMwConverting[i] = 0;
+  st.aiMwOperating[i] = 0;
+  st.pendingEhs[i] = 0;
+}
+
+/**
+ * Operate/curtail each cohort by its own power cost against the miner's revenue per PH/day, with
+ * hysteresis; a cohort idle `retireDays` in a row is retired (its hashrate removed for good).
+ * Sets activeEhs, installedEhs and powerUsdPerDay; returns whether any cohort is curtailed.
+ */
+export function operate(st: AgentState, i: number, revenueUsdPerPhDay: number, stepDays: number): boolean {
+  const curtail = st.curtail[i] === 1;
+  const off = st.offRatio[i]!;
+  const on = st.onRatio[i]!;
+  const retire = st.retireDays[i]!;
+  let active = 0;
+  let installed = 0;
+  let power = 0;
+  let curtailed = false;
+  for (let c = st.cohortStart[i]!, e = st.cohortEnd[i]!; c < e; c++) {
+    const ehs = st.cohortEhs[c]!;
+    if (ehs === 0) continue;
+    const jth = st.cohortJPerTH[c]!;
+    // USD per PH/day: J/TH x 24 h x $/MWh / 1000 (see economics.ts).
+    const cost = jth * 0.024 * st.sitePriceUsdPerMWh[st.cohortSite[c]!]!;
+    let running = st.cohortOn[c]!;
+    if (curtail) {
+      if (running === 1) {
+        if (revenueUsdPerPhDay < cost * off) running = 0;
+      } else if (revenueUsdPerPhDay > cost * on) {
+        running = 1;
+      }
+      st.cohortOn[c] = running;
+    }
+    st.cohortAgeDays[c] = st.cohortAgeDays[c]! + stepDays;
+    if (running === 1) {
+      st.cohortOffDays[c] = 0;
+      active += ehs;
+      installed += ehs;
+      power += ehs * 1000 * cost;
+    } else {
+      const idle = st.cohortOffDays[c]! + stepDays;
+      if (idle >= retire) {
+        st.cohortEhs[c] = 0;
+        st.cohortOffDays[c] = 0;
+      } else {
+        st.cohortOffDays[c] = idle;
+        installed += ehs;
+        curtailed = true;
+      }
+    }
+  }
+  st.activeEhs[i] = active;
+  st.installedEhs[i] = installed;
+  st.powerUsdPerDay[i] = power;
+  return curtailed;
+}
+
+/** Spare cash for capex: cash above the treasury policy's reserve of cashDays days of costs. */
+export function spareCash(st: AgentState, i: number): number {
+  const x = st.cashUsd[i]! - st.cashDays[i]! * st.costUsdPerDay[i]!;
+  return x > 0 ? x : 0;
+}
+
+/** Pay `usd` of capex from spare cash and, when allowed, by raising cash; false if it cannot be funded. */
+function fundCapex(st: AgentState, i: number, usd: number, finance: boolean, price: number, flows: StepFlows): boolean {
+  const spare = spareCash(st, i);
+  if (usd > spare) {
+    if (!finance) return false;
+    const raised = raiseCash(st, i, usd - spare, price, flows);
+    if (raised < (usd - spare) * (1 - EPS)) return false;
+  }
+  st.cashUsd[i] = st.cashUsd[i]! - usd;
+  flows.capexUsd += usd;
+  return true;
+}
+
+/** MW drawn by the installed cohorts of one site (running or curtailed). */
+export function siteDrawMw(st: AgentState, i: number, site: number): number {
+  let mw = 0;
+  for (let c = st.cohortStart[i]!, e = st.cohortEnd[i]!; c < e; c++) {
+    if (st.cohortSite[c] === site) mw += st.cohortEhs[c]! * st.cohortJPerTH[c]!;
+  }
+  return mw;
+}
+
+/** Hashrate-weighted J/TH of the site's installed cohorts (0 when it hosts none). */
+function siteEfficiency(st: AgentState, i: number, site: number): number {
+  let ehs = 0;
+  let mw = 0;
+  for (let c = st.cohortStart[i]!, e = st.cohortEnd[i]!; c < e; c++) {
+    if (st.cohortSite[c] === site) {
+      ehs += st.cohortEhs[c]!;
+      mw += st.cohortEhs[c]! * st.cohortJPerTH[c]!;
+    }
+  }
+  return ehs > 0 ? mw / ehs : 0;
+}
+
+/** Retire hashrate at a site, least efficient cohorts first, until it draws at most `maxMw`. */
+export function shedSite(st: AgentState, i: number, site: number, maxMw: number): void {
+  let excess = siteDrawMw(st, i, site) - maxMw;
+  while (excess > maxMw * EPS + 1e-12) {
+    let worst = -1;
+    for (let c = st.cohortStart[i]!, e = st.cohortEnd[i]!; c < e; c++) {
+      if (st.cohortSite[c] === site && st.cohortEhs[c]! > 0 && (worst < 0 || st.cohortJPerTH[c]! > st.cohortJPerTH[worst]!)) worst = c;
+    }
+    if (worst < 0) return;
+    const mw = st.cohortEhs[worst]! * st.cohortJPerTH[worst]!;
+    if (mw <= excess) {
+      st.cohortEhs[worst] = 0;
+      excess -= mw;
+    } else {
+      st.cohortEhs[worst] = st.cohortEhs[worst]! - excess / st.cohortJPerTH[worst]!;
+      excess = 0;
+    }
+  }
+}
+
+/**
+ * AI pivot. Each step without a conversion in progress, for each site with AI-convertible MW left:
+ * convert a tranche when aiValue > (1 + hurdle) x max(miningValue, 0) and aiValue > 0, where
+ * aiValue = revenue x margin - capex / contract years and miningValue is the mining margin per
+ * MW-year of the site's fleet at the averaged hashprice (docs/parts/agents.md). The capex is paid
+ * up front (scaled down to what can be funded); the tranche's hashrate is retired at once.
+ * Returns MW that started converting.
+ */
+export function aiPivot(st: AgentState, i: number, price: number, day: number, flows: StepFlows): number {
+  if (st.aiMwConverting[i]! > 0) return 0;
+  const aiValue = aiValueUsdPerMwYear(st.aiRevenueUsdPerMwYear[i]!, st.aiMarginPct[i]!, st.aiCapexUsdPerMw[i]!, st.aiContractYears[i]!);
+  if (!(aiValue > 0)) return 0;
+  for (let s = st.siteStart[i]!, e = st.siteEnd[i]!; s < e; s++) {
+    const convertible = st.siteMw[s]! * st.siteAiShare[s]! - st.siteAiMw[s]!;
+    if (convertible <= st.siteMw[s]! * EPS) continue;
+    const jth = siteEfficiency(st, i, s);
+    const mining = jth > 0 ? miningValueUsdPerMwYear(st.hashpriceEma[i]!, jth, st.sitePriceUsdPerMWh[s]!) : 0;
+    if (!aiBeatsMining(aiValue, mining, st.aiHurdle[i]!)) continue;
+    let mw = Math.min(convertible, st.aiTranchePct[i]! * st.siteMw[s]! * st.siteAiShare[s]!);
+    const capexPerMw = st.aiCapexUsdPerMw[i]!;
+    if (capexPerMw > 0) {
+      const affordable = (spareCash(st, i) + (st.aiFinance[i] === 1 ? financingCapacity(st, i, price) : 0)) / capexPerMw;
+      if (affordable < mw) mw = affordable * (1 - 1e-9);
+      if (!(mw > st.siteMw[s]! * 1e-6) || !fundCapex(st, i, mw * capexPerMw, st.aiFinance[i] === 1, price, flows)) continue;
+    }
+    startConversion(st, i, s, mw, day, flows);
+    return mw;
+  }
+  return 0;
+}
+
+/** Begin converting `mw` of site `s` to AI: its hashrate leaves now, revenue starts after the lead time. */
+export function startConversion(st: AgentState, i: number, s: number, mw: number, day: number, flows: StepFlows): void {
+  st.siteAiMw[s] = st.siteAiMw[s]! + mw;
+  shedSite(st, i, s, st.siteMw[s]! - st.siteAiMw[s]!);
+  st.aiMwConverting[i] = st.aiMwConverting[i]! + mw;
+  st.aiReadyDay[i] = day + st.aiLeadDays[i]!;
+  st.mwPivoted[i] = st.mwPivoted[i]! + mw;
+  if (st.firstPivotDay[i]! < 0) st.firstPivotDay[i] = day;
+  flows.pivotsStarted++;
+  flows.mwPivotStarted += mw;
+}
+
+/** Finish a conversion whose lead time has passed. */
+export function advanceConversion(st: AgentState, i: number, day: number): void {
+  if (st.aiMwConverting[i]! > 0 && day >= st.aiReadyDay[i]!) {
+    st.aiMwOperating[i] = st.aiMwOperating[i]! + st.aiMwConverting[i]!;
+    st.aiMwConverting[i] = 0;
+  }
+}
+
+/**
+ * Expansion: every cooldownDays, order machines (efficiency expandJPerTH) for the site with the
+ * cheapest power that has free MW, when payback at the current revenue < paybackDays; the order is
+ * capped by free MW, maxOrderPct of the fleet, and funding; it arrives after deliveryLagDays.
+ */
+export function expand(st: AgentState, i: number, revenueUsdPerPhDay: number, price: number, day: number, flows: StepFlows): void {
+  if (st.pendingEhs[i]! > 0 || day - st.lastOrderDay[i]! < st.expandCooldownDays[i]!) return;
+  const jth = st.expandJPerTH[i]!;
+  let best = -1;
+  let free = 0;
+  for (let s = st.siteStart[i]!, e = st.siteEnd[i]!; s < e; s++) {
+    const f = st.siteMw[s]! - st.siteAiMw[s]! - siteDrawMw(st, i, s);
+    if (f > st.siteMw[s]! * 1e-6 && (best < 0 || st.sitePriceUsdPerMWh[s]! < st.sitePriceUsdPerMWh[best]!)) {
+      best = s;
+      free = f;
+    }
+  }
+  if (best < 0) return;
+  const usdPerTH = st.machineUsdPerTH[i]!;
+  if (!(paybackDays(usdPerTH, revenueUsdPerPhDay, jth, st.sitePriceUsdPerMWh[best]!) < st.paybackDays[i]!)) return;
+  st.lastOrderDay[i] = day;
+  let ehs = free / jth;
+  const cap = st.maxOrderPct[i]! * st.installedEhs[i]!;
+  if (cap > 0 && cap < ehs) ehs = cap;
+  const usdPerEhs = usdPerTH * 1e6;
+  const affordable = (spareCash(st, i) + (st.expandFinance[i] === 1 ? financingCapacity(st, i, price) : 0)) / usdPerEhs;
+  if (affordable < ehs) ehs = affordable * (1 - 1e-9);
+  if (!(ehs > 1e-9) || !fundCapex(st, i, ehs * usdPerEhs, st.expandFinance[i] === 1, price, flows)) return;
+  st.pendingEhs[i] = ehs;
+  st.pendingDay[i] = day + st.deliveryLagDays[i]!;
+  st.pendingCohort[i] = st.siteSlot[best]!;
+}
+
+/** Deliver an order whose lag has passed into the site's expansion slot (clipped to free MW). */
+export function deliver(st: AgentState, i: number, day: number): void {
+  if (!(st.pendingEhs[i]! > 0) || day < st.pendingDay[i]!) return;
+  const c = st.pendingCohort[i]!;
+  const s = st.cohortSite[c]!;
+  const jth = st.cohortJPerTH[c]!;
+  const free = st.siteMw[s]! - st.siteAiMw[s]! - siteDrawMw(st, i, s);
+  let ehs = st.pendingEhs[i]!;
+  if (ehs * jth > free) ehs = free > 0 ? free / jth : 0;
+  st.cohortEhs[c] = st.cohortEhs[c]! + ehs;
+  st.cohortOn[c] = 1;
+  st.cohortOffDays[c] = 0;
+  st.pendingEhs[i] = 0;
+}

@@ -1,0 +1,575 @@
+import { HashsimError } from '../errors.ts';
+import type { RandomStream } from '../random/index.ts';
+import { powerCostUsdPerPhDay } from './economics.ts';
+import { resolvePolicies } from './strategies.ts';
+import {
+  LoanSchema,
+  type Dist,
+  type LoanConfig,
+  type MinerConfig,
+  type PoliciesInput,
+  type PopulationConfig,
+  type ResolvedPolicies,
+} from './schema.ts';
+
+/** Miner status codes (the `status` array). */
+export const STATUS_ACTIVE = 0;
+export const STATUS_CURTAILING = 1;
+export const STATUS_PIVOTING = 2;
+export const STATUS_EXITED = 3;
+export const STATUS_NAMES = ['active', 'curtailing', 'pivoting', 'exited'] as const;
+
+export const TREASURY_HODL = 0;
+export const TREASURY_SELL_ALL = 1;
+export const TREASURY_SELL_FRACTION = 2;
+export const TREASURY_KEEP_CASH = 3;
+const TREASURY_CODES = { hodl: TREASURY_HODL, 'sell-all': TREASURY_SELL_ALL, 'sell-fraction': TREASURY_SELL_FRACTION, 'keep-cash': TREASURY_KEEP_CASH } as const;
+
+/** "No credit limit" without putting Infinity into state (every state value must be finite). */
+export const NO_LIMIT_USD = 1e18;
+
+/** Economics at the start, used to turn "days of production/cost" defaults into BTC and USD. */
+export interface StartEconomics {
+  readonly priceUsd: number;
+  /** Expected BTC per PH/s per day at the start's difficulty, subsidy and fee. */
+  readonly btcPerPhDay: number;
+}
+
+/** One miner before it is packed into arrays (built once, at setup; never used in the hot loop). */
+interface MinerSpec {
+  name: string;
+  named: boolean;
+  sites: { mw: number; price: number; aiShare: number }[];
+  cohorts: { ehs: number; jth: number; age: number; site: number }[];
+  treasuryBtc: number;
+  cashUsd: number | undefined;
+  cashDays: number;
+  opexUsdPerDay: number | undefined;
+  opexUsdPerPhDay: number;
+  loan: LoanConfig | undefined;
+  solo: boolean;
+  poolFee: number;
+  policies: ResolvedPolicies;
+  module: string | undefined;
+}
+
+/**
+ * Struct-of-arrays state of all agent miners. Miner i owns cohorts [cohortStart[i], cohortEnd[i])
+ * and sites [siteStart[i], siteEnd[i]); the last `nSites(i)` cohorts of a miner are its expansion
+ * slots (one per site, empty until machines are delivered). Every Float64 field must stay finite.
+ */
+export class AgentState {
+  readonly n: number;
+  readonly names: readonly string[];
+  /** Number of named miners: they are miners 0 .. namedCount-1. */
+  readonly namedCount: number;
+  /** Index into `moduleKeys` of the miner's user strategy module, or -1. */
+  readonly moduleIndex: Int32Array;
+  readonly moduleKeys: readonly string[];
+
+  // --- per miner: status, payout
+  readonly status: Uint8Array;
+  readonly solo: Uint8Array;
+  readonly poolFee: Float64Array;
+  readonly cohortStart: Int32Array;
+  readonly cohortEnd: Int32Array;
+  readonly siteStart: Int32Array;
+  readonly siteEnd: Int32Array;
+
+  // --- per miner: balances
+  readonly treasuryBtc: Float64Array;
+  readonly collateralBtc: Float64Array;
+  readonly cashUsd: Float64Array;
+  readonly debtUsd: Float64Array;
+  readonly opexUsdPerDay: Float64Array;
+
+  // --- per miner: loan terms and state
+  readonly originationLtv: Float64Array;
+  readonly rateAnnual: Float64Array;
+  readonly marginCallLtv: Float64Array;
+  readonly cureDays: Float64Array;
+  readonly liquidationLtv: Float64Array;
+  readonly penaltyPct: Float64Array;
+  readonly maxPrincipalUsd: Float64Array;
+  /** Day the open margin call started, or -1. */
+  readonly marginCallDay: Int32Array;
+
+  // --- per miner: policy parameters
+  readonly curtail: Uint8Array;
+  readonly offRatio: Float64Array;
+  readonly onRatio: Float64Array;
+  readonly retireDays: Float64Array;
+  readonly treasuryMode: Uint8Array;
+  readonly sellFraction: Float64Array;
+  readonly cashDays: Float64Array;
+  /** LTV that triggers strategic de-leveraging; 0 = off. */
+  readonly deleverageAtLtv: Float64Array;
+  readonly deleverageToLtv: Float64Array;
+  readonly borrowFirst: Uint8Array;
+  readonly canBorrow: Uint8Array;
+  readonly marginRepay: Uint8Array;
+  readonly expandOn: Uint8Array;
+  readonly paybackDays: Float64Array;
+  readonly machineUsdPerTH: Float64Array;
+  readonly expandJPerTH: Float64Array;
+  readonly deliveryLagDays: Float64Array;
+  readonly maxOrderPct: Float64Array;
+  readonly expandFinance: Uint8Array;
+  readonly expandCooldownDays: Float64Array;
+  readonly aiOn: Uint8Array;
+  readonly aiHurdle: Float64Array;
+  readonly aiRevenueUsdPerMwYear: Float64Array;
+  readonly aiMarginPct: Float64Array;
+  readonly aiCapexUsdPerMw: Float64Array;
+  readonly aiLeadDays: Float64Array;
+  readonly aiContractYears: Float64Array;
+  readonly aiTranchePct: Float64Array;
+  readonly aiLookbackDays: Float64Array;
+  readonly aiFinance: Uint8Array;
+  readonly minCashUsd: Float64Array;
+
+  // --- per miner: dynamic state
+  /** Exponential average of the miner's revenue per PH/day (the AI decision's view of mining). */
+  readonly hashpriceEma: Float64Array;
+  readonly lastOrderDay: Float64Array;
+  readonly pendingEhs: Float64Array;
+  readonly pendingDay: Float64Array;
+  readonly pendingCohort: Int32Array;
+  readonly aiMwConverting: Float64Array;
+  readonly aiMwOperating: Float64Array;
+  readonly aiReadyDay: Float64Array;
+  readonly activeEhs: Float64Array;
+  readonly installedEhs: Float64Array;
+  readonly powerUsdPerDay: Float64Array;
+  /** Power + opex + interest per day at the last step (the keep-cash policy's yardstick). */
+  readonly costUsdPerDay: Float64Array;
+  /** BTC won solo in the current step. */
+  readonly wonBtc: Float64Array;
+
+  // --- per miner: outcome counters
+  readonly minedBtc: Float64Array;
+  readonly soldBtc: Float64Array;
+  readonly liquidatedBtc: Float64Array;
+  readonly marginCalls: Int32Array;
+  readonly liquidations: Int32Array;
+  readonly blocksWon: Int32Array;
+  /** Day of the event, or -1 if it never happened. */
+  readonly firstMarginCallDay: Float64Array;
+  readonly firstLiquidationDay: Float64Array;
+  readonly exitDay: Float64Array;
+  readonly firstPivotDay: Float64Array;
+  readonly mwPivoted: Float64Array;
+
+  // --- per cohort
+  readonly nCohorts: number;
+  readonly cohortMiner: Int32Array;
+  readonly cohortSite: Int32Array;
+  readonly cohortEhs: Float64Array;
+  readonly cohortJPerTH: Float64Array;
+  readonly cohortAgeDays: Float64Array;
+  readonly cohortOn: Uint8Array;
+  readonly cohortOffDays: Float64Array;
+
+  // --- per site
+  readonly nSites: number;
+  readonly siteMw: Float64Array;
+  readonly sitePriceUsdPerMWh: Float64Array;
+  readonly siteAiShare: Float64Array;
+  /** MW of the site converted or converting to AI. */
+  readonly siteAiMw: Float64Array;
+  /** Cohort index of the site's expansion slot. */
+  readonly siteSlot: Int32Array;
+
+  constructor(specs: readonly MinerSpec[], start: StartEconomics) {
+    const n = specs.length;
+    this.n = n;
+    this.names = specs.map((s) => s.name);
+    this.namedCount = specs.filter((s) => s.named).length;
+    const moduleKeys: string[] = [];
+    this.moduleIndex = new Int32Array(n).fill(-1);
+    const f = () => new Float64Array(n);
+    const u = () => new Uint8Array(n);
+    const i32 = () => new Int32Array(n);
+    this.status = u();
+    this.solo = u();
+    this.poolFee = f();
+    this.cohortStart = i32();
+    this.cohortEnd = i32();
+    this.siteStart = i32();
+    this.siteEnd = i32();
+    this.treasuryBtc = f();
+    this.collateralBtc = f();
+    this.cashUsd = f();
+    this.debtUsd = f();
+    this.opexUsdPerDay = f();
+    this.originationLtv = f();
+    this.rateAnnual = f();
+    this.marginCallLtv = f();
+    this.cureDays = f();
+    this.liquidationLtv = f();
+    this.penaltyPct = f();
+    this.maxPrincipalUsd = f();
+    this.marginCallDay = i32().fill(-1);
+    this.curtail = u();
+    this.offRatio = f();
+    this.onRatio = f();
+    this.retireDays = f();
+    this.treasuryMode = u();
+    this.sellFraction = f();
+    this.cashDays = f();
+    this.deleverageAtLtv = f();
+    this.deleverageToLtv = f();
+    this.borrowFirst = u();
+    this.canBorrow = u();
+    this.marginRepay = u();
+    this.expandOn = u();
+    this.paybackDays = f();
+    this.machineUsdPerTH = f();
+    this.expandJPerTH = f();
+    this.deliveryLagDays = f();
+    this.maxOrderPct = f();
+    this.expandFinance = u();
+    this.expandCooldownDays = f();
+    this.aiOn = u();
+    this.aiHurdle = f();
+    this.aiRevenueUsdPerMwYear = f();
+    this.aiMarginPct = f();
+    this.aiCapexUsdPerMw = f();
+    this.aiLeadDays = f();
+    this.aiContractYears = f();
+    this.aiTranchePct = f();
+    this.aiLookbackDays = f();
+    this.aiFinance = u();
+    this.minCashUsd = f();
+    this.hashpriceEma = f();
+    this.lastOrderDay = f().fill(-1e9);
+    this.pendingEhs = f();
+    this.pendingDay = f();
+    this.pendingCohort = i32().fill(-1);
+    this.aiMwConverting = f();
+    this.aiMwOperating = f();
+    this.aiReadyDay = f();
+    this.activeEhs = f();
+    this.installedEhs = f();
+    this.powerUsdPerDay = f();
+    this.costUsdPerDay = f();
+    this.wonBtc = f();
+    this.minedBtc = f();
+    this.soldBtc = f();
+    this.liquidatedBtc = f();
+    this.marginCalls = i32();
+    this.liquidations = i32();
+    this.blocksWon = i32();
+    this.firstMarginCallDay = f().fill(-1);
+    this.firstLiquidationDay = f().fill(-1);
+    this.exitDay = f().fill(-1);
+    this.firstPivotDay = f().fill(-1);
+    this.mwPivoted = f();
+
+    let nc = 0;
+    let ns = 0;
+    for (const s of specs) {
+      nc += s.cohorts.length + s.sites.length;
+      ns += s.sites.length;
+    }
+    this.nCohorts = nc;
+    this.nSites = ns;
+    this.cohortMiner = new Int32Array(nc);
+    this.cohortSite = new Int32Array(nc);
+    this.cohortEhs = new Float64Array(nc);
+    this.cohortJPerTH = new Float64Array(nc);
+    this.cohortAgeDays = new Float64Array(nc);
+    this.cohortOn = new Uint8Array(nc);
+    this.cohortOffDays = new Float64Array(nc);
+    this.siteMw = new Float64Array(ns);
+    this.sitePriceUsdPerMWh = new Float64Array(ns);
+    this.siteAiShare = new Float64Array(ns);
+    this.siteAiMw = new Float64Array(ns);
+    this.siteSlot = new Int32Array(ns);
+
+    let c = 0;
+    let st = 0;
+    for (let i = 0; i < n; i++) {
+      const s = specs[i]!;
+      if (s.module !== undefined) {
+        let k = moduleKeys.indexOf(s.module);
+        if (k < 0) k = moduleKeys.push(s.module) - 1;
+        this.moduleIndex[i] = k;
+      }
+      this.siteStart[i] = st;
+      for (const site of s.sites) {
+        this.siteMw[st] = site.mw;
+        this.sitePriceUsdPerMWh[st] = site.price;
+        this.siteAiShare[st] = site.aiShare;
+        st++;
+      }
+      this.siteEnd[i] = st;
+      this.cohortStart[i] = c;
+      let ehs = 0;
+      let powerPerDay = 0;
+      for (const co of s.cohorts) {
+        this.cohortMiner[c] = i;
+        this.cohortSite[c] = this.siteStart[i]! + co.site;
+        this.cohortEhs[c] = co.ehs;
+        this.cohortJPerTH[c] = co.jth;
+        this.cohortAgeDays[c] = co.age;
+        this.cohortOn[c] = 1;
+        ehs += co.ehs;
+        powerPerDay += co.ehs * 1000 * powerCostUsdPerPhDay(co.jth, s.sites[co.site]!.price);
+        c++;
+      }
+      const p = s.policies;
+      for (let k = 0; k < s.sites.length; k++) {
+        this.cohortMiner[c] = i;
+        this.cohortSite[c] = this.siteStart[i]! + k;
+        this.cohortJPerTH[c] = p.expand.efficiencyJPerTH;
+        this.cohortOn[c] = 1;
+        this.siteSlot[this.siteStart[i]! + k] = c;
+        c++;
+      }
+      this.cohortEnd[i] = c;
+      this.installedEhs[i] = ehs;
+
+      this.solo[i] = s.solo ? 1 : 0;
+      this.poolFee[i] = s.solo ? 0 : s.poolFee;
+      const opex = s.opexUsdPerDay ?? s.opexUsdPerPhDay * ehs * 1000;
+      this.opexUsdPerDay[i] = opex;
+      this.treasuryBtc[i] = s.treasuryBtc;
+      this.cashUsd[i] = s.cashUsd ?? s.cashDays * (powerPerDay + opex);
+      const loan = s.loan ?? DEFAULT_LOAN;
+      this.originationLtv[i] = loan.originationLtv;
+      this.rateAnnual[i] = loan.rateAnnual;
+      this.marginCallLtv[i] = loan.marginCallLtv;
+      this.cureDays[i] = loan.cureDays;
+      this.liquidationLtv[i] = loan.liquidationLtv;
+      this.penaltyPct[i] = loan.penaltyPct;
+      this.maxPrincipalUsd[i] = loan.maxPrincipalUsd ?? NO_LIMIT_USD;
+      if (loan.principalUsd > 0) {
+        // The opening loan is backed at its origination LTV, out of the treasury.
+        const need = loan.principalUsd / (loan.originationLtv * start.priceUsd);
+        if (need > this.treasuryBtc[i]! * (1 + 1e-12)) {
+          throw new HashsimError(
+            `miner "${s.name}": loan.principalUsd ${loan.principalUsd} needs ${need.toFixed(2)} BTC of collateral at originationLtv ${loan.originationLtv} and the start price, but treasuryBtc is ${s.treasuryBtc}`,
+          );
+        }
+        const coll = Math.min(need, this.treasuryBtc[i]!);
+        this.debtUsd[i] = loan.principalUsd;
+        this.collateralBtc[i] = coll;
+        this.treasuryBtc[i] = this.treasuryBtc[i]! - coll;
+      }
+
+      this.curtail[i] = p.operate.curtail ? 1 : 0;
+      this.offRatio[i] = 1 + p.operate.minMarginPct - p.operate.hysteresisPct;
+      this.onRatio[i] = 1 + p.operate.minMarginPct + p.operate.hysteresisPct;
+      this.retireDays[i] = p.operate.retireAfterCurtailedDays;
+      this.treasuryMode[i] = TREASURY_CODES[p.treasury.mode];
+      this.sellFraction[i] = p.treasury.sellFraction;
+      this.cashDays[i] = p.treasury.cashDays;
+      this.deleverageAtLtv[i] = p.treasury.deleverageAtLtv ?? 0;
+      this.deleverageToLtv[i] = p.treasury.deleverageToLtv;
+      this.borrowFirst[i] = p.financing.order === 'borrow-first' ? 1 : 0;
+      this.canBorrow[i] = p.financing.borrow ? 1 : 0;
+      this.marginRepay[i] = p.financing.marginCallResponse === 'repay' ? 1 : 0;
+      this.expandOn[i] = p.expand.enabled ? 1 : 0;
+      this.paybackDays[i] = p.expand.paybackDays;
+      this.machineUsdPerTH[i] = p.expand.machineUsdPerTH;
+      this.expandJPerTH[i] = p.expand.efficiencyJPerTH;
+      this.deliveryLagDays[i] = p.expand.deliveryLagDays;
+      this.maxOrderPct[i] = p.expand.maxOrderPctOfFleet;
+      this.expandFinance[i] = p.expand.financeCapex ? 1 : 0;
+      this.expandCooldownDays[i] = p.expand.cooldownDays;
+      this.aiOn[i] = p.aiPivot.enabled ? 1 : 0;
+      this.aiHurdle[i] = p.aiPivot.hurdlePct;
+      this.aiRevenueUsdPerMwYear[i] = p.aiPivot.revenueUsdPerMwYear;
+      this.aiMarginPct[i] = p.aiPivot.marginPct;
+      this.aiCapexUsdPerMw[i] = p.aiPivot.capexUsdPerMw;
+      this.aiLeadDays[i] = p.aiPivot.leadTimeDays;
+      this.aiContractYears[i] = p.aiPivot.contractYears;
+      this.aiTranchePct[i] = p.aiPivot.tranchePct;
+      this.aiLookbackDays[i] = p.aiPivot.lookbackDays;
+      this.aiFinance[i] = p.aiPivot.financeCapex ? 1 : 0;
+      this.minCashUsd[i] = p.exit.minCashUsd;
+    }
+    this.moduleKeys = moduleKeys;
+  }
+}
+
+const DEFAULT_LOAN: LoanConfig = LoanSchema.parse({});
+const DEFAULT_OPEX_USD_PER_PH_DAY = 3;
+const DEFAULT_CASH_DAYS = 30;
+/** Free site MW beyond the fleet's draw when a named miner gives no site MW. */
+export const DEFAULT_SITE_HEADROOM_PCT = 0.1;
+
+function namedSpec(m: MinerConfig, custom: Readonly<Record<string, PoliciesInput>>, where: string): MinerSpec {
+  let sites: MinerSpec['sites'];
+  let cohorts: MinerSpec['cohorts'];
+  if (m.cohorts !== undefined) {
+    sites = m.sites!.map((s) => ({ mw: s.mw, price: s.powerPriceUsdPerMWh, aiShare: s.aiConvertibleShare }));
+    cohorts = m.cohorts.map((c) => ({
+      ehs: c.hashrateEHs ?? (c.units! * c.thPerUnit!) / 1e6,
+      jth: c.efficiencyJPerTH,
+      age: c.ageDays,
+      site: c.site,
+    }));
+  } else {
+    const ehs = m.hashrateEHs!;
+    const jth = m.efficiencyJPerTH!;
+    sites = [
+      {
+        mw: m.siteMw ?? ehs * jth * (1 + DEFAULT_SITE_HEADROOM_PCT),
+        price: m.powerPriceUsdPerMWh!,
+        aiShare: m.aiConvertibleShare ?? 0.5,
+      },
+    ];
+    cohorts = [{ ehs, jth, age: 0, site: 0 }];
+  }
+  sites.forEach((s, k) => {
+    const drawn = cohorts.filter((c) => c.site === k).reduce((a, c) => a + c.ehs * c.jth, 0);
+    if (drawn > s.mw * (1 + 1e-9)) {
+      throw new HashsimError(`${where}: site ${k} hosts cohorts drawing ${drawn.toFixed(3)} MW but has only ${s.mw} MW`);
+    }
+  });
+  return {
+    name: m.name,
+    named: true,
+    sites,
+    cohorts,
+    treasuryBtc: m.treasuryBtc,
+    cashUsd: m.cashUsd,
+    cashDays: DEFAULT_CASH_DAYS,
+    opexUsdPerDay: m.opexUsdPerDay,
+    opexUsdPerPhDay: DEFAULT_OPEX_USD_PER_PH_DAY,
+    loan: m.loan,
+    solo: m.payout.scheme === 'solo',
+    poolFee: m.payout.scheme === 'fpps' ? m.payout.feePct : 0,
+    policies: resolvePolicies(m.strategy, m.policies, custom, where),
+    module: m.strategyModule,
+  };
+}
+
+/** Draw one value of a distribution (a plain number is fixed). */
+export function drawDist(d: Dist, rng: RandomStream): number {
+  if (typeof d === 'number') return d;
+  let x: number;
+  let lo = -Infinity;
+  let hi = Infinity;
+  switch (d.dist) {
+    case 'fixed':
+      return d.value;
+    case 'uniform':
+      return rng.uniformRange(d.min, d.max);
+    case 'lognormal':
+      x = d.median * Math.exp(d.sigma * rng.normal());
+      lo = d.min ?? lo;
+      hi = d.max ?? hi;
+      break;
+    case 'normal':
+      x = rng.normal(d.mean, d.sd);
+      lo = d.min ?? lo;
+      hi = d.max ?? hi;
+      break;
+    case 'triangular':
+      return rng.triangular(d.min, d.mode, d.max);
+    case 'beta':
+      return d.scale * rng.beta(d.a, d.b);
+  }
+  return Math.min(hi, Math.max(lo, x));
+}
+
+function pickStrategy(s: PopulationConfig['strategy'], rng: RandomStream): string {
+  if (typeof s === 'string') return s;
+  const entries = Object.entries(s);
+  const total = entries.reduce((a, [, w]) => a + w, 0);
+  let u = rng.uniform() * total;
+  for (const [name, w] of entries) {
+    if (u < w) return name;
+    u -= w;
+  }
+  return entries[entries.length - 1]![0];
+}
+
+function populationSpecs(
+  p: PopulationConfig,
+  rng: RandomStream,
+  start: StartEconomics,
+  custom: Readonly<Record<string, PoliciesInput>>,
+  where: string,
+): MinerSpec[] {
+  if (typeof p.strategy !== 'string' && Object.values(p.strategy).reduce((a, w) => a + w, 0) <= 0) {
+    throw new HashsimError(`${where}.strategy: expected weights with a positive sum`);
+  }
+  const policyCache = new Map<string, ResolvedPolicies>();
+  const loan = p.loan ?? DEFAULT_LOAN;
+  const out: MinerSpec[] = [];
+  const pos = (v: number, field: string, min = 0) => {
+    if (!Number.isFinite(v) || v < min) {
+      throw new HashsimError(`${where}.${field}: drew ${v}; expected a finite number >= ${min} (check the distribution)`);
+    }
+    return v;
+  };
+  for (let k = 0; k < p.count; k++) {
+    const ehs = pos(drawDist(p.hashrateEHs, rng), 'hashrateEHs', 1e-12);
+    const jth = pos(drawDist(p.efficiencyJPerTH, rng), 'efficiencyJPerTH', 1e-9);
+    const price = pos(drawDist(p.powerPriceUsdPerMWh, rng), 'powerPriceUsdPerMWh');
+    const headroom = pos(drawDist(p.siteHeadroomPct, rng), 'siteHeadroomPct');
+    const aiShare = Math.min(1, pos(drawDist(p.aiConvertibleShare, rng), 'aiConvertibleShare'));
+    const treasuryDays = pos(drawDist(p.treasuryDays, rng), 'treasuryDays');
+    const cashDays = pos(drawDist(p.cashDays, rng), 'cashDays');
+    const opex = pos(drawDist(p.opexUsdPerPhDay, rng), 'opexUsdPerPhDay');
+    const ltv = pos(drawDist(p.loanLtv, rng), 'loanLtv');
+    const poolFee = Math.min(1, pos(drawDist(p.poolFeePct, rng), 'poolFeePct'));
+    const ai = rng.uniform() < p.aiPropensity;
+    const solo = rng.uniform() >= p.fppsShare;
+    const strategy = pickStrategy(p.strategy, rng);
+    const key = `${strategy}|${ai}`;
+    let policies = policyCache.get(key);
+    if (policies === undefined) {
+      const base = resolvePolicies(strategy, p.policies, custom, where);
+      policies = ai ? { ...base, aiPivot: { ...base.aiPivot, enabled: true } } : base;
+      policyCache.set(key, policies);
+    }
+    const treasuryBtc = treasuryDays * ehs * 1000 * start.btcPerPhDay;
+    // Leverage: an opening loan of loanLtv x the treasury's value (at most originationLtv), backed
+    // by collateral posted at originationLtv.
+    const principal = Math.min(ltv, loan.originationLtv) * treasuryBtc * start.priceUsd;
+    out.push({
+      name: `${p.name}#${k}`,
+      named: false,
+      sites: [{ mw: ehs * jth * (1 + headroom), price, aiShare }],
+      cohorts: [{ ehs, jth, age: 0, site: 0 }],
+      treasuryBtc,
+      cashUsd: undefined,
+      cashDays,
+      opexUsdPerDay: undefined,
+      opexUsdPerPhDay: opex,
+      loan: { ...loan, principalUsd: principal },
+      solo,
+      poolFee,
+      policies,
+      module: p.strategyModule,
+    });
+  }
+  return out;
+}
+
+/**
+ * Build the agent state: named miners first (scenario order), then each population's generated
+ * miners, drawn from `populationStream` in a fixed order.
+ */
+export function buildAgentState(
+  miners: readonly MinerConfig[],
+  populations: readonly PopulationConfig[],
+  populationStream: RandomStream,
+  start: StartEconomics,
+  customStrategies: Readonly<Record<string, PoliciesInput>> = {},
+): AgentState {
+  const specs: MinerSpec[] = [];
+  const seen = new Set<string>();
+  miners.forEach((m, i) => {
+    if (seen.has(m.name)) throw new HashsimError(`miners[${i}].name: duplicate miner name "${m.name}"`);
+    seen.add(m.name);
+    specs.push(namedSpec(m, customStrategies, `miners[${i}]`));
+  });
+  populations.forEach((p, i) => specs.push(...populationSpecs(p, populationStream, start, customStrategies, `populations[${i}]`)));
+  return new AgentState(specs, start);
+}

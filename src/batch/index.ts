@@ -1,0 +1,240 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { Piscina } from 'piscina';
+import { HashsimError } from '../errors.ts';
+import { assembleResultSet } from '../results/assemble.ts';
+import { RESULT_FILES } from '../results/layout.ts';
+import {
+  MANIFEST_FORMAT,
+  gitCommit,
+  packageInfo,
+  readManifest,
+  scenarioHash,
+  type DataFileEntry,
+  type Manifest,
+} from '../results/manifest.ts';
+import { createProgress, type ProgressMode } from './progress.ts';
+import { shardRange } from './shard.ts';
+import { SPOOL_DIR, listChunks, missingRanges, readJob, spoolSource, startSpool, type SpoolJob } from './spool.ts';
+import type { WorkerReply, WorkerTask } from './worker.ts';
+
+/**
+ * `strategyModule` paths named by the scenario's miners and populations, keyed as written (the key
+ * `simulate` expects in options.strategies), each resolved against the scenario's folder.
+ */
+export function strategyModulesOf(scenario: { miners?: readonly unknown[]; populations?: readonly unknown[] }, baseDir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const list of [scenario.miners ?? [], scenario.populations ?? []]) {
+    for (const item of list) {
+      const mod = (item as { strategyModule?: unknown } | null)?.strategyModule;
+      if (typeof mod === 'string') out[mod] = isAbsolute(mod) ? mod : resolve(baseDir, mod);
+    }
+  }
+  return out;
+}
+
+export { parseShardFlag, shardFromEnv, shardRange, type Shard } from './shard.ts';
+export { progressLine, type ProgressMode } from './progress.ts';
+
+export interface BatchOptions {
+  /** Resolved scenario (defaults applied, data inlined): sent to workers as data. */
+  readonly scenario: { readonly name: string } & Record<string, unknown>;
+  /** Content hashes of data files the scenario was built from (recorded in the manifest). */
+  readonly dataFiles?: readonly DataFileEntry[];
+  /** User strategy modules named by the scenario: name -> absolute path, imported in workers. */
+  readonly strategyModules?: Readonly<Record<string, string>>;
+  readonly seed: string | number;
+  /** Runs of the whole batch (all shards). */
+  readonly runs: number;
+  /** Result set folder. */
+  readonly out: string;
+  /** Worker threads; default: all cores. */
+  readonly workers?: number;
+  readonly shard?: { readonly index: number; readonly count: number } | null;
+  /** Finish an interrupted batch from its spool. */
+  readonly resume?: boolean;
+  /** Replace an existing result set or spool of another batch; rerun a complete one. */
+  readonly force?: boolean;
+  readonly progress?: ProgressMode;
+  /** Where messages go (default: stderr). */
+  readonly log?: (line: string) => void;
+  /** Runs per task; default scales with runs / workers (1..50). Does not change the output. */
+  readonly chunkSize?: number;
+  /** Module exporting `simulate` (default: the engine). For benchmarks and tests of the batch layer. */
+  readonly runModule?: string;
+  readonly bandsMemoryBytes?: number;
+}
+
+export interface BatchResult {
+  readonly dir: string;
+  /** "completed": runs were executed now; "up-to-date": an identical complete set was already there. */
+  readonly status: 'completed' | 'up-to-date';
+  readonly manifest: Manifest;
+  readonly executedRuns: number;
+  readonly resumedRuns: number;
+  readonly failedRuns: readonly { readonly runIndex: number; readonly error: string }[];
+}
+
+const WORKER_URL = new URL('./worker.ts', import.meta.url).href;
+const DEFAULT_RUN_MODULE = new URL('../engine/index.ts', import.meta.url).href;
+
+/**
+ * Absolute file URL preloaded into worker threads with --import: registers tsx's ESM loader so the
+ * TypeScript worker loads from the CLI, under vitest and from any cwd.
+ */
+export function tsxLoaderUrl(): string {
+  return new URL('./tsx-register.mjs', import.meta.url).href;
+}
+
+function describeDiff(a: SpoolJob, b: SpoolJob): string {
+  const d: string[] = [];
+  if (a.scenarioSha256 !== b.scenarioSha256) d.push(`scenario sha256 ${a.scenarioSha256.slice(0, 12)} vs ${b.scenarioSha256.slice(0, 12)}`);
+  if (String(a.seed) !== String(b.seed)) d.push(`seed ${a.seed} vs ${b.seed}`);
+  if (a.runs !== b.runs) d.push(`runs ${a.runs} vs ${b.runs}`);
+  if (a.start !== b.start || a.end !== b.end) d.push(`run indexes [${a.start}, ${a.end}) vs [${b.start}, ${b.end})`);
+  return d.join(', ');
+}
+
+const sameJob = (a: SpoolJob, b: SpoolJob): boolean => describeDiff(a, b) === '';
+
+function validate(o: BatchOptions): void {
+  if (!Number.isSafeInteger(o.runs) || o.runs < 1) throw new HashsimError(`--runs: expected a positive integer, got ${o.runs}`);
+  if (o.workers !== undefined && (!Number.isSafeInteger(o.workers) || o.workers < 1)) {
+    throw new HashsimError(`--workers: expected a positive integer, got ${o.workers}`);
+  }
+  if (typeof o.seed === 'number' && !Number.isSafeInteger(o.seed)) throw new HashsimError(`--seed: expected an integer or a string, got ${o.seed}`);
+  if (o.shard && o.shard.count > o.runs) {
+    throw new HashsimError(`--shard: ${o.shard.count} shards for ${o.runs} runs leaves empty shards; use at most ${o.runs} shards`);
+  }
+}
+
+/**
+ * Runs a Monte Carlo batch into a result set. Workers write finished chunks to `<out>/.partial/`;
+ * when every run is there the spool is assembled, in run-index order, into the Parquet tables and
+ * manifest.json, and deleted. Output bytes depend only on (scenario, seed, runs, shard).
+ */
+export async function runBatch(o: BatchOptions): Promise<BatchResult> {
+  validate(o);
+  const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const dir = resolve(o.out);
+  const spool = join(dir, SPOOL_DIR);
+  const range = shardRange(o.runs, o.shard ?? null);
+  const sha = scenarioHash(o.scenario);
+  const job: SpoolJob = { scenarioSha256: sha, seed: o.seed, runs: o.runs, start: range.start, end: range.end };
+  const startedAt = new Date();
+  const t0 = performance.now();
+  await mkdir(dir, { recursive: true });
+
+  const existingJob = existsSync(spool) ? await readJob(spool) : null;
+  let resuming = false;
+  if (existingJob && o.resume && sameJob(existingJob, job)) {
+    resuming = true;
+  } else if (existingJob && !o.force) {
+    if (o.resume) {
+      throw new HashsimError(`${dir}: the interrupted batch there is a different one (${describeDiff(existingJob, job)}); use --force to discard it`);
+    }
+    throw new HashsimError(`${dir}: holds an interrupted batch; use --resume to finish it or --force to start over`);
+  }
+  if (!resuming) {
+    const manifestPath = join(dir, RESULT_FILES.manifest);
+    if (existsSync(manifestPath)) {
+      const old = await readManifest(dir);
+      const oldJob: SpoolJob = {
+        scenarioSha256: old.scenario.sha256,
+        seed: old.seed,
+        runs: old.runs,
+        start: old.runIndexes.start,
+        end: old.runIndexes.end,
+      };
+      if (!o.force) {
+        if (sameJob(oldJob, job)) {
+          log(`${dir}: up to date (same scenario, seed and runs); use --force to rerun`);
+          return { dir, status: 'up-to-date', manifest: old, executedRuns: 0, resumedRuns: 0, failedRuns: old.failedRuns };
+        }
+        throw new HashsimError(
+          `${dir}: holds a result set of a different batch (${describeDiff(oldJob, job)}); use --force to overwrite it or choose another --out`,
+        );
+      }
+      // The old set must not look complete while the new batch runs.
+      await rm(manifestPath, { force: true });
+    }
+    await startSpool(spool, job);
+  }
+
+  const chunks = await listChunks(spool);
+  const gaps = missingRanges(chunks, range.start, range.end);
+  const todo = gaps.reduce((n, g) => n + g.end - g.start, 0);
+  const total = range.end - range.start;
+  const resumedRuns = total - todo;
+  if (resuming) log(`resuming ${dir}: ${resumedRuns} of ${total} runs already done`);
+
+  const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), Math.max(1, todo)));
+  const chunkSize = o.chunkSize ?? Math.max(1, Math.min(50, Math.ceil(todo / (workers * 8))));
+  const tasks: { start: number; end: number }[] = [];
+  for (const g of gaps) for (let s = g.start; s < g.end; s += chunkSize) tasks.push({ start: s, end: Math.min(g.end, s + chunkSize) });
+
+  const progress = createProgress(o.progress ?? 'auto');
+  if (tasks.length > 0) {
+    const pool = new Piscina<WorkerTask, WorkerReply>({
+      filename: WORKER_URL,
+      minThreads: workers,
+      maxThreads: workers,
+      execArgv: ['--import', tsxLoaderUrl()],
+      idleTimeout: 1000,
+    });
+    let done = resumedRuns;
+    progress.start(total, done);
+    try {
+      const strategyModules = o.strategyModules ?? {};
+      const runModule = o.runModule ?? DEFAULT_RUN_MODULE;
+      let next = 0;
+      // Bounded in-flight tasks: the queue does not hold a copy of the scenario per chunk.
+      const lane = async (): Promise<void> => {
+        while (next < tasks.length) {
+          const t = tasks[next++]!;
+          const reply = await pool.run({ scenario: o.scenario, seed: o.seed, start: t.start, end: t.end, spool, runModule, strategyModules });
+          done += reply.end - reply.start;
+          progress.update(done);
+        }
+      };
+      await Promise.all(Array.from({ length: workers * 2 }, lane));
+    } finally {
+      progress.stop();
+      await pool.destroy();
+    }
+  }
+  const computeSeconds = (performance.now() - t0) / 1000;
+
+  const pkg = packageInfo();
+  const manifest = await assembleResultSet({
+    dir,
+    source: spoolSource(spool),
+    bandsMemoryBytes: o.bandsMemoryBytes,
+    manifest: {
+      format: MANIFEST_FORMAT,
+      scenario: { name: o.scenario.name, sha256: sha, resolved: o.scenario },
+      seed: o.seed,
+      runs: o.runs,
+      shard: o.shard ? { index: o.shard.index, count: o.shard.count, start: range.start, end: range.end } : null,
+      runIndexes: range,
+      package: pkg,
+      gitCommit: gitCommit(),
+      node: process.version,
+      dataFiles: o.dataFiles ?? [],
+    },
+    timings: () => ({
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      wallSeconds: (performance.now() - t0) / 1000,
+      runsExecuted: todo,
+      runsPerSecond: todo > 0 && computeSeconds > 0 ? todo / computeSeconds : null,
+      workers: tasks.length > 0 ? workers : null,
+      resumedRuns,
+      command: 'run',
+    }),
+  });
+  await rm(spool, { recursive: true, force: true });
+  return { dir, status: 'completed', manifest, executedRuns: todo, resumedRuns, failedRuns: manifest.failedRuns };
+}

@@ -1,0 +1,69 @@
+import cliProgress from 'cli-progress';
+
+export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
+
+/** Reports batch progress: a bar with ETA on a terminal, plain periodic lines otherwise, or nothing. */
+export interface Progress {
+  start(total: number, done: number): void;
+  update(done: number): void;
+  stop(): void;
+}
+
+function fmtSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  if (s < 90) return `${Math.round(s)}s`;
+  if (s < 5400) return `${Math.round(s / 60)}m`;
+  return `${(s / 3600).toFixed(1)}h`;
+}
+
+/** "runs 120/1000 (12%), 35.1 runs/s, ETA 25s" */
+export function progressLine(done: number, total: number, executed: number, seconds: number): string {
+  const rate = seconds > 0 ? executed / seconds : 0;
+  const pct = total > 0 ? Math.floor((100 * done) / total) : 100;
+  const eta = rate > 0 ? (total - done) / rate : Number.POSITIVE_INFINITY;
+  return `runs ${done}/${total} (${pct}%), ${rate.toFixed(1)} runs/s, ETA ${fmtSeconds(eta)}`;
+}
+
+export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr, intervalMs = 5000): Progress {
+  const resolved = mode === 'auto' ? (stream.isTTY ? 'bar' : 'lines') : mode;
+  if (resolved === 'none') return { start() {}, update() {}, stop() {} };
+  if (resolved === 'bar') {
+    const bar = new cliProgress.SingleBar(
+      {
+        stream,
+        format: 'runs |{bar}| {value}/{total} {percentage}% | ETA {eta_formatted} | {duration_formatted}',
+        etaBuffer: 50,
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    return {
+      start: (total, done) => bar.start(total, done),
+      update: (done) => bar.update(done),
+      stop: () => bar.stop(),
+    };
+  }
+  let total = 0;
+  let first = 0;
+  let done = 0;
+  let t0 = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const print = () => stream.write(`${progressLine(done, total, done - first, (performance.now() - t0) / 1000)}\n`);
+  return {
+    start(t, d) {
+      total = t;
+      first = d;
+      done = d;
+      t0 = performance.now();
+      timer = setInterval(print, intervalMs);
+      timer.unref();
+    },
+    update(d) {
+      done = d;
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      print();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// Piscina worker: runs a chunk of run indexes and writes them to the spool as one chunk file.
+// Loaded with tsx's ESM loader (see pool.ts), so it imports TypeScript sources directly.
+import { pathToFileURL } from 'node:url';
+import type { RunResult } from '../engine/types.ts';
+import { recordFromError, recordFromResult, type RunRecord } from '../results/record.ts';
+import { writeChunk } from './spool.ts';
+
+export interface WorkerTask {
+  readonly scenario: unknown;
+  readonly seed: string | number;
+  readonly start: number;
+  readonly end: number;
+  /** Spool folder of the batch (absolute). */
+  readonly spool: string;
+  /** File URL of the module exporting `simulate` (the engine, or a stand-in for benchmarks/tests). */
+  readonly runModule: string;
+  /** User strategy modules: name -> absolute file URL or path, imported here in the worker. */
+  readonly strategyModules: Readonly<Record<string, string>>;
+}
+
+export interface WorkerReply {
+  readonly start: number;
+  readonly end: number;
+  readonly ok: number;
+  readonly failed: readonly { readonly runIndex: number; readonly error: string }[];
+}
+
+type Simulate = (scenario: unknown, options: { seed: string | number; runIndex: number; strategies?: Record<string, unknown> }) => RunResult;
+
+interface Loaded {
+  readonly simulate: Simulate;
+  readonly strategies: Record<string, unknown> | undefined;
+}
+
+// One import per worker and module set, not one per task.
+const cache = new Map<string, Promise<Loaded>>();
+
+async function load(task: WorkerTask): Promise<Loaded> {
+  const key = JSON.stringify([task.runModule, task.strategyModules]);
+  let p = cache.get(key);
+  if (!p) {
+    p = (async () => {
+      const mod = (await import(task.runModule)) as { simulate?: Simulate };
+      if (typeof mod.simulate !== 'function') throw new Error(`${task.runModule} does not export simulate()`);
+      const names = Object.keys(task.strategyModules);
+      let strategies: Record<string, unknown> | undefined;
+      if (names.length > 0) {
+        strategies = {};
+        for (const name of names) {
+          // A strategy module's default export is the strategy object; a module without one is used whole.
+          const m = (await import(toUrl(task.strategyModules[name]!))) as { default?: unknown };
+          strategies[name] = m.default ?? m;
+        }
+      }
+      return { simulate: mod.simulate, strategies };
+    })();
+    cache.set(key, p);
+  }
+  return p;
+}
+
+function toUrl(p: string): string {
+  return p.startsWith('file:') ? p : pathToFileURL(p).href;
+}
+
+export default async function runChunk(task: WorkerTask): Promise<WorkerReply> {
+  const { simulate, strategies } = await load(task);
+  const records: RunRecord[] = [];
+  const failed: { runIndex: number; error: string }[] = [];
+  for (let runIndex = task.start; runIndex < task.end; runIndex++) {
+    try {
+      const options = strategies ? { seed: task.seed, runIndex, strategies } : { seed: task.seed, runIndex };
+      const result = simulate(task.scenario, options);
+      if (result.runIndex !== runIndex) throw new Error(`simulate returned runIndex ${result.runIndex} for run ${runIndex}`);
+      records.push(recordFromResult(result));
+    } catch (err) {
+      const rec = recordFromError(runIndex, err);
+      records.push(rec);
+      failed.push({ runIndex, error: rec.error ?? 'error' });
+    }
+  }
+  await writeChunk(task.spool, task.start, task.end, records);
+  return { start: task.start, end: task.end, ok: records.length - failed.length, failed };
+}

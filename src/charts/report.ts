@@ -1,0 +1,248 @@
+import { readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Manifest } from '../results/manifest.ts';
+import { RESULT_FILES } from '../results/layout.ts';
+import { axisTitle, metricInfo } from './metrics.ts';
+import { finite, quantileSorted } from './specs/common.ts';
+import type { SummaryColumn } from './specs/types.ts';
+import { buildResultSetCharts, loadChartData, resolvedScenario, type ChartEntry } from './resultset.ts';
+import { toVegaSpec } from './render.ts';
+
+/** One row of the report's summary table (also useful to notebooks). */
+export interface SummaryStats {
+  readonly metric: string;
+  /** Runs with a value (null = the event never happened in that run). */
+  readonly n: number;
+  readonly runs: number;
+  readonly mean: number | null;
+  readonly p5: number | null;
+  readonly p50: number | null;
+  readonly p95: number | null;
+}
+
+/** Mean and type-7 quantiles (as in bands.parquet) of each summary metric over runs with a value. */
+export function summaryStats(columns: readonly SummaryColumn[]): SummaryStats[] {
+  return columns.map((c) => {
+    const v = finite(c.values).sort((a, b) => a - b);
+    const has = v.length > 0;
+    return {
+      metric: c.metric,
+      n: v.length,
+      runs: c.values.length,
+      mean: has ? v.reduce((a, b) => a + b, 0) / v.length : null,
+      p5: has ? quantileSorted(v, 0.05) : null,
+      p50: has ? quantileSorted(v, 0.5) : null,
+      p95: has ? quantileSorted(v, 0.95) : null,
+    };
+  });
+}
+
+export interface ReportInput {
+  readonly manifest: Manifest;
+  readonly charts: readonly ChartEntry[];
+  readonly summaries: readonly SummaryColumn[];
+}
+
+const esc = (s: unknown): string =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** JSON safe inside a <script> element (no "</script>", no "<!--"). */
+const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+
+function fmtNum(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '—';
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toLocaleString('en-US', { notation: a >= 1e6 ? 'compact' : 'scientific', maximumSignificantDigits: 4 });
+  return v.toLocaleString('en-US', { maximumSignificantDigits: 4 });
+}
+
+/** Key scenario parameters as (path, value) rows: scalars up to a small depth, lists summarised. */
+export function keyParameters(resolved: Record<string, unknown>): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  const walk = (v: unknown, path: string, depth: number): void => {
+    if (v === null || v === undefined || typeof v !== 'object') {
+      if (path !== 'description' && path !== '$schema') rows.push([path, v === undefined ? '' : String(v)]);
+      return;
+    }
+    if (Array.isArray(v)) {
+      const names = v.map((x) => (x && typeof x === 'object' && 'name' in x ? String((x as { name: unknown }).name) : null)).filter((x): x is string => x !== null);
+      if (v.every((x) => x === null || typeof x !== 'object')) rows.push([path, v.join(', ')]);
+      else rows.push([path, `${v.length} ${v.length === 1 ? 'entry' : 'entries'}${names.length ? `: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}` : ''}`]);
+      return;
+    }
+    if (depth >= 3) {
+      rows.push([path, JSON.stringify(v)]);
+      return;
+    }
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) walk(x, path ? `${path}.${k}` : k, depth + 1);
+  };
+  walk(resolved, '', 0);
+  return rows;
+}
+
+const require = createRequire(import.meta.url);
+
+/** vega's browser build from node_modules, inlined so the report needs no network. */
+function vegaBrowserBuild(): string {
+  return readFileSync(require.resolve('vega/build/vega.min.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
+}
+
+const CSS = `
+:root { --fg:#1d2329; --muted:#5b6670; --line:#d9dee3; --accent:#1f4e79; }
+* { box-sizing: border-box; }
+body { margin:0; font-family:"DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color:var(--fg); background:#f6f7f9; line-height:1.5; }
+main { max-width: 1000px; margin: 0 auto; padding: 24px 28px 64px; background:white; }
+h1 { font-size: 1.8rem; margin: 0.2em 0 0.1em; }
+h2 { font-size: 1.3rem; margin-top: 2em; border-bottom: 2px solid var(--accent); padding-bottom: 4px; }
+h3 { font-size: 1.05rem; margin-top: 1.6em; color: var(--muted); }
+p.lead { color: var(--muted); margin-top: 0; }
+nav { font-size: 0.9rem; margin: 1em 0; }
+nav a { margin-right: 1em; color: var(--accent); }
+table { border-collapse: collapse; width: 100%; font-size: 0.88rem; margin: 0.6em 0; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #eef2f6; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+code, .mono { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.82rem; word-break: break-all; }
+figure.chart { margin: 1.2em 0 2em; }
+.chart-view { min-height: 120px; overflow-x: auto; }
+figcaption { font-size: 0.85rem; color: var(--muted); }
+details { margin: 0.6em 0; }
+pre { background: #f3f5f7; padding: 10px; overflow-x: auto; font-size: 0.8rem; }
+.warn { background: #fff4e5; border-left: 4px solid #f9a825; padding: 8px 12px; }
+#tooltip { position: absolute; display: none; pointer-events: none; background: rgba(255,255,255,0.97); border: 1px solid #999; border-radius: 4px; padding: 6px 8px; font-size: 12px; box-shadow: 0 2px 6px rgba(0,0,0,0.15); z-index: 10; }
+#tooltip td { border: none; padding: 1px 6px; }
+@media print { body { background: white; } main { max-width: none; } nav, #tooltip { display: none; } }
+`;
+
+// Renders every chart with vega's SVG renderer and a small tooltip handler (vega-embed and
+// vega-tooltip are not dependencies). Failures are shown in place and logged, which the browser test sees.
+const BOOT = `
+(function () {
+  var tip = document.getElementById('tooltip');
+  function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'})[c]; }); }
+  function show(handler, event, item, value) {
+    if (value === null || value === undefined || value === '') { tip.style.display = 'none'; return; }
+    var html;
+    if (typeof value === 'object') {
+      html = '<table>' + Object.keys(value).map(function (k) { return '<tr><td><b>' + esc(k) + '</b></td><td>' + esc(value[k]) + '</td></tr>'; }).join('') + '</table>';
+    } else { html = esc(value); }
+    tip.innerHTML = html;
+    tip.style.display = 'block';
+    tip.style.left = (event.pageX + 14) + 'px';
+    tip.style.top = (event.pageY + 10) + 'px';
+  }
+  var specs = document.querySelectorAll('script[type="application/json"][data-chart]');
+  var pending = [];
+  specs.forEach(function (el) {
+    var container = document.getElementById(el.getAttribute('data-chart'));
+    try {
+      var view = new vega.View(vega.parse(JSON.parse(el.textContent)), { renderer: 'svg', container: container, hover: true });
+      view.tooltip(show);
+      pending.push(view.runAsync().then(function () { container.setAttribute('data-rendered', 'true'); }));
+    } catch (e) {
+      container.textContent = 'This chart could not be drawn: ' + e;
+      console.error(e);
+    }
+  });
+  Promise.all(pending).then(function () { document.body.setAttribute('data-charts-rendered', String(pending.length)); },
+    function (e) { console.error(e); });
+})();
+`;
+
+/** The report as one self-contained HTML string (vega inlined, specs compiled to Vega). */
+export function buildReportHtml(input: ReportInput): string {
+  const m = input.manifest;
+  const resolved = (m.scenario.resolved && typeof m.scenario.resolved === 'object' ? m.scenario.resolved : {}) as Record<string, unknown>;
+  const description = typeof resolved.description === 'string' ? resolved.description : '';
+  const stats = summaryStats(input.summaries);
+  const sections = [...new Set(input.charts.map((c) => c.section))];
+  const charts = input.charts.map((c, i) => ({ ...c, id: `chart-${i + 1}`, vega: toVegaSpec(c.spec) }));
+
+  const paramRows = keyParameters(resolved)
+    .map(([k, v]) => `<tr><td><code>${esc(k)}</code></td><td>${esc(v)}</td></tr>`)
+    .join('\n');
+  const fileRows = Object.entries(m.files ?? {})
+    .map(([f, e]) => `<tr><td><code>${esc(f)}</code></td><td class="num">${esc(e.bytes.toLocaleString('en-US'))}</td><td class="mono">${esc(e.sha256)}</td></tr>`)
+    .join('\n');
+  const statRows = stats
+    .map((s) => {
+      const info = metricInfo(s.metric);
+      return `<tr><td><code>${esc(s.metric)}</code></td><td>${esc(axisTitle(info))}</td><td class="num">${s.n} / ${s.runs}</td><td class="num">${fmtNum(s.mean)}</td><td class="num">${fmtNum(s.p5)}</td><td class="num">${fmtNum(s.p50)}</td><td class="num">${fmtNum(s.p95)}</td></tr>`;
+    })
+    .join('\n');
+  const failed = m.failedRuns ?? [];
+  const chartHtml = sections
+    .map((sec) => {
+      const inSec = charts.filter((c) => c.section === sec);
+      return `<h3>${esc(sec)}</h3>\n${inSec
+        .map((c) => `<figure class="chart"><div class="chart-view" id="${c.id}" role="img" aria-label="${esc(c.title)}"></div><figcaption>${esc(c.title)} · <code>charts/${esc(c.name)}.png</code></figcaption><script type="application/json" data-chart="${c.id}">${scriptJson(c.vega)}</script></figure>`)
+        .join('\n')}`;
+    })
+    .join('\n');
+  const t = m.timings;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:">
+<title>hashsim report: ${esc(m.scenario.name)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<p class="lead">hashsim result set report</p>
+<h1>${esc(m.scenario.name)}</h1>
+${description ? `<p>${esc(description)}</p>` : ''}
+<nav><a href="#scenario">Scenario</a><a href="#provenance">Provenance</a><a href="#summary">Summary</a><a href="#charts">Charts</a></nav>
+${failed.length ? `<p class="warn">${failed.length} run(s) failed and are excluded from charts and statistics (first: run ${esc(failed[0]!.runIndex)}: ${esc(failed[0]!.error)}).</p>` : ''}
+<h2 id="scenario">Scenario</h2>
+<table><thead><tr><th>parameter</th><th>value</th></tr></thead><tbody>
+${paramRows}
+</tbody></table>
+<details><summary>Resolved scenario (JSON)</summary><pre>${esc(JSON.stringify(resolved, null, 2))}</pre></details>
+<h2 id="provenance">Provenance</h2>
+<table><tbody>
+<tr><th>seed</th><td class="mono">${esc(m.seed)}</td></tr>
+<tr><th>runs</th><td>${esc(m.runs)} (${esc(m.counts?.ok ?? '?')} ok, ${esc(m.counts?.error ?? '?')} failed)${m.shard ? ` · shard ${esc(m.shard.index)}/${esc(m.shard.count)}` : ''}</td></tr>
+<tr><th>package</th><td>${esc(m.package?.name ?? 'hashsim')} ${esc(m.package?.version ?? '')}</td></tr>
+<tr><th>git commit</th><td class="mono">${esc(m.gitCommit ?? 'unknown')}</td></tr>
+<tr><th>Node.js</th><td>${esc(m.node)}</td></tr>
+<tr><th>scenario sha256</th><td class="mono">${esc(m.scenario.sha256)}</td></tr>
+<tr><th>manifest sha256 (deterministic part)</th><td class="mono">${esc(m.deterministicSha256)}</td></tr>
+</tbody></table>
+<table><thead><tr><th>file</th><th class="num">bytes</th><th>sha256</th></tr></thead><tbody>
+${fileRows}
+</tbody></table>
+${t ? `<p class="lead">Timings (not part of the deterministic hash): ${esc(t.command)} finished ${esc(t.finishedAt)}, ${esc(t.wallSeconds)} s wall, ${esc(t.workers ?? '?')} workers.</p>` : ''}
+<h2 id="summary">Summary over runs</h2>
+<p class="lead">Per-run summary metrics (runs.parquet). n: runs with a value (an event that never happened has none). Quantiles are type 7 (as numpy's default).</p>
+<table><thead><tr><th>metric</th><th>meaning</th><th class="num">n</th><th class="num">mean</th><th class="num">p5</th><th class="num">p50</th><th class="num">p95</th></tr></thead><tbody>
+${statRows}
+</tbody></table>
+<h2 id="charts">Charts</h2>
+<p class="lead">Hover a chart for values. The same charts are in <code>charts/</code> as Vega-Lite JSON, SVG and PNG.</p>
+${chartHtml}
+</main>
+<div id="tooltip"></div>
+<script>${vegaBrowserBuild()}</script>
+<script>${BOOT}</script>
+</body>
+</html>
+`;
+}
+
+/** Writes <dir>/report.html for a result set; returns its path. */
+export async function writeReport(dir: string): Promise<string> {
+  const data = await loadChartData(dir);
+  const html = buildReportHtml({ manifest: data.manifest, charts: buildResultSetCharts(data), summaries: data.summaries });
+  const path = join(data.dir, RESULT_FILES.report);
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, html);
+  await rename(tmp, path);
+  return path;
+}
+
+export { resolvedScenario };

@@ -1,0 +1,214 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { COLORS } from '../theme.ts';
+import { axisTitle, metricInfo, numberFormat } from '../metrics.ts';
+import { finite, quantileSorted, titleOf, topLevel } from './common.ts';
+import { histogramBins } from './histogram.ts';
+import { DATE_TOOLTIP, dateX, dayToDate } from './time.ts';
+import type { TimeChartOptions } from './types.ts';
+
+/** Quantile bands of one series metric in result sets A and B at one sampled step. */
+export interface CompareBandRow {
+  readonly step: number;
+  readonly day: number;
+  readonly a_p5: number | null;
+  readonly a_p25: number | null;
+  readonly a_p50: number | null;
+  readonly a_p75: number | null;
+  readonly a_p95: number | null;
+  readonly b_p5: number | null;
+  readonly b_p25: number | null;
+  readonly b_p50: number | null;
+  readonly b_p75: number | null;
+  readonly b_p95: number | null;
+}
+
+export interface CompareOptions extends TimeChartOptions {
+  readonly metric: string;
+  /** Names of the two result sets, e.g. scenario names. */
+  readonly labelA: string;
+  readonly labelB: string;
+}
+
+/**
+ * A vs B fan chart: each set's median and 25–75% band (5–95% as thin dashed bounds so the two
+ * fans stay readable where they overlap). Null when there is no row.
+ */
+export function compareBandsChart(rows: readonly CompareBandRow[], opts: CompareOptions): TopLevelSpec | null {
+  const data = rows.filter((r) => Number.isFinite(r.day)).sort((x, y) => x.day - y.day);
+  if (data.length === 0) return null;
+  const info = metricInfo(opts.metric);
+  const values = data.flatMap((r) => [
+    { date: dayToDate(opts.startDate, r.day), set: opts.labelA, p5: r.a_p5, p25: r.a_p25, p50: r.a_p50, p75: r.a_p75, p95: r.a_p95 },
+    { date: dayToDate(opts.startDate, r.day), set: opts.labelB, p5: r.b_p5, p25: r.b_p25, p50: r.b_p50, p75: r.b_p75, p95: r.b_p95 },
+  ]);
+  const fmt = numberFormat(values.flatMap((v) => [v.p5, v.p95]));
+  const color = { field: 'set', type: 'nominal', title: null, scale: { domain: [opts.labelA, opts.labelB], range: [COLORS.a, COLORS.b] } };
+  return topLevel(
+    {
+      title: titleOf(opts.title ?? `${info.label}: ${opts.labelA} vs ${opts.labelB}`, opts.subtitle ?? 'median (line), 25–75% of runs (shaded), 5–95% (dashed)'),
+      data: { values },
+      encoding: { x: dateX(data.map((r) => r.day)), color },
+      layer: [
+        { mark: { type: 'area', opacity: 0.25 }, encoding: { y: { field: 'p25', type: 'quantitative', title: axisTitle(info), scale: { zero: false }, axis: { format: fmt } }, y2: { field: 'p75' } } },
+        { mark: { type: 'line', strokeWidth: 1, strokeDash: [4, 3] }, encoding: { y: { field: 'p5', type: 'quantitative' } } },
+        { mark: { type: 'line', strokeWidth: 1, strokeDash: [4, 3] }, encoding: { y: { field: 'p95', type: 'quantitative' } } },
+        {
+          mark: { type: 'line', strokeWidth: 2.5 },
+          encoding: {
+            y: { field: 'p50', type: 'quantitative' },
+            tooltip: [DATE_TOOLTIP, { field: 'set', type: 'nominal' }, ...(['p95', 'p75', 'p50', 'p25', 'p5'] as const).map((f) => ({ field: f, type: 'quantitative', format: fmt }))],
+          },
+        },
+      ],
+    },
+    opts,
+  );
+}
+
+/** Per-step quantiles of the paired differences B − A of one series metric. */
+export interface DifferenceBandRow {
+  readonly step: number;
+  readonly day: number;
+  readonly mean: number | null;
+  readonly p5: number | null;
+  readonly p25: number | null;
+  readonly p50: number | null;
+  readonly p75: number | null;
+  readonly p95: number | null;
+}
+
+/** Fan chart of paired differences B − A over time, with a zero line. */
+export function differenceBandsChart(rows: readonly DifferenceBandRow[], opts: CompareOptions): TopLevelSpec | null {
+  const data = rows.filter((r) => Number.isFinite(r.day)).sort((x, y) => x.day - y.day);
+  if (data.length === 0) return null;
+  const info = metricInfo(opts.metric);
+  const values = data.map((r) => ({ date: dayToDate(opts.startDate, r.day), mean: r.mean, p5: r.p5, p25: r.p25, p50: r.p50, p75: r.p75, p95: r.p95 }));
+  const fmt = numberFormat(values.flatMap((v) => [v.p5, v.p95]));
+  const color = { scale: { domain: ['median', '25–75% of pairs', '5–95% of pairs'], range: [COLORS.median, COLORS.bandInner, COLORS.bandOuter] }, legend: { title: null, symbolType: 'square' } };
+  return topLevel(
+    {
+      title: titleOf(opts.title ?? `${info.label}: ${opts.labelB} − ${opts.labelA} (paired runs)`, opts.subtitle ?? 'difference of runs with the same seed and run index; black line: no difference'),
+      data: { values },
+      encoding: { x: dateX(data.map((r) => r.day)) },
+      layer: [
+        { mark: 'area', encoding: { y: { field: 'p5', type: 'quantitative', title: `Difference in ${axisTitle(info)}`, axis: { format: fmt } }, y2: { field: 'p95' }, color: { datum: '5–95% of pairs', ...color } } },
+        { mark: 'area', encoding: { y: { field: 'p25', type: 'quantitative' }, y2: { field: 'p75' }, color: { datum: '25–75% of pairs' } } },
+        {
+          mark: { type: 'line', strokeWidth: 2 },
+          encoding: {
+            y: { field: 'p50', type: 'quantitative' },
+            color: { datum: 'median' },
+            tooltip: [DATE_TOOLTIP, ...(['p95', 'p75', 'p50', 'mean', 'p25', 'p5'] as const).map((f) => ({ field: f, type: 'quantitative', format: fmt }))],
+          },
+        },
+        { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#000000', strokeWidth: 1 }, encoding: { y: { field: 'zero', type: 'quantitative' } } },
+      ],
+    },
+    opts,
+  );
+}
+
+export interface PairedDifferenceOptions {
+  readonly metric: string;
+  readonly labelA: string;
+  readonly labelB: string;
+  /** Confidence interval of the mean difference, drawn as a band (e.g. from the compare module). */
+  readonly ci?: { readonly lo: number; readonly hi: number; readonly level?: number };
+  readonly bins?: number;
+  readonly title?: string;
+  readonly subtitle?: string;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/**
+ * Histogram of paired differences B − A of one summary metric (one value per run pair), with the
+ * mean (red), the CI of the mean (shaded) and zero (black). Null without finite differences.
+ */
+export function pairedDifferenceChart(differences: readonly (number | null)[], opts: PairedDifferenceOptions): TopLevelSpec | null {
+  const vals = finite(differences);
+  if (vals.length === 0) return null;
+  const info = metricInfo(opts.metric);
+  const sorted = [...vals].sort((a, b) => a - b);
+  const mean = vals.reduce((a, b) => a + b, 0) / vals.length;
+  const bins = histogramBins(vals, opts.bins ?? Math.min(40, Math.max(10, Math.ceil(Math.log2(vals.length) + 1))));
+  const fmt = numberFormat([...bins.flatMap((b) => [b.start, b.end]), 0]);
+  const level = opts.ci?.level ?? 0.95;
+  const refs = [
+    { kind: 'mean difference', value: mean },
+    { kind: 'no difference', value: 0 },
+  ];
+  const sub = `${vals.length} paired runs; mean ${mean.toLocaleString('en-US', { maximumSignificantDigits: 4 })}, median ${quantileSorted(sorted, 0.5).toLocaleString('en-US', { maximumSignificantDigits: 4 })}` + (opts.ci ? `; shaded: ${Math.round(level * 100)}% CI of the mean` : '');
+  return topLevel(
+    {
+      title: titleOf(opts.title ?? `${info.label}: ${opts.labelB} − ${opts.labelA}`, opts.subtitle ?? sub),
+      layer: [
+        ...(opts.ci && Number.isFinite(opts.ci.lo) && Number.isFinite(opts.ci.hi)
+          ? [{ data: { values: [{ lo: opts.ci.lo, hi: opts.ci.hi }] }, mark: { type: 'rect', color: COLORS.bOuter, opacity: 0.8 }, encoding: { x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } }]
+          : []),
+        {
+          data: { values: bins },
+          mark: { type: 'rect', color: COLORS.bandInner, stroke: COLORS.median, strokeWidth: 0.5 },
+          encoding: {
+            x: { field: 'start', type: 'quantitative', title: `Paired difference in ${axisTitle(info)}`, scale: { zero: true, nice: false }, axis: { format: fmt } },
+            x2: { field: 'end' },
+            y: { field: 'count', type: 'quantitative', title: 'run pairs' },
+            tooltip: [
+              { field: 'start', type: 'quantitative', title: 'from', format: fmt },
+              { field: 'end', type: 'quantitative', title: 'to', format: fmt },
+              { field: 'count', type: 'quantitative', title: 'pairs' },
+            ],
+          },
+        },
+        {
+          data: { values: refs },
+          mark: { type: 'rule', strokeWidth: 2 },
+          encoding: {
+            x: { field: 'value', type: 'quantitative' },
+            color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['mean difference', 'no difference'], range: [COLORS.mean, '#000000'] } },
+            tooltip: [{ field: 'kind', type: 'nominal' }, { field: 'value', type: 'quantitative', format: fmt }],
+          },
+        },
+      ],
+    },
+    opts,
+  );
+}
+
+/** One line of a forest plot: a metric's mean paired difference and its confidence interval. */
+export interface ForestRow {
+  readonly label: string;
+  readonly estimate: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/**
+ * Forest plot of mean paired differences with CIs. Metrics have different units, so give it
+ * comparable numbers (e.g. relative differences in %) and say which in `xTitle`.
+ */
+export function forestChart(rows: readonly ForestRow[], opts: { title: string; xTitle: string; subtitle?: string; width?: number }): TopLevelSpec | null {
+  const ok = rows.filter((r) => [r.estimate, r.lo, r.hi].every(Number.isFinite));
+  if (ok.length === 0) return null;
+  const fmt = numberFormat(ok.flatMap((r) => [r.lo, r.hi]));
+  const order = ok.map((r) => r.label);
+  return topLevel(
+    {
+      title: titleOf(opts.title, opts.subtitle),
+      data: { values: ok },
+      encoding: { y: { field: 'label', type: 'nominal', sort: order, title: null, axis: { labelLimit: 300 } } },
+      layer: [
+        { mark: { type: 'rule', color: COLORS.median, strokeWidth: 2 }, encoding: { x: { field: 'lo', type: 'quantitative', title: opts.xTitle, axis: { format: fmt } }, x2: { field: 'hi' } } },
+        {
+          mark: { type: 'point', filled: true, size: 70, color: COLORS.median },
+          encoding: {
+            x: { field: 'estimate', type: 'quantitative' },
+            tooltip: [{ field: 'label', type: 'nominal' }, { field: 'estimate', type: 'quantitative', format: fmt }, { field: 'lo', type: 'quantitative', format: fmt }, { field: 'hi', type: 'quantitative', format: fmt }],
+          },
+        },
+        { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#000000', strokeDash: [3, 3] }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
+      ],
+    },
+    { width: opts.width ?? 560, height: Math.max(80, 28 * ok.length) },
+  );
+}

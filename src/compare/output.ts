@@ -1,0 +1,159 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { atomicWrite } from '../results/manifest.ts';
+import { writeParquetFile, type ParquetColumn } from '../results/parquet.ts';
+import type { Comparison, MetricComparison, StepComparison } from './compare.ts';
+
+export const COMPARE_FILES = {
+  json: 'compare.json',
+  metrics: 'compare.parquet',
+  steps: 'compare_steps.parquet',
+  charts: 'charts',
+} as const;
+
+/** Compact number for the terminal: 4 significant digits, exponent outside [1e-3, 1e7). */
+export function fmt(v: number | null): string {
+  if (v === null) return '-';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e7 || a < 1e-3) return v.toExponential(3);
+  return Number(v.toPrecision(4)).toString();
+}
+
+function fmtP(p: number | null): string {
+  if (p === null) return '-';
+  if (p < 1e-4) return '<1e-4';
+  return p.toFixed(4);
+}
+
+function stars(p: number | null): string {
+  if (p === null) return '';
+  return p < 0.001 ? '***' : p < 0.01 ? '**' : p < 0.05 ? '*' : '';
+}
+
+/** A readable aligned table of the summary-metric comparison (plus header lines and warnings). */
+export function formatComparison(c: Comparison): string {
+  const lines: string[] = [];
+  lines.push(`A: ${c.a.dir} (scenario ${c.a.scenario}, seed ${String(c.a.seed)}, ${c.a.okRuns}/${c.a.runs} ok runs)`);
+  lines.push(`B: ${c.b.dir} (scenario ${c.b.scenario}, seed ${String(c.b.seed)}, ${c.b.okRuns}/${c.b.runs} ok runs)`);
+  lines.push(c.pairing);
+  const pct = Math.round(c.level * 100);
+  const testName = c.paired ? 'Wilcoxon signed-rank' : 'Mann-Whitney U';
+  lines.push(`diff = mean(B) - mean(A); ${pct}% CI: ${c.paired ? 'paired' : 'unpaired'} BCa bootstrap; p: ${testName}; KS p: two-sample Kolmogorov-Smirnov`);
+  lines.push('');
+  const header = ['metric', 'n', 'mean A', 'mean B', 'median A', 'median B', 'diff B-A', `${pct}% CI`, 'diff %', 'p', '', 'KS p'];
+  const rows = c.metrics.map((m: MetricComparison) => [
+    m.metric,
+    m.nPairs !== null ? String(m.nPairs) : `${m.nA}/${m.nB}`,
+    fmt(m.meanA),
+    fmt(m.meanB),
+    fmt(m.medianA),
+    fmt(m.medianB),
+    fmt(m.diff),
+    m.ciLower === null ? '-' : `[${fmt(m.ciLower)}, ${fmt(m.ciUpper)}]`,
+    m.diffPct === null ? '-' : `${m.diffPct >= 0 ? '+' : ''}${m.diffPct.toFixed(1)}%`,
+    fmtP(m.pValue),
+    stars(m.pValue),
+    fmtP(m.ksPValue),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string =>
+    cells.map((cell, i) => (i === 0 || i === 10 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  lines.push(line(header));
+  lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) lines.push(line(r));
+  if (c.metrics.length === 0) lines.push('(no summary metrics in common)');
+  lines.push('');
+  lines.push('* p < 0.05, ** p < 0.01, *** p < 0.001 (per metric, not adjusted for multiple comparisons)');
+  if (c.steps.length) {
+    const metrics = [...new Set(c.steps.map((s) => s.metric))];
+    lines.push(`per-step band differences: ${metrics.length} series metrics x ${c.steps.length / Math.max(1, metrics.length)} steps (see ${COMPARE_FILES.steps})`);
+    // The last step of each series metric, the one a reader most often asks about.
+    const last = new Map<string, StepComparison>();
+    for (const s of c.steps) last.set(s.metric, s);
+    const sh = ['series metric (last step)', 'day', 'mean A', 'mean B', 'diff', `${pct}% CI`, 'median diff'];
+    const srows = [...last.values()].map((s) => [
+      s.metric,
+      String(s.day),
+      fmt(s.meanA),
+      fmt(s.meanB),
+      fmt(s.diffMean),
+      s.ciLower === null ? '-' : `[${fmt(s.ciLower)}, ${fmt(s.ciUpper)}]`,
+      fmt(s.diffMedian),
+    ]);
+    const sw = sh.map((h, i) => Math.max(h.length, ...srows.map((r) => r[i]!.length)));
+    const sl = (cells: string[]): string => cells.map((cell, i) => (i === 0 ? cell.padEnd(sw[i]!) : cell.padStart(sw[i]!))).join('  ');
+    lines.push('');
+    lines.push(sl(sh));
+    lines.push(sw.map((w) => '-'.repeat(w)).join('  '));
+    for (const r of srows) lines.push(sl(r));
+  }
+  for (const w of c.warnings) lines.push(`warning: ${w}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function floatCol(name: string, values: (number | null)[]): ParquetColumn {
+  return { name, type: 'float64', values };
+}
+
+/** Writes compare.json, compare.parquet (one row per summary metric) and compare_steps.parquet. */
+export async function writeComparison(c: Comparison, outDir: string): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const written: string[] = [];
+  const jsonPath = join(outDir, COMPARE_FILES.json);
+  await atomicWrite(jsonPath, `${JSON.stringify(c, null, 2)}\n`);
+  written.push(jsonPath);
+  const m = c.metrics;
+  const metricsPath = join(outDir, COMPARE_FILES.metrics);
+  await writeParquetFile(metricsPath, [
+    { name: 'metric', type: 'utf8', values: m.map((r) => r.metric) },
+    { name: 'paired', type: 'int32', values: m.map(() => (c.paired ? 1 : 0)) },
+    { name: 'n_a', type: 'int32', values: m.map((r) => r.nA) },
+    { name: 'n_b', type: 'int32', values: m.map((r) => r.nB) },
+    { name: 'n_pairs', type: 'int32', values: m.map((r) => r.nPairs) },
+    { name: 'null_a', type: 'int32', values: m.map((r) => r.nullA) },
+    { name: 'null_b', type: 'int32', values: m.map((r) => r.nullB) },
+    floatCol('mean_a', m.map((r) => r.meanA)),
+    floatCol('mean_b', m.map((r) => r.meanB)),
+    floatCol('median_a', m.map((r) => r.medianA)),
+    floatCol('median_b', m.map((r) => r.medianB)),
+    floatCol('diff', m.map((r) => r.diff)),
+    floatCol('diff_pct', m.map((r) => r.diffPct)),
+    floatCol('ci_lower', m.map((r) => r.ciLower)),
+    floatCol('ci_upper', m.map((r) => r.ciUpper)),
+    { name: 'ci_method', type: 'utf8', values: m.map((r) => r.ciMethod) },
+    floatCol('t_ci_lower', m.map((r) => r.tLower)),
+    floatCol('t_ci_upper', m.map((r) => r.tUpper)),
+    floatCol('t_p_value', m.map((r) => r.tPValue)),
+    floatCol('diff_median', m.map((r) => r.diffMedian)),
+    { name: 'test', type: 'utf8', values: m.map((r) => r.test) },
+    floatCol('statistic', m.map((r) => r.statistic)),
+    floatCol('p_value', m.map((r) => r.pValue)),
+    floatCol('ks_d', m.map((r) => r.ksD)),
+    floatCol('ks_p_value', m.map((r) => r.ksPValue)),
+  ]);
+  written.push(metricsPath);
+  const s = c.steps;
+  const stepsPath = join(outDir, COMPARE_FILES.steps);
+  await writeParquetFile(stepsPath, [
+    { name: 'metric', type: 'utf8', values: s.map((r) => r.metric) },
+    { name: 'step', type: 'int32', values: Int32Array.from(s.map((r) => r.step)) },
+    floatCol('day', s.map((r) => r.day)),
+    { name: 'n', type: 'int32', values: Int32Array.from(s.map((r) => r.n)) },
+    floatCol('mean_a', s.map((r) => r.meanA)),
+    floatCol('mean_b', s.map((r) => r.meanB)),
+    floatCol('diff_mean', s.map((r) => r.diffMean)),
+    floatCol('ci_lower', s.map((r) => r.ciLower)),
+    floatCol('ci_upper', s.map((r) => r.ciUpper)),
+    floatCol('median_a', s.map((r) => r.medianA)),
+    floatCol('median_b', s.map((r) => r.medianB)),
+    floatCol('diff_median', s.map((r) => r.diffMedian)),
+    floatCol('diff_p5', s.map((r) => r.diffP5)),
+    floatCol('diff_p25', s.map((r) => r.diffP25)),
+    floatCol('diff_p50', s.map((r) => r.diffP50)),
+    floatCol('diff_p75', s.map((r) => r.diffP75)),
+    floatCol('diff_p95', s.map((r) => r.diffP95)),
+  ]);
+  written.push(stepsPath);
+  return written;
+}

@@ -1,0 +1,260 @@
+/**
+ * Verification of a result set: every file's content hash against the manifest, then re-runs of
+ * a sample of runs from the manifest's resolved scenario, compared value for value (bit for bit:
+ * float64 values must be identical, -0 and 0 included) with the stored rows.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { RandomStream } from '../random/index.ts';
+import type { RunResult } from '../engine/types.ts';
+import { deterministicHash, fileSha256, readManifest, sha256Hex, type Manifest } from '../results/manifest.ts';
+import { readResultSet } from '../results/read.ts';
+import { recordFromError, recordFromResult, type RunRecord } from '../results/record.ts';
+import { readFile } from 'node:fs/promises';
+
+/** The engine entry verify re-runs with (the batch worker calls the same signature). */
+export type SimulateFn = (
+  scenario: unknown,
+  options: { seed: string | number; runIndex: number; strategies?: Record<string, unknown> },
+) => RunResult;
+
+export interface VerifyOptions {
+  /** Re-run this many runs (a deterministic sample); default: every run of the set. */
+  readonly sample?: number;
+  /** Engine to re-run with; default: `simulate` of src/engine/index.ts. */
+  readonly simulate?: SimulateFn;
+  /** Strategy modules for the re-run, as the batch passed them (name -> loaded module). */
+  readonly strategies?: Record<string, unknown>;
+  /** Called after each re-run (for progress output). */
+  readonly onRun?: (done: number, total: number) => void;
+}
+
+export interface FileCheck {
+  readonly file: string;
+  readonly ok: boolean;
+  readonly expected: string;
+  readonly actual: string | null;
+  readonly problem: string | null;
+}
+
+export interface RunCheck {
+  readonly runIndex: number;
+  readonly ok: boolean;
+  /** What differs, e.g. "summary.final_price: stored 1.5e5, re-run 1.6e5" (first few). */
+  readonly differences: readonly string[];
+}
+
+export interface VerifyReport {
+  readonly dir: string;
+  readonly ok: boolean;
+  readonly manifestOk: boolean;
+  readonly manifestProblem: string | null;
+  readonly files: readonly FileCheck[];
+  readonly runs: readonly RunCheck[];
+  /** Runs in the set, and how many were re-run. */
+  readonly totalRuns: number;
+  readonly checkedRuns: number;
+}
+
+/**
+ * Deterministic sample of k run indexes out of [start, end): a partial Fisher-Yates shuffle
+ * driven by a stream keyed on the set's seed, so repeated verifies check the same runs.
+ */
+export function sampleRunIndexes(start: number, end: number, k: number | undefined, seed: string | number): number[] {
+  const n = end - start;
+  if (k === undefined || k >= n) return Array.from({ length: Math.max(0, n) }, (_, i) => start + i);
+  if (!(Number.isInteger(k) && k >= 0)) throw new RangeError(`sample must be a non-negative integer, got ${k}`);
+  const rng = new RandomStream(`hashsim/verify-sample/${String(seed).length}:${String(seed)}|${start}|${end}`);
+  const pool = Array.from({ length: n }, (_, i) => start + i);
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(n - i);
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, k).sort((a, b) => a - b);
+}
+
+function fmtNum(v: number | null | undefined): string {
+  if (v === null || v === undefined) return 'null';
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
+/** null for absent or NaN (the Parquet tables store both as null). */
+function stored(v: number | null | undefined): number | null {
+  return v === undefined || v === null || Number.isNaN(v) ? null : v;
+}
+
+function same(a: number | null, b: number | null): boolean {
+  return a === null || b === null ? a === b : Object.is(a, b);
+}
+
+const MAX_DIFFS = 8;
+
+/** Differences between a stored run and its re-run, as the tables would encode them. */
+export function diffRecords(storedRec: RunRecord, rerun: RunRecord): string[] {
+  const out: string[] = [];
+  const add = (s: string): void => {
+    if (out.length < MAX_DIFFS) out.push(s);
+    else if (out.length === MAX_DIFFS) out.push('...');
+  };
+  if (storedRec.status !== rerun.status) add(`status: stored ${storedRec.status}, re-run ${rerun.status}`);
+  if (storedRec.status === 'error' || rerun.status === 'error') {
+    // The stack names file paths and lines of this machine; the message must match.
+    if (storedRec.error !== rerun.error) add(`error: stored ${JSON.stringify(storedRec.error)}, re-run ${JSON.stringify(rerun.error)}`);
+    return out;
+  }
+  const sKeys = new Set([...Object.keys(storedRec.summary), ...Object.keys(rerun.summary)]);
+  for (const k of sKeys) {
+    const a = stored(storedRec.summary[k]);
+    const b = stored(rerun.summary[k]);
+    if (!same(a, b)) add(`runs.parquet ${k}: stored ${fmtNum(a)}, re-run ${fmtNum(b)}`);
+  }
+  if (storedRec.sampleDays.length !== rerun.sampleDays.length) {
+    add(`series.parquet: stored ${storedRec.sampleDays.length} steps, re-run ${rerun.sampleDays.length}`);
+  } else {
+    for (let i = 0; i < rerun.sampleDays.length; i++) {
+      if (!same(storedRec.sampleDays[i]!, rerun.sampleDays[i]!)) {
+        add(`series.parquet day at step ${i}: stored ${fmtNum(storedRec.sampleDays[i])}, re-run ${fmtNum(rerun.sampleDays[i])}`);
+        break;
+      }
+    }
+    const keys = new Set([...Object.keys(storedRec.series), ...Object.keys(rerun.series)]);
+    for (const k of keys) {
+      const a = storedRec.series[k];
+      const b = rerun.series[k];
+      for (let i = 0; i < rerun.sampleDays.length; i++) {
+        const va = stored(a?.[i]);
+        const vb = stored(b?.[i]);
+        if (!same(va, vb)) {
+          add(`series.parquet ${k} at step ${i}: stored ${fmtNum(va)}, re-run ${fmtNum(vb)}`);
+          break;
+        }
+      }
+    }
+  }
+  if (storedRec.miners.length !== rerun.miners.length) {
+    add(`miners.parquet: stored ${storedRec.miners.length} miners, re-run ${rerun.miners.length}`);
+  } else {
+    storedRec.miners.forEach((m, i) => {
+      const r = rerun.miners[i]!;
+      if (m.name !== r.name) add(`miners.parquet miner ${i} name: stored ${m.name}, re-run ${r.name}`);
+      if (m.status !== r.status) add(`miners.parquet ${m.name} status: stored ${m.status}, re-run ${r.status}`);
+      for (const k of new Set([...Object.keys(m.values), ...Object.keys(r.values)])) {
+        const a = stored(m.values[k]);
+        const b = stored(r.values[k]);
+        if (!same(a, b)) add(`miners.parquet ${m.name} ${k}: stored ${fmtNum(a)}, re-run ${fmtNum(b)}`);
+      }
+    });
+  }
+  return out;
+}
+
+async function defaultSimulate(): Promise<SimulateFn> {
+  const url = new URL('../engine/index.ts', import.meta.url);
+  const mod = (await import(url.href)) as { simulate?: SimulateFn };
+  if (typeof mod.simulate !== 'function') throw new Error('src/engine/index.ts does not export simulate()');
+  return mod.simulate;
+}
+
+async function checkFiles(dir: string, m: Manifest): Promise<FileCheck[]> {
+  const out: FileCheck[] = [];
+  for (const [file, entry] of Object.entries(m.files).sort(([x], [y]) => x.localeCompare(y))) {
+    const path = join(dir, file);
+    if (!existsSync(path)) {
+      out.push({ file, ok: false, expected: entry.sha256, actual: null, problem: 'missing' });
+      continue;
+    }
+    const got = await fileSha256(path);
+    const ok = got.sha256 === entry.sha256 && got.bytes === entry.bytes;
+    out.push({
+      file,
+      ok,
+      expected: entry.sha256,
+      actual: got.sha256,
+      problem: ok ? null : got.bytes !== entry.bytes ? `size ${got.bytes} bytes, manifest says ${entry.bytes}` : 'content hash differs',
+    });
+  }
+  // Input data files the scenario read (e.g. a price path CSV), when they can still be found.
+  for (const d of m.dataFiles) {
+    const path = isAbsolute(d.path) ? d.path : existsSync(join(dir, d.path)) ? join(dir, d.path) : resolve(d.path);
+    const label = `${d.field} (${d.path})`;
+    if (!existsSync(path)) {
+      out.push({ file: label, ok: false, expected: d.sha256, actual: null, problem: 'data file not found' });
+      continue;
+    }
+    const got = sha256Hex(await readFile(path));
+    out.push({ file: label, ok: got === d.sha256, expected: d.sha256, actual: got, problem: got === d.sha256 ? null : 'content hash differs' });
+  }
+  return out;
+}
+
+/** Verifies a result set: file hashes, then re-runs (all, or a deterministic sample of `sample`). */
+export async function verifyResultSet(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const abs = resolve(dir);
+  const manifest = await readManifest(abs);
+  const detHash = deterministicHash(manifest);
+  const manifestOk = detHash === manifest.deterministicSha256;
+  const manifestProblem = manifestOk
+    ? null
+    : `manifest.json: deterministic part hashes to ${detHash}, the manifest records ${manifest.deterministicSha256} (edited?)`;
+  const files = await checkFiles(abs, manifest);
+  const { start, end } = manifest.runIndexes;
+  const chosen = sampleRunIndexes(start, end, options.sample, manifest.seed);
+  const runs: RunCheck[] = [];
+  if (chosen.length > 0) {
+    const simulate = options.simulate ?? (await defaultSimulate());
+    const want = new Set(chosen);
+    const seen = new Set<number>();
+    let done = 0;
+    try {
+      const set = await readResultSet(abs);
+      for await (const rec of set.records()) {
+        if (!want.has(rec.runIndex)) continue;
+        seen.add(rec.runIndex);
+        let rerun: RunRecord;
+        try {
+          const opts = options.strategies
+            ? { seed: manifest.seed, runIndex: rec.runIndex, strategies: options.strategies }
+            : { seed: manifest.seed, runIndex: rec.runIndex };
+          rerun = recordFromResult(simulate(manifest.scenario.resolved, opts));
+        } catch (err) {
+          rerun = recordFromError(rec.runIndex, err);
+        }
+        const differences = diffRecords(rec, rerun);
+        runs.push({ runIndex: rec.runIndex, ok: differences.length === 0, differences });
+        options.onRun?.(++done, chosen.length);
+      }
+    } catch (err) {
+      // Unreadable tables (e.g. a damaged Parquet file): the file check already names the file.
+      const message = err instanceof Error ? err.message : String(err);
+      for (const r of chosen) {
+        if (!seen.has(r)) runs.push({ runIndex: r, ok: false, differences: [`could not read the stored run: ${message}`] });
+      }
+      seen.clear();
+      for (const r of chosen) seen.add(r);
+    }
+    for (const r of chosen) {
+      if (!seen.has(r)) runs.push({ runIndex: r, ok: false, differences: ['run is missing from runs.parquet'] });
+    }
+    runs.sort((x, y) => x.runIndex - y.runIndex);
+  }
+  const ok = manifestOk && files.every((f) => f.ok) && runs.every((r) => r.ok);
+  return { dir: abs, ok, manifestOk, manifestProblem, files, runs, totalRuns: end - start, checkedRuns: chosen.length };
+}
+
+/** Human-readable report lines. */
+export function formatVerifyReport(r: VerifyReport): string {
+  const lines: string[] = [];
+  if (!r.manifestOk) lines.push(`FAIL ${r.manifestProblem}`);
+  for (const f of r.files) {
+    lines.push(f.ok ? `ok   ${f.file}  sha256 ${f.expected.slice(0, 16)}...` : `FAIL ${f.file}: ${f.problem} (manifest sha256 ${f.expected}${f.actual ? `, file ${f.actual}` : ''})`);
+  }
+  const bad = r.runs.filter((x) => !x.ok);
+  const sampleNote = r.checkedRuns === r.totalRuns ? 'all runs' : `a sample of ${r.checkedRuns} of ${r.totalRuns} runs`;
+  lines.push(`re-ran ${sampleNote}: ${r.checkedRuns - bad.length} identical, ${bad.length} differ`);
+  for (const x of bad) {
+    lines.push(`FAIL run ${x.runIndex}:`);
+    for (const d of x.differences) lines.push(`       ${d}`);
+  }
+  lines.push(r.ok ? `verified: ${r.dir} matches its manifest` : `NOT verified: ${r.dir} differs from its manifest (see FAIL lines)`);
+  return `${lines.join('\n')}\n`;
+}

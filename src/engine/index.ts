@@ -1,0 +1,557 @@
+// One seeded run of a scenario: the step loop. Pure: no I/O, threads, clock or Math.random; the
+// result is a function of (scenario, seed, runIndex, crnKey) only. See docs/parts/engine.md.
+import { createDifficultyAlgorithm, difficultyFromBits } from '../consensus/index.ts';
+import { HashsimError } from '../errors.ts';
+import { createFeeProcess } from '../market/fees.ts';
+import { createPriceProcess } from '../market/price.ts';
+import { deriveStream, type RandomStream } from '../random/index.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { btcPerPhDay, hashpriceUsdPerPhDay, powerCostUsdPerPhDay } from '../agents/economics.ts';
+import { Fringe } from '../agents/fringe.ts';
+import {
+  advanceConversion,
+  aiPivot,
+  deleverage,
+  deliver,
+  exitMiner,
+  expand,
+  monitorLoan,
+  operate,
+  raiseCash,
+  StepFlows,
+  treasuryPolicy,
+} from '../agents/policies.ts';
+import type { PoliciesInput } from '../agents/schema.ts';
+import {
+  AgentState,
+  buildAgentState,
+  STATUS_ACTIVE,
+  STATUS_CURTAILING,
+  STATUS_EXITED,
+  STATUS_NAMES,
+  STATUS_PIVOTING,
+} from '../agents/state.ts';
+import type { StrategyModule } from '../agents/strategy-api.ts';
+import { CustomStrategies } from './custom.ts';
+import { BlockProcess, type BlockSink, type RetargetHook } from './blocks.ts';
+import { ATTACK_REF_J_PER_TH, ATTACK_REF_POWER_USD_PER_MWH, MINER_OUTCOME_FIELDS, SERIES_METRICS, SUMMARY_METRICS } from './metrics.ts';
+import { fallbackStart, type EngineStart } from './start.ts';
+import type { MinerOutcome, RunResult } from './types.ts';
+
+export { SERIES_METRICS, SUMMARY_METRICS, MINER_OUTCOME_FIELDS } from './metrics.ts';
+export type { MetricDef, SummaryDef, SeriesName, SummaryName } from './metrics.ts';
+export type { RunResult, MinerOutcome } from './types.ts';
+export { BlockProcess, type BlockSink, type RetargetHook } from './blocks.ts';
+
+export interface SimulateOptions {
+  /** Master seed of the batch. */
+  readonly seed: string | number;
+  /** Monte Carlo run index, 0-based. */
+  readonly runIndex: number;
+  /**
+   * Identity under which random streams are derived (default "hashsim", NOT the scenario name):
+   * two scenarios run with the same seed and run index see the same price shocks, fee draws and
+   * block-arrival uniforms (common random numbers). Pass a distinct key to decorrelate them.
+   */
+  readonly crnKey?: string;
+  /** User strategy modules, keyed by the `strategyModule` path the scenario names. */
+  readonly strategies?: Readonly<Record<string, StrategyModule>>;
+  /** The chain tip to start from (default: the scenario's start, resolved by the scenario module). */
+  readonly start?: EngineStart;
+  /** Called at every retarget (diagnostics and tests). */
+  readonly onRetarget?: RetargetHook;
+}
+
+const SECONDS_PER_DAY = 86_400;
+
+/** Assigns each block's reward: fringe, FPPS pool, or a solo miner (binary search by hashrate). */
+class RewardSink implements BlockSink {
+  lottery = true;
+  rng: RandomStream;
+  total = 0;
+  fringe = 0;
+  pool = 0;
+  soloCount = 0;
+  readonly soloCum: Float64Array;
+  readonly soloIdx: Int32Array;
+  fringeBtc = 0;
+  poolBtc = 0;
+  constructor(
+    private readonly st: AgentState,
+    rng: RandomStream,
+  ) {
+    this.rng = rng;
+    this.soloCum = new Float64Array(st.n);
+    this.soloIdx = new Int32Array(st.n);
+  }
+  onBlock(reward: number): void {
+    if (!this.lottery) return;
+    let u = this.rng.uniform() * this.total;
+    if (u < this.fringe) {
+      this.fringeBtc += reward;
+      return;
+    }
+    u -= this.fringe;
+    if (u < this.pool || this.soloCount === 0) {
+      this.poolBtc += reward;
+      return;
+    }
+    u -= this.pool;
+    const cum = this.soloCum;
+    let lo = 0;
+    let hi = this.soloCount - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cum[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    const i = this.soloIdx[lo]!;
+    this.st.wonBtc[i] = this.st.wonBtc[i]! + reward;
+    this.st.blocksWon[i] = this.st.blocksWon[i]! + 1;
+  }
+}
+
+function resolveEngineStart(scenario: Scenario, given: EngineStart | undefined): EngineStart {
+  if (given !== undefined) return given;
+  return fallbackStart(scenario);
+}
+
+function nonFinite(runIndex: number, step: number, day: number, what: string, value: number): never {
+  throw new HashsimError(`run ${runIndex}, step ${step} (day ${day}): ${what} is ${value} (NaN/Infinity in the model state)`, 3);
+}
+
+const MINER_FIELDS = [
+  'treasuryBtc',
+  'collateralBtc',
+  'cashUsd',
+  'debtUsd',
+  'activeEhs',
+  'installedEhs',
+  'powerUsdPerDay',
+  'costUsdPerDay',
+  'aiMwOperating',
+  'aiMwConverting',
+  'hashpriceEma',
+  'pendingEhs',
+] as const;
+
+/** Find and report the first miner with a non-finite field. */
+function reportMiner(st: AgentState, runIndex: number, step: number, day: number): void {
+  for (let i = 0; i < st.n; i++) {
+    for (const f of MINER_FIELDS) {
+      const v = st[f][i]!;
+      if (!Number.isFinite(v)) {
+        throw new HashsimError(`run ${runIndex}, step ${step} (day ${day}), miner "${st.names[i]}": ${f} is ${v} (NaN/Infinity in the model state)`, 3);
+      }
+    }
+  }
+}
+
+/**
+ * Simulate one seeded run of a validated scenario (ScenarioSchema output). Returns per-step series at
+ * the scenario's sampling interval, a per-run summary and the named miners' outcomes.
+ */
+export function simulate(scenario: Scenario, options: SimulateOptions): RunResult {
+  const { seed, runIndex } = options;
+  const crn = options.crnKey ?? 'hashsim';
+  const stream = (component: string) => deriveStream({ seed, scenario: crn, runIndex, component });
+  const stepDays = scenario.stepDays;
+  const steps = Math.ceil(scenario.horizonDays / stepDays);
+  const start = resolveEngineStart(scenario, options.start);
+
+  const price = createPriceProcess(scenario.price, stream('price'), { stepDays, horizonSteps: steps });
+  const fees = createFeeProcess(scenario.fees, stream('fees'), { stepDays });
+  const algo = createDifficultyAlgorithm(scenario.difficulty, {
+    height: start.height,
+    bits: start.bits,
+    time: start.time,
+    ...(start.epochFirstBlockTime !== undefined ? { epochFirstBlockTime: start.epochFirstBlockTime } : {}),
+  });
+  const chain = new BlockProcess(algo, start.height, start.time, stream('blocks'), options.onRetarget);
+
+  let priceUsd = price.initialUsd;
+  let feeBtc = fees.next(0);
+  const startBtcPerPhDay = btcPerPhDay(chain.hashesPerBlock, chain.subsidyBtc + feeBtc);
+  const customBundles = ((scenario as { strategies?: Record<string, PoliciesInput> }).strategies ?? {}) as Record<string, PoliciesInput>;
+  const st = buildAgentState(scenario.miners, scenario.populations, stream('population'), { priceUsd, btcPerPhDay: startBtcPerPhDay }, customBundles);
+  const custom = new CustomStrategies(st, options.strategies ?? {});
+  const fringe = scenario.fringe ? new Fringe(scenario.fringe, startBtcPerPhDay * priceUsd, stepDays) : null;
+  const sink = new RewardSink(st, stream('winners'));
+  sink.lottery = scenario.rewards === 'lottery';
+  const flows = new StepFlows();
+
+  // Live (not exited) miners, compacted when miners exit: work is proportional to live miners.
+  const alive = new Int32Array(st.n);
+  let nAlive = st.n;
+  for (let i = 0; i < st.n; i++) alive[i] = i;
+  // EMA weights of the AI decision's hashprice average, per miner (constant for the run).
+  const emaAlpha = new Float64Array(st.n);
+  for (let i = 0; i < st.n; i++) emaAlpha[i] = -Math.expm1(-stepDays / st.aiLookbackDays[i]!);
+
+  // --- outputs
+  const every = scenario.output.sampleEverySteps;
+  const nSamples = Math.floor((steps - 1) / every) + 1 + ((steps - 1) % every === 0 ? 0 : 1);
+  const sampleDays = new Float64Array(nSamples);
+  const cols: Record<string, Float64Array> = {};
+  for (const m of SERIES_METRICS) cols[m.name] = new Float64Array(nSamples);
+  const c = cols as Record<(typeof SERIES_METRICS)[number]['name'], Float64Array>;
+  let sample = 0;
+
+  // --- accumulators since the last sample
+  let accBlocks = 0;
+  let accRewards = 0;
+  let accSold = 0;
+  let accLiquidated = 0;
+  let accFringeSold = 0;
+  let accCalls = 0;
+  let accLiqs = 0;
+  let accExits = 0;
+  let accSeconds = 0;
+  // --- run totals
+  let totRewards = 0;
+  let totSold = 0;
+  let totLiquidated = 0;
+  let totFringeSold = 0;
+  let totCalls = 0;
+  let totLiqs = 0;
+  let exited = 0;
+  let poolBalance = 0;
+  let netSoldPrev = 0;
+  let firstCall = -1;
+  let firstLiq = -1;
+  let firstExit = -1;
+  let firstPivot = -1;
+  let mwPivoted = 0;
+  let stepsNoBlocks = 0;
+  let minPrice = Infinity;
+  let maxPrice = -Infinity;
+  let minH = Infinity;
+  let maxH = -Infinity;
+  let peakH = 0;
+  let maxDrawdown = 0;
+  let minDiff = Infinity;
+  let maxDiff = -Infinity;
+  let minHp = Infinity;
+  let minAttack = Infinity;
+  let maxHhi = 0;
+  let lastH = 0;
+  let lastHp = 0;
+  let lastAttack = 0;
+  let lastHhi = 0;
+  let prevNetworkEhs = 0;
+  const attackFloor = powerCostUsdPerPhDay(ATTACK_REF_J_PER_TH, ATTACK_REF_POWER_USD_PER_MWH);
+
+  for (let s = 0; s < steps; s++) {
+    const day = s * stepDays;
+    const dtDays = Math.min(stepDays, scenario.horizonDays - day);
+    if (s > 0) {
+      priceUsd = price.next(s, netSoldPrev);
+      feeBtc = fees.next(s);
+    }
+    if (!(priceUsd > 0) || !Number.isFinite(priceUsd)) nonFinite(runIndex, s, day, 'price_usd', priceUsd);
+    if (!(feeBtc >= 0) || !Number.isFinite(feeBtc)) nonFinite(runIndex, s, day, 'fee_btc_per_block', feeBtc);
+    const hp = hashpriceUsdPerPhDay(chain.hashesPerBlock, chain.subsidyBtc + feeBtc, priceUsd);
+    custom.setWorld(s, day, stepDays, priceUsd, hp, feeBtc, chain.subsidyBtc, prevNetworkEhs, chain.height, chain.bits);
+    flows.reset();
+
+    // ---- decisions: deliveries, AI pivots, expansion, operate/curtail; build the reward tables
+    let agentEhs = 0;
+    let poolEhs = 0;
+    let soloN = 0;
+    let soloCum = 0;
+    let mw = 0;
+    for (let k = 0; k < nAlive; k++) {
+      const i = alive[k]!;
+      const rev = hp * (1 - st.poolFee[i]!);
+      st.hashpriceEma[i] = s === 0 ? rev : st.hashpriceEma[i]! + emaAlpha[i]! * (rev - st.hashpriceEma[i]!);
+      if (st.pendingEhs[i]! > 0) deliver(st, i, day);
+      if (st.aiMwConverting[i]! > 0) advanceConversion(st, i, day);
+      const mod = st.moduleIndex[i]!;
+      if (mod >= 0 && custom.hasPivot(mod)) custom.pivot(i, mod, rev, priceUsd, day, flows);
+      else if (st.aiOn[i] === 1) aiPivot(st, i, priceUsd, day, flows);
+      if (mod >= 0 && custom.hasExpand(mod)) custom.expand(i, mod, rev, priceUsd, day, flows);
+      else if (st.expandOn[i] === 1) expand(st, i, rev, priceUsd, day, flows);
+      let curtailed = operate(st, i, rev, dtDays);
+      if (mod >= 0 && custom.hasOperate(mod)) curtailed = custom.operate(i, mod, rev);
+      st.status[i] = st.aiMwConverting[i]! > 0 ? STATUS_PIVOTING : curtailed ? STATUS_CURTAILING : STATUS_ACTIVE;
+      const a = st.activeEhs[i]!;
+      agentEhs += a;
+      for (let co = st.cohortStart[i]!, e = st.cohortEnd[i]!; co < e; co++) {
+        if (st.cohortOn[co] === 1) mw += st.cohortEhs[co]! * st.cohortJPerTH[co]!;
+      }
+      if (a > 0) {
+        if (st.solo[i] === 1) {
+          soloCum += a;
+          sink.soloCum[soloN] = soloCum;
+          sink.soloIdx[soloN] = i;
+          soloN++;
+        } else {
+          poolEhs += a;
+        }
+      }
+      st.wonBtc[i] = 0;
+    }
+    if (flows.pivotsStarted > 0 && firstPivot < 0) firstPivot = day;
+    mwPivoted += flows.mwPivotStarted;
+    const fringeEhs = fringe === null ? 0 : fringe.update(hp, day);
+    const networkEhs = agentEhs + fringeEhs;
+    if (!Number.isFinite(networkEhs)) {
+      if (!Number.isFinite(fringeEhs)) nonFinite(runIndex, s, day, 'fringe hashrate', fringeEhs);
+      reportMiner(st, runIndex, s, day);
+    }
+    sink.total = networkEhs;
+    sink.fringe = fringeEhs;
+    sink.pool = poolEhs;
+    sink.soloCount = soloN;
+    sink.fringeBtc = 0;
+    sink.poolBtc = 0;
+
+    // ---- blocks during the step
+    const heightBefore = chain.height;
+    chain.advance(networkEhs, (day + dtDays) * SECONDS_PER_DAY, feeBtc, sink);
+    const rewards = chain.rewardsBtc;
+    const perEhs = chain.rewardPerEhs;
+    let fringeBtc = sink.fringeBtc;
+    let poolIn = sink.poolBtc;
+    const expectedShare = networkEhs > 0 ? rewards / networkEhs : 0;
+    if (!sink.lottery) {
+      fringeBtc = fringeEhs * expectedShare;
+      poolIn = poolEhs * expectedShare;
+    }
+    poolBalance += poolIn;
+    totFringeSold += fringeBtc;
+    accFringeSold += fringeBtc;
+
+    // ---- settlement: revenue, costs, treasury, loans, financing, exit
+    let treasury = 0;
+    let collateral = 0;
+    let cash = 0;
+    let debt = 0;
+    let aiMw = 0;
+    let aiConv = 0;
+    let hhi = 0;
+    let nActive = 0;
+    let nCurt = 0;
+    let nPiv = 0;
+    let k2 = 0;
+    for (let k = 0; k < nAlive; k++) {
+      const i = alive[k]!;
+      const a = st.activeEhs[i]!;
+      let mined: number;
+      if (st.solo[i] === 1) {
+        mined = sink.lottery ? st.wonBtc[i]! : a * expectedShare;
+      } else {
+        mined = a * perEhs * (1 - st.poolFee[i]!);
+        poolBalance -= mined;
+      }
+      st.treasuryBtc[i] = st.treasuryBtc[i]! + mined;
+      st.minedBtc[i] = st.minedBtc[i]! + mined;
+      const interest = (st.debtUsd[i]! * st.rateAnnual[i]! * dtDays) / 365;
+      const aiIncome = (st.aiMwOperating[i]! * st.aiRevenueUsdPerMwYear[i]! * st.aiMarginPct[i]! * dtDays) / 365;
+      const opCost = st.powerUsdPerDay[i]! + st.opexUsdPerDay[i]!;
+      st.costUsdPerDay[i] = opCost + interest / dtDays;
+      st.cashUsd[i] = st.cashUsd[i]! + aiIncome - opCost * dtDays - interest;
+
+      const mod = st.moduleIndex[i]!;
+      if (mod >= 0 && custom.hasSell(mod)) custom.sell(i, mod, mined, hp, priceUsd, flows);
+      else treasuryPolicy(st, i, mined, priceUsd, flows);
+      if (st.debtUsd[i]! > 0) {
+        deleverage(st, i, priceUsd, flows);
+        monitorLoan(st, i, priceUsd, day, flows);
+      }
+      const floor = st.minCashUsd[i]!;
+      if (st.cashUsd[i]! < floor) raiseCash(st, i, floor - st.cashUsd[i]!, priceUsd, flows);
+      const insolvent = st.cashUsd[i]! < floor - 1e-6 * (1 + Math.abs(floor));
+      if (insolvent || (mod >= 0 && custom.wantsExit(i, mod, hp, priceUsd))) {
+        exitMiner(st, i, priceUsd, day, flows);
+        continue;
+      }
+      alive[k2++] = i;
+      treasury += st.treasuryBtc[i]!;
+      collateral += st.collateralBtc[i]!;
+      cash += st.cashUsd[i]!;
+      debt += st.debtUsd[i]!;
+      aiMw += st.aiMwOperating[i]!;
+      aiConv += st.aiMwConverting[i]!;
+      if (networkEhs > 0) {
+        const sh = a / networkEhs;
+        hhi += sh * sh;
+      }
+      const stt = st.status[i]!;
+      if (stt === STATUS_ACTIVE) nActive++;
+      else if (stt === STATUS_CURTAILING) nCurt++;
+      else nPiv++;
+    }
+    exited += nAlive - k2;
+    nAlive = k2;
+    if (!Number.isFinite(treasury + collateral + cash + debt + aiMw + aiConv)) reportMiner(st, runIndex, s, day);
+    if (!Number.isFinite(poolBalance)) nonFinite(runIndex, s, day, 'pool balance', poolBalance);
+
+    // ---- run-level bookkeeping
+    netSoldPrev = flows.soldBtc + flows.liquidatedBtc + fringeBtc;
+    totRewards += rewards;
+    totSold += flows.soldBtc;
+    totLiquidated += flows.liquidatedBtc;
+    totCalls += flows.marginCalls;
+    totLiqs += flows.liquidations;
+    if (flows.marginCalls > 0 && firstCall < 0) firstCall = day;
+    if (flows.liquidations > 0 && firstLiq < 0) firstLiq = day;
+    if (flows.exits > 0 && firstExit < 0) firstExit = day;
+    const blocks = chain.height - heightBefore;
+    if (blocks === 0) stepsNoBlocks++;
+    accBlocks += blocks;
+    accRewards += rewards;
+    accSold += flows.soldBtc;
+    accLiquidated += flows.liquidatedBtc;
+    accCalls += flows.marginCalls;
+    accLiqs += flows.liquidations;
+    accExits += flows.exits;
+    accSeconds += dtDays * SECONDS_PER_DAY;
+    const difficulty = difficultyFromBits(chain.bits);
+    const attack = ((networkEhs * 1000) * Math.max(hp, attackFloor)) / 24;
+    minPrice = Math.min(minPrice, priceUsd);
+    maxPrice = Math.max(maxPrice, priceUsd);
+    minH = Math.min(minH, networkEhs);
+    maxH = Math.max(maxH, networkEhs);
+    peakH = Math.max(peakH, networkEhs);
+    if (peakH > 0) maxDrawdown = Math.max(maxDrawdown, 1 - networkEhs / peakH);
+    minDiff = Math.min(minDiff, difficulty);
+    maxDiff = Math.max(maxDiff, difficulty);
+    minHp = Math.min(minHp, hp);
+    minAttack = Math.min(minAttack, attack);
+    maxHhi = Math.max(maxHhi, hhi);
+    lastH = networkEhs;
+    lastHp = hp;
+    lastAttack = attack;
+    lastHhi = hhi;
+    prevNetworkEhs = networkEhs;
+
+    if (s % every === 0 || s === steps - 1) {
+      const j = sample++;
+      sampleDays[j] = day;
+      c.price_usd[j] = priceUsd;
+      c.hashrate_ehs[j] = networkEhs;
+      c.agent_hashrate_ehs[j] = networkEhs - fringeEhs;
+      c.fringe_hashrate_ehs[j] = fringeEhs;
+      c.difficulty[j] = difficulty;
+      c.bits[j] = chain.bits;
+      c.height[j] = chain.height;
+      c.blocks[j] = accBlocks;
+      c.block_interval_s[j] = accBlocks > 0 ? accSeconds / accBlocks : chain.time - chain.lastBlockTime;
+      c.hashprice_usd_per_ph_day[j] = hp;
+      c.subsidy_btc[j] = chain.subsidyBtc;
+      c.fee_btc_per_block[j] = feeBtc;
+      c.block_rewards_btc[j] = accRewards;
+      c.miners_active[j] = nActive;
+      c.miners_curtailing[j] = nCurt;
+      c.miners_pivoting[j] = nPiv;
+      c.miners_exited[j] = exited;
+      c.treasury_btc[j] = treasury;
+      c.collateral_btc[j] = collateral;
+      c.sold_btc[j] = accSold;
+      c.liquidated_btc[j] = accLiquidated;
+      c.fringe_sold_btc[j] = accFringeSold;
+      c.sold_cum_btc[j] = totSold + totLiquidated;
+      c.debt_usd[j] = debt;
+      c.cash_usd[j] = cash;
+      c.margin_calls[j] = accCalls;
+      c.liquidations[j] = accLiqs;
+      c.exits[j] = accExits;
+      c.ai_mw[j] = aiMw;
+      c.ai_converting_mw[j] = aiConv;
+      c.mining_mw[j] = mw;
+      c.attack_cost_usd_per_hour[j] = attack;
+      c.hhi[j] = hhi;
+      c.pool_balance_btc[j] = poolBalance;
+      accBlocks = 0;
+      accRewards = 0;
+      accSold = 0;
+      accLiquidated = 0;
+      accFringeSold = 0;
+      accCalls = 0;
+      accLiqs = 0;
+      accExits = 0;
+      accSeconds = 0;
+    }
+  }
+
+  // ---- summary
+  let finalTreasury = 0;
+  let finalDebt = 0;
+  let aiFinal = 0;
+  for (let k = 0; k < nAlive; k++) {
+    const i = alive[k]!;
+    finalTreasury += st.treasuryBtc[i]!;
+    finalDebt += st.debtUsd[i]!;
+    aiFinal += st.aiMwOperating[i]!;
+  }
+  const nul = (x: number) => (x < 0 ? null : x);
+  const summary: Record<string, number | null> = {
+    final_price_usd: priceUsd,
+    min_price_usd: minPrice,
+    max_price_usd: maxPrice,
+    final_hashrate_ehs: lastH,
+    min_hashrate_ehs: minH,
+    max_hashrate_ehs: maxH,
+    max_hashrate_drawdown_pct: maxDrawdown,
+    final_difficulty: difficultyFromBits(chain.bits),
+    min_difficulty: minDiff,
+    max_difficulty: maxDiff,
+    final_hashprice_usd_per_ph_day: lastHp,
+    min_hashprice_usd_per_ph_day: minHp,
+    final_height: chain.height,
+    blocks: chain.blocks,
+    retargets: chain.retargets,
+    halvings: chain.halvings,
+    mean_block_interval_s: chain.blocks > 0 ? chain.time / chain.blocks : null,
+    max_block_interval_s: chain.maxGap,
+    steps_without_blocks: stepsNoBlocks,
+    block_rewards_total_btc: totRewards,
+    sold_total_btc: totSold,
+    liquidated_total_btc: totLiquidated,
+    fringe_sold_total_btc: totFringeSold,
+    margin_calls_total: totCalls,
+    liquidations_total: totLiqs,
+    miners_total: st.n,
+    miners_exited: exited,
+    mw_pivoted: mwPivoted,
+    ai_mw_final: aiFinal,
+    first_margin_call_day: nul(firstCall),
+    first_liquidation_day: nul(firstLiq),
+    first_exit_day: nul(firstExit),
+    first_pivot_day: nul(firstPivot),
+    final_treasury_btc: finalTreasury,
+    final_debt_usd: finalDebt,
+    final_attack_cost_usd_per_hour: lastAttack,
+    min_attack_cost_usd_per_hour: minAttack,
+    final_hhi: lastHhi,
+    max_hhi: maxHhi,
+    pool_balance_btc: poolBalance,
+  };
+
+  const miners: MinerOutcome[] = [];
+  for (let i = 0; i < st.namedCount; i++) {
+    const values: Record<(typeof MINER_OUTCOME_FIELDS)[number]['name'], number | null> = {
+      mined_btc: st.minedBtc[i]!,
+      sold_btc: st.soldBtc[i]!,
+      liquidated_btc: st.liquidatedBtc[i]!,
+      final_treasury_btc: st.treasuryBtc[i]!,
+      final_collateral_btc: st.collateralBtc[i]!,
+      final_cash_usd: st.cashUsd[i]!,
+      final_debt_usd: st.debtUsd[i]!,
+      final_hashrate_ehs: st.status[i] === STATUS_EXITED ? 0 : st.activeEhs[i]!,
+      installed_hashrate_ehs: st.status[i] === STATUS_EXITED ? 0 : st.installedEhs[i]!,
+      margin_calls: st.marginCalls[i]!,
+      liquidations: st.liquidations[i]!,
+      first_margin_call_day: nul(st.firstMarginCallDay[i]!),
+      first_liquidation_day: nul(st.firstLiquidationDay[i]!),
+      exit_day: nul(st.exitDay[i]!),
+      first_pivot_day: nul(st.firstPivotDay[i]!),
+      mw_pivoted: st.mwPivoted[i]!,
+      ai_mw: st.aiMwOperating[i]!,
+      blocks_won: st.blocksWon[i]!,
+    };
+    miners.push({ name: st.names[i]!, status: STATUS_NAMES[st.status[i]!]!, values });
+  }
+  return { runIndex, sampleDays, series: cols, summary, miners };
+}

@@ -1,0 +1,306 @@
+import { join } from 'node:path';
+import { HashsimError } from '../errors.ts';
+import { bandStats } from './bands.ts';
+import { BAND_QUANTILES, RESULT_FILES } from './layout.ts';
+import {
+  fileSha256,
+  writeManifest,
+  type FileEntry,
+  type Manifest,
+  type ManifestDeterministic,
+  type ManifestTimings,
+} from './manifest.ts';
+import { ParquetStreamWriter, type ColumnType, type ParquetColumn } from './parquet.ts';
+import type { RunRecord } from './record.ts';
+
+/** Runs in ascending run-index order, re-iterable (assembly makes several passes). */
+export interface RunSource {
+  readonly description: string;
+  records(): AsyncIterable<RunRecord>;
+}
+
+/** Rows buffered before a batch goes to the Parquet writer; batches end on run boundaries. */
+const BATCH_ROWS = 65_536;
+
+export const RUNS_FIXED_COLUMNS = ['run_index', 'status', 'error', 'error_stack'] as const;
+export const SERIES_FIXED_COLUMNS = ['run_index', 'step', 'day'] as const;
+export const MINERS_FIXED_COLUMNS = ['run_index', 'miner_index', 'miner', 'status'] as const;
+export const BANDS_COLUMNS = ['step', 'day', 'metric', 'n', 'mean', ...BAND_QUANTILES.map(([name]) => name)] as const;
+
+export interface ScanResult {
+  readonly summaryKeys: readonly string[];
+  readonly seriesKeys: readonly string[];
+  readonly minerKeys: readonly string[];
+  readonly ok: number;
+  readonly failedRuns: readonly { runIndex: number; error: string }[];
+  readonly maxSteps: number;
+}
+
+class KeyOrder {
+  private readonly seen = new Set<string>();
+  readonly keys: string[] = [];
+  add(ks: Iterable<string>): void {
+    for (const k of ks) {
+      if (!this.seen.has(k)) {
+        this.seen.add(k);
+        this.keys.push(k);
+      }
+    }
+  }
+}
+
+function formatRanges(xs: readonly number[], max = 20): string {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < xs.length && parts.length < max) {
+    let j = i;
+    while (j + 1 < xs.length && xs[j + 1] === xs[j]! + 1) j++;
+    parts.push(i === j ? `${xs[i]}` : `${xs[i]}-${xs[j]}`);
+    i = j + 1;
+  }
+  return parts.join(', ') + (i < xs.length ? ', ...' : '');
+}
+
+/**
+ * First pass: checks that the source holds every run of [start, end) exactly once and in order,
+ * and fixes column order: metric columns appear in order of first appearance scanning runs by
+ * run index (so contiguous shards merged in order give the same columns as one batch).
+ */
+export async function scanSource(source: RunSource, range: { start: number; end: number }): Promise<ScanResult> {
+  const summary = new KeyOrder();
+  const series = new KeyOrder();
+  const miners = new KeyOrder();
+  const failedRuns: { runIndex: number; error: string }[] = [];
+  const duplicates: number[] = [];
+  const missing: number[] = [];
+  const outside: number[] = [];
+  let next = range.start;
+  let last = -1;
+  let ok = 0;
+  let maxSteps = 0;
+  for await (const r of source.records()) {
+    if (r.runIndex < range.start || r.runIndex >= range.end) {
+      outside.push(r.runIndex);
+      continue;
+    }
+    if (r.runIndex <= last) {
+      if (r.runIndex === last) duplicates.push(r.runIndex);
+      else throw new Error(`${source.description}: runs out of order (${r.runIndex} after ${last})`);
+      continue;
+    }
+    for (let m = next; m < r.runIndex; m++) missing.push(m);
+    next = r.runIndex + 1;
+    last = r.runIndex;
+    if (r.status === 'ok') {
+      ok++;
+      summary.add(Object.keys(r.summary));
+      series.add(Object.keys(r.series));
+      for (const m of r.miners) miners.add(Object.keys(m.values));
+      maxSteps = Math.max(maxSteps, r.sampleDays.length);
+    } else {
+      failedRuns.push({ runIndex: r.runIndex, error: r.error ?? 'error' });
+    }
+  }
+  for (let m = next; m < range.end; m++) missing.push(m);
+  const problems: string[] = [];
+  if (missing.length) problems.push(`missing runs ${formatRanges(missing)} (${missing.length} in all)`);
+  if (duplicates.length) problems.push(`duplicate runs ${formatRanges(duplicates)}`);
+  if (outside.length) problems.push(`runs outside [${range.start}, ${range.end}): ${formatRanges(outside)}`);
+  if (problems.length) throw new HashsimError(`${source.description}: ${problems.join('; ')}`);
+  const clash = (fixed: readonly string[], keys: readonly string[], table: string) => {
+    const c = keys.filter((k) => fixed.includes(k));
+    if (c.length) throw new Error(`${table}: metric names clash with fixed columns: ${c.join(', ')}`);
+  };
+  clash(RUNS_FIXED_COLUMNS, summary.keys, RESULT_FILES.runs);
+  clash(SERIES_FIXED_COLUMNS, series.keys, RESULT_FILES.series);
+  clash(MINERS_FIXED_COLUMNS, miners.keys, RESULT_FILES.miners);
+  return { summaryKeys: summary.keys, seriesKeys: series.keys, minerKeys: miners.keys, ok, failedRuns, maxSteps };
+}
+
+/** Column-wise row buffer that flushes whole batches to a ParquetStreamWriter. */
+class TableBuffer {
+  private cols: (number | string | null)[][];
+  rows = 0;
+  constructor(
+    private readonly writer: ParquetStreamWriter,
+    private readonly spec: readonly { name: string; type: ColumnType }[],
+  ) {
+    this.cols = spec.map(() => []);
+  }
+  push(row: readonly (number | string | null)[]): void {
+    for (let i = 0; i < row.length; i++) this.cols[i]!.push(row[i]!);
+    this.rows++;
+  }
+  async maybeFlush(): Promise<void> {
+    if (this.rows >= BATCH_ROWS) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.rows === 0) return;
+    const columns: ParquetColumn[] = this.spec.map((s, i) => {
+      const v = this.cols[i]!;
+      if (s.type === 'int32') return { ...s, values: Int32Array.from(v as number[]) };
+      return { ...s, values: v as (number | null)[] };
+    });
+    await this.writer.write(columns);
+    this.cols = this.spec.map(() => []);
+    this.rows = 0;
+  }
+}
+
+function num(v: number | null | undefined): number | null {
+  return v === undefined || v === null || Number.isNaN(v) ? null : v;
+}
+
+async function withWriters<T>(writers: ParquetStreamWriter[], f: () => Promise<T>): Promise<T> {
+  for (const w of writers) await w.open();
+  try {
+    const out = await f();
+    for (const w of writers) await w.close();
+    return out;
+  } catch (err) {
+    for (const w of writers) await w.abort();
+    throw err;
+  }
+}
+
+async function writeTables(dir: string, source: RunSource, scan: ScanResult): Promise<void> {
+  const runsSpec = [
+    { name: 'run_index', type: 'int32' as const },
+    { name: 'status', type: 'utf8' as const },
+    { name: 'error', type: 'utf8' as const },
+    { name: 'error_stack', type: 'utf8' as const },
+    ...scan.summaryKeys.map((name) => ({ name, type: 'float64' as const })),
+  ];
+  const seriesSpec = [
+    { name: 'run_index', type: 'int32' as const },
+    { name: 'step', type: 'int32' as const },
+    { name: 'day', type: 'float64' as const },
+    ...scan.seriesKeys.map((name) => ({ name, type: 'float64' as const })),
+  ];
+  const minersSpec = [
+    { name: 'run_index', type: 'int32' as const },
+    { name: 'miner_index', type: 'int32' as const },
+    { name: 'miner', type: 'utf8' as const },
+    { name: 'status', type: 'utf8' as const },
+    ...scan.minerKeys.map((name) => ({ name, type: 'float64' as const })),
+  ];
+  const runsW = new ParquetStreamWriter(join(dir, RESULT_FILES.runs), runsSpec);
+  const seriesW = new ParquetStreamWriter(join(dir, RESULT_FILES.series), seriesSpec);
+  const minersW = new ParquetStreamWriter(join(dir, RESULT_FILES.miners), minersSpec);
+  await withWriters([runsW, seriesW, minersW], async () => {
+    const runs = new TableBuffer(runsW, runsSpec);
+    const series = new TableBuffer(seriesW, seriesSpec);
+    const miners = new TableBuffer(minersW, minersSpec);
+    for await (const r of source.records()) {
+      runs.push([r.runIndex, r.status, r.error, r.stack, ...scan.summaryKeys.map((k) => num(r.summary[k]))]);
+      const cols = scan.seriesKeys.map((k) => r.series[k]);
+      for (let s = 0; s < r.sampleDays.length; s++) {
+        series.push([r.runIndex, s, r.sampleDays[s]!, ...cols.map((c) => (c ? num(c[s]) : null))]);
+      }
+      r.miners.forEach((m, i) => {
+        miners.push([r.runIndex, i, m.name, m.status, ...scan.minerKeys.map((k) => num(m.values[k]))]);
+      });
+      await runs.maybeFlush();
+      await series.maybeFlush();
+      await miners.maybeFlush();
+    }
+    await runs.flush();
+    await series.flush();
+    await miners.flush();
+  });
+}
+
+/** Default memory for one bands pass; more runs x steps than fit take several passes. */
+export const DEFAULT_BANDS_MEMORY_BYTES = 128 * 1024 * 1024;
+
+/**
+ * bands.parquet: exact per-step quantiles need every run's value at a step, so the steps are cut
+ * into windows whose values fit `memoryBytes`, and each window re-reads the source. Memory is
+ * bounded; the number of passes grows with runs x steps.
+ */
+async function writeBands(dir: string, source: RunSource, scan: ScanResult, memoryBytes: number): Promise<void> {
+  const spec = [
+    { name: 'step', type: 'int32' as const },
+    { name: 'day', type: 'float64' as const },
+    { name: 'metric', type: 'utf8' as const },
+    { name: 'n', type: 'int32' as const },
+    { name: 'mean', type: 'float64' as const },
+    ...BAND_QUANTILES.map(([name]) => ({ name, type: 'float64' as const })),
+  ];
+  const writer = new ParquetStreamWriter(join(dir, RESULT_FILES.bands), spec);
+  const nKeys = scan.seriesKeys.length;
+  await withWriters([writer], async () => {
+    const out = new TableBuffer(writer, spec);
+    if (scan.ok === 0 || nKeys === 0 || scan.maxSteps === 0) return;
+    const perStep = scan.ok * nKeys * 8;
+    const window = Math.max(1, Math.floor(memoryBytes / perStep));
+    for (let s0 = 0; s0 < scan.maxSteps; s0 += window) {
+      const s1 = Math.min(scan.maxSteps, s0 + window);
+      const w = s1 - s0;
+      // values[(step - s0) * nKeys + key] holds one value per ok run (NaN where a run lacks the step)
+      const values = Array.from({ length: w * nKeys }, () => new Float64Array(scan.ok).fill(Number.NaN));
+      const days = new Float64Array(w).fill(Number.NaN);
+      let j = 0;
+      for await (const r of source.records()) {
+        if (r.status !== 'ok') continue;
+        const n = Math.min(r.sampleDays.length, s1);
+        for (let s = s0; s < n; s++) {
+          if (Number.isNaN(days[s - s0]!)) days[s - s0] = r.sampleDays[s]!;
+          for (let k = 0; k < nKeys; k++) {
+            const col = r.series[scan.seriesKeys[k]!];
+            if (col) values[(s - s0) * nKeys + k]![j] = col[s]!;
+          }
+        }
+        j++;
+      }
+      for (let s = s0; s < s1; s++) {
+        for (let k = 0; k < nKeys; k++) {
+          const st = bandStats(values[(s - s0) * nKeys + k]!);
+          out.push([s, days[s - s0]!, scan.seriesKeys[k]!, st.n, num(st.mean), ...st.quantiles.map((q) => num(q))]);
+        }
+        await out.maybeFlush();
+      }
+    }
+    await out.flush();
+  });
+}
+
+export interface AssembleOptions {
+  readonly dir: string;
+  readonly source: RunSource;
+  /** Everything of the deterministic manifest part except what assembly computes. */
+  readonly manifest: Omit<ManifestDeterministic, 'counts' | 'failedRuns' | 'files'>;
+  /** Called after the files are written, to stamp the wall-clock part. */
+  readonly timings: () => ManifestTimings;
+  readonly bandsMemoryBytes?: number;
+}
+
+/** Writes runs/series/miners/bands parquet and manifest.json from a source of runs. */
+export async function assembleResultSet(o: AssembleOptions): Promise<Manifest> {
+  const range = o.manifest.runIndexes;
+  const scan = await scanSource(o.source, range);
+  await writeTables(o.dir, o.source, scan);
+  await writeBands(o.dir, o.source, scan, o.bandsMemoryBytes ?? DEFAULT_BANDS_MEMORY_BYTES);
+  const files: Record<string, FileEntry> = {};
+  for (const f of [RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.bands]) {
+    files[f] = await fileSha256(join(o.dir, f));
+  }
+  const m = o.manifest;
+  // Explicit key order: manifest.json bytes must not depend on how the caller built its object.
+  const det: ManifestDeterministic = {
+    format: m.format,
+    scenario: { name: m.scenario.name, sha256: m.scenario.sha256, resolved: m.scenario.resolved },
+    seed: m.seed,
+    runs: m.runs,
+    shard: m.shard ? { index: m.shard.index, count: m.shard.count, start: m.shard.start, end: m.shard.end } : null,
+    runIndexes: { start: m.runIndexes.start, end: m.runIndexes.end },
+    package: { name: m.package.name, version: m.package.version },
+    gitCommit: m.gitCommit,
+    node: m.node,
+    dataFiles: m.dataFiles.map((d) => ({ field: d.field, path: d.path, sha256: d.sha256 })),
+    counts: { ok: scan.ok, error: scan.failedRuns.length },
+    failedRuns: scan.failedRuns,
+    files,
+  };
+  return writeManifest(o.dir, det, o.timings());
+}

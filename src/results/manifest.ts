@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { readFile, rename, open } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HashsimError } from '../errors.ts';
+import { RESULT_FILES } from './layout.ts';
+
+export const MANIFEST_FORMAT = 'hashsim-result-set/1';
+
+/** Slice of a batch held by a result set: run indexes [start, end) of `runs` in total. */
+export interface ShardInfo {
+  readonly index: number;
+  readonly count: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface DataFileEntry {
+  readonly field: string;
+  readonly path: string;
+  readonly sha256: string;
+}
+
+export interface FileEntry {
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/** The part of manifest.json that is a pure function of (scenario, seed, runs, shard, code). */
+export interface ManifestDeterministic {
+  readonly format: typeof MANIFEST_FORMAT;
+  readonly scenario: { readonly name: string; readonly sha256: string; readonly resolved: unknown };
+  readonly seed: string | number;
+  /** Runs of the whole batch (all shards together). */
+  readonly runs: number;
+  /** null for a complete set; the slice for a shard's partial set. */
+  readonly shard: ShardInfo | null;
+  /** Run indexes held by this set: [start, end). */
+  readonly runIndexes: { readonly start: number; readonly end: number };
+  readonly package: { readonly name: string; readonly version: string };
+  readonly gitCommit: string | null;
+  readonly node: string;
+  readonly dataFiles: readonly DataFileEntry[];
+  readonly counts: { readonly ok: number; readonly error: number };
+  readonly failedRuns: readonly { readonly runIndex: number; readonly error: string }[];
+  /** Content hashes of runs/series/miners/bands parquet (not of charts, report or csv exports). */
+  readonly files: Readonly<Record<string, FileEntry>>;
+}
+
+/** Wall-clock facts: kept out of the deterministic hash. */
+export interface ManifestTimings {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly wallSeconds: number;
+  readonly runsExecuted: number;
+  readonly runsPerSecond: number | null;
+  readonly workers: number | null;
+  readonly resumedRuns: number;
+  readonly command: 'run' | 'merge' | string;
+}
+
+export interface Manifest extends ManifestDeterministic {
+  /** sha256 of the canonical JSON of the deterministic part. */
+  readonly deterministicSha256: string;
+  readonly timings: ManifestTimings;
+}
+
+/** JSON with object keys sorted at every level: the input of every content hash. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v as Record<string, unknown>).sort()) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined) out[k] = sortKeys(x);
+    }
+    return out;
+  }
+  return v;
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Hash identifying a resolved scenario (canonical JSON, so key order in the file does not matter). */
+export function scenarioHash(resolved: unknown): string {
+  return sha256Hex(canonicalJson(resolved));
+}
+
+export async function fileSha256(path: string): Promise<FileEntry> {
+  const h = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path)) {
+    h.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { sha256: h.digest('hex'), bytes };
+}
+
+export function deterministicPart(m: Manifest | ManifestDeterministic): ManifestDeterministic {
+  const { deterministicSha256: _h, timings: _t, ...rest } = m as Manifest;
+  return rest;
+}
+
+export function deterministicHash(m: ManifestDeterministic): string {
+  return sha256Hex(canonicalJson(deterministicPart(m)));
+}
+
+/** Writes manifest.json atomically (temp file, fsync, rename). */
+export async function writeManifest(dir: string, det: ManifestDeterministic, timings: ManifestTimings): Promise<Manifest> {
+  const manifest: Manifest = { ...deterministicPart(det), deterministicSha256: deterministicHash(det), timings };
+  await atomicWrite(join(dir, RESULT_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+export async function readManifest(dir: string): Promise<Manifest> {
+  const path = join(dir, RESULT_FILES.manifest);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new HashsimError(`${path}: not found (not a hashsim result set?)`);
+  }
+  let m: Manifest;
+  try {
+    m = JSON.parse(text) as Manifest;
+  } catch (err) {
+    throw new HashsimError(`${path}: invalid JSON (${(err as Error).message})`);
+  }
+  if (m.format !== MANIFEST_FORMAT) {
+    throw new HashsimError(`${path}: format is ${JSON.stringify(m.format)}, expected ${JSON.stringify(MANIFEST_FORMAT)}`);
+  }
+  return m;
+}
+
+export async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
+}
+
+// ---- provenance ----
+
+const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function packageInfo(): { name: string; version: string } {
+  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  return { name: pkg.name, version: pkg.version };
+}
+
+/** The checked-out commit of the package's own repository, read from .git without spawning git. */
+export function gitCommit(root = PACKAGE_ROOT): string | null {
+  try {
+    let gitDir = join(root, '.git');
+    if (!existsSync(gitDir)) return null;
+    if (statSync(gitDir).isFile()) {
+      // worktree / submodule: ".git" is a file "gitdir: <path>"
+      const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(gitDir, 'utf8'));
+      if (!m) return null;
+      gitDir = join(root, m[1]!.trim());
+    }
+    const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
+    if (/^[0-9a-f]{40}$/.test(head)) return head;
+    const ref = /^ref:\s*(.+)$/.exec(head)?.[1];
+    if (!ref) return null;
+    const commonDir = existsSync(join(gitDir, 'commondir'))
+      ? join(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim())
+      : gitDir;
+    for (const d of [gitDir, commonDir]) {
+      const p = join(d, ref);
+      if (existsSync(p)) return readFileSync(p, 'utf8').trim();
+    }
+    const packed = join(commonDir, 'packed-refs');
+    if (existsSync(packed)) {
+      for (const line of readFileSync(packed, 'utf8').split('\n')) {
+        const [sha, name] = line.split(' ');
+        if (name === ref && sha && /^[0-9a-f]{40}$/.test(sha)) return sha;
+      }
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,350 @@
+import { openAsBlob, readFileSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import {
+  Field,
+  Float64,
+  Int32,
+  RecordBatch,
+  Schema,
+  Table as ArrowTable,
+  Type,
+  Utf8,
+  makeData,
+  makeVector,
+  Struct,
+  tableFromIPC,
+  tableToIPC,
+  vectorFromArray,
+  type Vector,
+  type DataType,
+} from 'apache-arrow';
+import * as pw from 'parquet-wasm/esm';
+
+// parquet-wasm's "node" build is CommonJS inside a `"type": "module"` package and does not load
+// under ESM, so the ESM build is initialised synchronously from the bundled .wasm file.
+let wasmReady = false;
+function ensureWasm(): void {
+  if (wasmReady) return;
+  const wasmUrl = new URL(import.meta.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm'));
+  pw.initSync({ module: readFileSync(wasmUrl) });
+  wasmReady = true;
+}
+
+/** Physical column types written by hashsim. Every column is nullable. */
+export type ColumnType = 'float64' | 'int32' | 'utf8';
+
+/** Values of one column to write: typed arrays have no nulls; plain arrays may hold null. */
+export type WritableValues = Float64Array | Int32Array | readonly (number | null)[] | readonly (string | null)[];
+
+export interface ParquetColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly values: WritableValues;
+}
+
+/**
+ * Values of one column as read back. float64 -> Float64Array (null is read as NaN: hashsim never
+ * writes NaN, so NaN in a float column always means "null"), int32 -> Int32Array (null -> 0),
+ * utf8 -> (string | null)[].
+ */
+export type ColumnValues = Float64Array | Int32Array | (string | null)[];
+
+export interface ParquetData {
+  readonly numRows: number;
+  /** Column names in file order. */
+  readonly names: readonly string[];
+  readonly columns: Readonly<Record<string, ColumnValues>>;
+}
+
+export interface ParquetInfo {
+  readonly numRows: number;
+  readonly numRowGroups: number;
+  readonly createdBy: string | undefined;
+  readonly columns: readonly { readonly name: string; readonly type: ColumnType }[];
+}
+
+/**
+ * Fixed writer properties: output bytes depend only on the rows and the batches fed in, never on
+ * time, host or library defaults that might drift.
+ */
+export const PARQUET_CREATED_BY = 'hashsim (parquet-wasm 0.7.1)';
+export const PARQUET_ROW_GROUP_ROWS = 65_536;
+
+function writerProperties(): pw.WriterProperties {
+  ensureWasm();
+  return new pw.WriterPropertiesBuilder()
+    .setWriterVersion(pw.WriterVersion.V2)
+    .setCompression(pw.Compression.ZSTD)
+    .setCreatedBy(PARQUET_CREATED_BY)
+    .setMaxRowGroupSize(PARQUET_ROW_GROUP_ROWS)
+    .setDataPageSizeLimit(1 << 20)
+    .setWriteBatchSize(1024)
+    .setDictionaryEnabled(true)
+    .setStatisticsEnabled(pw.EnabledStatistics.Page)
+    .build();
+}
+
+function arrowType(t: ColumnType): DataType {
+  switch (t) {
+    case 'float64':
+      return new Float64();
+    case 'int32':
+      return new Int32();
+    case 'utf8':
+      return new Utf8();
+  }
+}
+
+/** Arrow schema of a column list; all fields nullable so every batch has the same schema. */
+export function arrowSchema(columns: readonly { name: string; type: ColumnType }[]): Schema {
+  return new Schema(columns.map((c) => new Field(c.name, arrowType(c.type), true)));
+}
+
+function toVector(c: ParquetColumn): Vector {
+  const type = arrowType(c.type);
+  if ((c.type === 'float64' && c.values instanceof Float64Array) || (c.type === 'int32' && c.values instanceof Int32Array)) {
+    return makeVector(c.values);
+  }
+  return vectorFromArray(Array.from(c.values as ArrayLike<unknown>), type as never);
+}
+
+function recordBatchOf(schema: Schema, columns: readonly ParquetColumn[]): RecordBatch {
+  const length = columns.length > 0 ? columns[0]!.values.length : 0;
+  const children = columns.map((c) => {
+    if (c.values.length !== length) {
+      throw new Error(`column ${c.name} has ${c.values.length} values, expected ${length}`);
+    }
+    return toVector(c).data[0]!;
+  });
+  const data = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children });
+  return new RecordBatch(schema, data);
+}
+
+function wasmBatch(schema: Schema, columns: readonly ParquetColumn[]): pw.RecordBatch {
+  ensureWasm();
+  const table = new ArrowTable(schema, [recordBatchOf(schema, columns)]);
+  const wasmTable = pw.Table.fromIPCStream(tableToIPC(table, 'stream'));
+  const batch = wasmTable.recordBatch(0);
+  if (!batch) throw new Error('parquet-wasm returned no record batch');
+  return batch;
+}
+
+/**
+ * Streams record batches into one Parquet file: memory holds one batch, not the table. The file is
+ * written to a temporary name, fsync'd and renamed on close (atomic). Byte-identical output needs
+ * identical batches in identical order; callers batch by fixed blocks of runs.
+ */
+export class ParquetStreamWriter {
+  readonly path: string;
+  private readonly schema: Schema;
+  private readonly columnSpec: readonly { name: string; type: ColumnType }[];
+  private readonly tmpPath: string;
+  private controller: ReadableStreamDefaultController<pw.RecordBatch> | undefined;
+  private done: Promise<void> | undefined;
+  private input: ReadableStream<pw.RecordBatch> | undefined;
+  private wake: (() => void) | undefined;
+  private failed: unknown;
+
+  constructor(path: string, columns: readonly { name: string; type: ColumnType }[]) {
+    this.path = path;
+    this.columnSpec = columns;
+    this.schema = arrowSchema(columns);
+    this.tmpPath = `${path}.tmp-${process.pid}`;
+  }
+
+  get columns(): readonly { name: string; type: ColumnType }[] {
+    return this.columnSpec;
+  }
+
+  /** Prepares the writer; the file is created when the first batch arrives (its schema starts the stream). */
+  async open(): Promise<void> {
+    ensureWasm();
+    const input = new ReadableStream<pw.RecordBatch>(
+      {
+        start: (c) => {
+          this.controller = c;
+        },
+        pull: () => {
+          this.wake?.();
+          this.wake = undefined;
+        },
+      },
+      { highWaterMark: 1 },
+    );
+    this.input = input;
+  }
+
+  private startOutput(): void {
+    const input = this.input!;
+    this.done = (async () => {
+      const output = await pw.transformParquetStream(input, writerProperties());
+      const fh = await open(this.tmpPath, 'w');
+      try {
+        for await (const chunk of output as unknown as AsyncIterable<Uint8Array>) {
+          await fh.write(chunk);
+        }
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    })();
+    this.done.catch((err: unknown) => {
+      this.failed = err;
+      this.wake?.();
+    });
+  }
+
+  /** Appends rows (columns in the writer's column order, equal lengths). */
+  async write(columns: readonly ParquetColumn[]): Promise<void> {
+    if (!this.controller) throw new Error('ParquetStreamWriter.open() was not called');
+    if (this.failed) throw this.failed;
+    this.checkColumns(columns);
+    if (this.done && columns[0]!.values.length === 0) return;
+    this.controller.enqueue(wasmBatch(this.schema, columns));
+    if (!this.done) this.startOutput();
+    // Back-pressure: wait until the writer pulled, so at most a batch or two are held in memory.
+    if ((this.controller.desiredSize ?? 0) <= 0) {
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+    if (this.failed) throw this.failed;
+  }
+
+  private checkColumns(columns: readonly ParquetColumn[]): void {
+    if (columns.length !== this.columnSpec.length) {
+      throw new Error(`${this.path}: expected ${this.columnSpec.length} columns, got ${columns.length}`);
+    }
+    columns.forEach((c, i) => {
+      const spec = this.columnSpec[i]!;
+      if (c.name !== spec.name || c.type !== spec.type) {
+        throw new Error(`${this.path}: column ${i} is ${c.name}:${c.type}, expected ${spec.name}:${spec.type}`);
+      }
+    });
+  }
+
+  /** Finishes the file and renames it into place. */
+  async close(): Promise<void> {
+    if (!this.controller) throw new Error('ParquetStreamWriter.open() was not called');
+    // A table without rows still needs its schema in the file: write one empty batch.
+    if (!this.done) await this.write(this.columnSpec.map((c) => ({ ...c, values: [] as (number | null)[] })));
+    this.controller.close();
+    await this.done!;
+    await rename(this.tmpPath, this.path);
+  }
+
+  /** Drops the temporary file (after an error). */
+  async abort(): Promise<void> {
+    try {
+      this.controller?.error(new Error('aborted'));
+    } catch {
+      // already closed
+    }
+    await this.done?.catch(() => undefined);
+    await rm(this.tmpPath, { force: true });
+  }
+}
+
+/** Writes a whole table (one batch) to `path` atomically. */
+export async function writeParquetFile(path: string, columns: readonly ParquetColumn[]): Promise<void> {
+  const w = new ParquetStreamWriter(
+    path,
+    columns.map((c) => ({ name: c.name, type: c.type })),
+  );
+  await w.open();
+  try {
+    await w.write(columns);
+    await w.close();
+  } catch (err) {
+    await w.abort();
+    throw err;
+  }
+}
+
+function columnTypeOf(t: DataType): ColumnType {
+  if (t.typeId === Type.Float || t.typeId === Type.Float64) return 'float64';
+  if (t.typeId === Type.Int || t.typeId === Type.Int32) return 'int32';
+  return 'utf8';
+}
+
+function arrowToData(table: ArrowTable, only?: readonly string[]): ParquetData {
+  const names = table.schema.fields.map((f) => f.name).filter((n) => !only || only.includes(n));
+  const columns: Record<string, ColumnValues> = {};
+  for (const name of names) {
+    const field = table.schema.fields.find((f) => f.name === name)!;
+    const vec = table.getChild(name)!;
+    const type = columnTypeOf(field.type);
+    if (type === 'float64') {
+      const out = new Float64Array(table.numRows);
+      let i = 0;
+      for (const v of vec) out[i++] = v === null || v === undefined ? Number.NaN : Number(v);
+      columns[name] = out;
+    } else if (type === 'int32') {
+      const out = new Int32Array(table.numRows);
+      let i = 0;
+      for (const v of vec) out[i++] = v === null || v === undefined ? 0 : Number(v);
+      columns[name] = out;
+    } else {
+      const out: (string | null)[] = new Array<string | null>(table.numRows);
+      let i = 0;
+      for (const v of vec) out[i++] = v === null || v === undefined ? null : String(v);
+      columns[name] = out;
+    }
+  }
+  return { numRows: table.numRows, names, columns };
+}
+
+async function openParquet(path: string): Promise<pw.ParquetFile> {
+  ensureWasm();
+  return pw.ParquetFile.fromFile(await openAsBlob(path));
+}
+
+/** Reads a whole Parquet file (or the listed columns / row groups). */
+export async function readParquetFile(
+  path: string,
+  options: { columns?: readonly string[]; rowGroups?: readonly number[] } = {},
+): Promise<ParquetData> {
+  const file = await openParquet(path);
+  try {
+    const t = await file.read(options.rowGroups ? { rowGroups: [...options.rowGroups] } : undefined);
+    const arrow = tableFromIPC(t.intoIPCStream());
+    return arrowToData(arrow, options.columns);
+  } finally {
+    file.free();
+  }
+}
+
+/** File-level facts without reading data. */
+export async function readParquetInfo(path: string): Promise<ParquetInfo> {
+  const file = await openParquet(path);
+  try {
+    const md = file.metadata();
+    const fmd = md.fileMetadata();
+    const schema = tableFromIPC(file.schema().intoIPCStream()).schema;
+    return {
+      numRows: fmd.numRows(),
+      numRowGroups: md.numRowGroups(),
+      createdBy: fmd.createdBy(),
+      columns: schema.fields.map((f) => ({ name: f.name, type: columnTypeOf(f.type) })),
+    };
+  } finally {
+    file.free();
+  }
+}
+
+/** Reads a Parquet file one row group at a time (bounded memory for large series tables). */
+export async function* readParquetRowGroups(
+  path: string,
+  options: { columns?: readonly string[] } = {},
+): AsyncGenerator<ParquetData> {
+  const file = await openParquet(path);
+  try {
+    const n = file.metadata().numRowGroups();
+    for (let g = 0; g < n; g++) {
+      const t = await file.read({ rowGroups: [g] });
+      yield arrowToData(tableFromIPC(t.intoIPCStream()), options.columns);
+    }
+  } finally {
+    file.free();
+  }
+}

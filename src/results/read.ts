@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { HashsimError } from '../errors.ts';
+import { RESULT_FILES } from './layout.ts';
+import { readManifest, type Manifest } from './manifest.ts';
+import { readParquetFile, readParquetInfo, readParquetRowGroups, type ParquetData, type ParquetInfo } from './parquet.ts';
+import type { RunRecord } from './record.ts';
+import type { RunSource } from './assemble.ts';
+
+export type TableName = 'runs' | 'series' | 'miners' | 'bands';
+
+/** Lazy access to one Parquet table of a result set. */
+export interface TableReader {
+  readonly path: string;
+  /** Row count, row groups and column names/types, without reading data. */
+  info(): Promise<ParquetInfo>;
+  /** The whole table, or only some columns. */
+  read(options?: { columns?: readonly string[] }): Promise<ParquetData>;
+  /** One row group at a time (bounded memory for large series tables). */
+  rowGroups(options?: { columns?: readonly string[] }): AsyncGenerator<ParquetData>;
+}
+
+export interface ResultSet {
+  readonly dir: string;
+  readonly manifest: Manifest;
+  readonly runs: TableReader;
+  readonly series: TableReader;
+  readonly miners: TableReader;
+  readonly bands: TableReader;
+  /** Absolute path of a file of the set (see RESULT_FILES). */
+  path(file: string): string;
+  /** Every run as a RunRecord, in run-index order (used by merge and verify). */
+  records(): AsyncIterable<RunRecord>;
+}
+
+function tableReader(path: string): TableReader {
+  return {
+    path,
+    info: () => readParquetInfo(path),
+    read: (options) => readParquetFile(path, options),
+    rowGroups: (options) => readParquetRowGroups(path, options),
+  };
+}
+
+/** Opens a complete or partial (shard) result set; reads manifest.json now, tables on demand. */
+export async function readResultSet(dir: string): Promise<ResultSet> {
+  const abs = resolve(dir);
+  const manifest = await readManifest(abs);
+  for (const f of [RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.bands]) {
+    if (!existsSync(join(abs, f))) throw new HashsimError(`${join(abs, f)}: missing from result set ${abs}`);
+  }
+  const set: ResultSet = {
+    dir: abs,
+    manifest,
+    runs: tableReader(join(abs, RESULT_FILES.runs)),
+    series: tableReader(join(abs, RESULT_FILES.series)),
+    miners: tableReader(join(abs, RESULT_FILES.miners)),
+    bands: tableReader(join(abs, RESULT_FILES.bands)),
+    path: (file) => join(abs, file),
+    records: () => resultSetRecords(abs),
+  };
+  return set;
+}
+
+/** A result set as a RunSource (re-iterable). */
+export function resultSetSource(dir: string): RunSource {
+  const abs = resolve(dir);
+  return { description: abs, records: () => resultSetRecords(abs) };
+}
+
+const RUNS_FIXED = new Set(['run_index', 'status', 'error', 'error_stack']);
+const SERIES_FIXED = new Set(['run_index', 'step', 'day']);
+const MINERS_FIXED = new Set(['run_index', 'miner_index', 'miner', 'status']);
+
+const nullable = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+/** Streams rows of a table grouped by run_index, in file order. */
+async function* rowsByRun(path: string): AsyncGenerator<{ runIndex: number; data: ParquetData; from: number; to: number }> {
+  for await (const g of readParquetRowGroups(path)) {
+    const ri = g.columns.run_index as Int32Array;
+    let i = 0;
+    while (i < g.numRows) {
+      let j = i + 1;
+      while (j < g.numRows && ri[j] === ri[i]) j++;
+      yield { runIndex: ri[i]!, data: g, from: i, to: j };
+      i = j;
+    }
+  }
+}
+
+/**
+ * Rebuilds RunRecords from runs/series/miners parquet. A run's rows may span row groups; pieces
+ * are joined. Float nulls come back as null, so records re-assemble to the same bytes.
+ */
+async function* resultSetRecords(dir: string): AsyncGenerator<RunRecord> {
+  const runs = await readParquetFile(join(dir, RESULT_FILES.runs));
+  const summaryKeys = runs.names.filter((n) => !RUNS_FIXED.has(n));
+  const seriesIt = rowsByRun(join(dir, RESULT_FILES.series));
+  const minersIt = rowsByRun(join(dir, RESULT_FILES.miners));
+  let seriesPending = await seriesIt.next();
+  let minersPending = await minersIt.next();
+  const ri = runs.columns.run_index as Int32Array;
+  const status = runs.columns.status as (string | null)[];
+  const error = runs.columns.error as (string | null)[];
+  const stack = runs.columns.error_stack as (string | null)[];
+  for (let row = 0; row < runs.numRows; row++) {
+    const runIndex = ri[row]!;
+    const summary: Record<string, number | null> = {};
+    for (const k of summaryKeys) summary[k] = nullable((runs.columns[k] as Float64Array)[row]!);
+    // series rows of this run
+    const days: number[] = [];
+    const seriesVals: Record<string, number[]> = {};
+    let seriesKeys: string[] = [];
+    while (!seriesPending.done && seriesPending.value.runIndex === runIndex) {
+      const { data, from, to } = seriesPending.value;
+      seriesKeys = data.names.filter((n) => !SERIES_FIXED.has(n));
+      const day = data.columns.day as Float64Array;
+      for (let i = from; i < to; i++) days.push(day[i]!);
+      for (const k of seriesKeys) {
+        const c = data.columns[k] as Float64Array;
+        const arr = (seriesVals[k] ??= []);
+        for (let i = from; i < to; i++) arr.push(c[i]!);
+      }
+      seriesPending = await seriesIt.next();
+    }
+    const miners: { name: string; status: string; values: Record<string, number | null> }[] = [];
+    while (!minersPending.done && minersPending.value.runIndex === runIndex) {
+      const { data, from, to } = minersPending.value;
+      const keys = data.names.filter((n) => !MINERS_FIXED.has(n));
+      const name = data.columns.miner as (string | null)[];
+      const st = data.columns.status as (string | null)[];
+      for (let i = from; i < to; i++) {
+        const values: Record<string, number | null> = {};
+        for (const k of keys) values[k] = nullable((data.columns[k] as Float64Array)[i]!);
+        miners.push({ name: name[i] ?? '', status: st[i] ?? '', values });
+      }
+      minersPending = await minersIt.next();
+    }
+    const ok = status[row] === 'ok';
+    const series: Record<string, Float64Array> = {};
+    if (ok) for (const k of seriesKeys) series[k] = Float64Array.from(seriesVals[k]!);
+    yield {
+      runIndex,
+      status: ok ? 'ok' : 'error',
+      error: error[row] ?? null,
+      stack: stack[row] ?? null,
+      sampleDays: Float64Array.from(days),
+      series,
+      summary: ok ? summary : {},
+      miners,
+    };
+  }
+}

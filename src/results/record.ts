@@ -1,0 +1,150 @@
+import type { RunResult } from '../engine/types.ts';
+
+/**
+ * One run as stored in a result set: the engine's RunResult, or the error it threw. Everything the
+ * Parquet tables hold about a run, and nothing else, so a record read back from a result set
+ * reproduces the same files (merge relies on this).
+ */
+export interface RunRecord {
+  readonly runIndex: number;
+  readonly status: 'ok' | 'error';
+  readonly error: string | null;
+  readonly stack: string | null;
+  readonly sampleDays: Float64Array;
+  readonly series: Readonly<Record<string, Float64Array>>;
+  readonly summary: Readonly<Record<string, number | null>>;
+  readonly miners: readonly {
+    readonly name: string;
+    readonly status: string;
+    readonly values: Readonly<Record<string, number | null>>;
+  }[];
+}
+
+export function recordFromResult(r: RunResult): RunRecord {
+  return {
+    runIndex: r.runIndex,
+    status: 'ok',
+    error: null,
+    stack: null,
+    sampleDays: r.sampleDays,
+    series: r.series,
+    summary: r.summary,
+    miners: r.miners.map((m) => ({ name: m.name, status: m.status, values: m.values })),
+  };
+}
+
+export function recordFromError(runIndex: number, err: unknown): RunRecord {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return {
+    runIndex,
+    status: 'error',
+    error: e.message || e.name || 'error',
+    stack: e.stack ?? null,
+    sampleDays: new Float64Array(0),
+    series: {},
+    summary: {},
+    miners: [],
+  };
+}
+
+// ---- spool encoding: a chunk file holds consecutive runs; exact float64 bytes, no rounding ----
+
+const MAGIC = 'HSSPOOL1';
+
+interface Header {
+  r: number;
+  st: 'ok' | 'error';
+  e: string | null;
+  k: string | null;
+  n: number;
+  sk: string[];
+  s: Record<string, number | string | null>;
+  m: { name: string; status: string; values: Record<string, number | string | null> }[];
+}
+
+// JSON has no Infinity/NaN: non-finite numbers travel as their String() form.
+function encNum(v: number | null): number | string | null {
+  return v === null || Number.isFinite(v) ? v : String(v);
+}
+function decNum(v: number | string | null): number | null {
+  return typeof v === 'string' ? Number(v) : v;
+}
+function encMap(m: Readonly<Record<string, number | null>>): Record<string, number | string | null> {
+  const out: Record<string, number | string | null> = {};
+  for (const [k, v] of Object.entries(m)) out[k] = encNum(v);
+  return out;
+}
+function decMap(m: Record<string, number | string | null>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(m)) out[k] = decNum(v);
+  return out;
+}
+
+export function encodeRecords(records: readonly RunRecord[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(MAGIC, 'latin1')];
+  const count = Buffer.alloc(4);
+  count.writeUInt32LE(records.length);
+  parts.push(count);
+  for (const r of records) {
+    const keys = Object.keys(r.series);
+    const n = r.sampleDays.length;
+    for (const k of keys) {
+      if (r.series[k]!.length !== n) {
+        throw new Error(`run ${r.runIndex}: series ${k} has ${r.series[k]!.length} values, sampleDays has ${n}`);
+      }
+    }
+    const header: Header = {
+      r: r.runIndex,
+      st: r.status,
+      e: r.error,
+      k: r.stack,
+      n,
+      sk: keys,
+      s: encMap(r.summary),
+      m: r.miners.map((m) => ({ name: m.name, status: m.status, values: encMap(m.values) })),
+    };
+    const hb = Buffer.from(JSON.stringify(header), 'utf8');
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(hb.length);
+    parts.push(len, hb);
+    const floats = new Float64Array(n * (keys.length + 1));
+    floats.set(r.sampleDays, 0);
+    keys.forEach((k, i) => floats.set(r.series[k]!, n * (i + 1)));
+    parts.push(Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength));
+  }
+  return Buffer.concat(parts);
+}
+
+export function decodeRecords(buf: Buffer, what = 'spool chunk'): RunRecord[] {
+  if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC) throw new Error(`${what}: not a hashsim spool file`);
+  const count = buf.readUInt32LE(8);
+  let off = 12;
+  const out: RunRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    if (off + 4 > buf.length) throw new Error(`${what}: truncated`);
+    const hl = buf.readUInt32LE(off);
+    off += 4;
+    const h = JSON.parse(buf.toString('utf8', off, off + hl)) as Header;
+    off += hl;
+    const nFloats = h.n * (h.sk.length + 1);
+    const bytes = nFloats * 8;
+    if (off + bytes > buf.length) throw new Error(`${what}: truncated`);
+    const floats = new Float64Array(nFloats);
+    Buffer.from(floats.buffer).set(buf.subarray(off, off + bytes));
+    off += bytes;
+    const series: Record<string, Float64Array> = {};
+    h.sk.forEach((k, j) => (series[k] = floats.subarray(h.n * (j + 1), h.n * (j + 2))));
+    out.push({
+      runIndex: h.r,
+      status: h.st,
+      error: h.e,
+      stack: h.k,
+      sampleDays: floats.subarray(0, h.n),
+      series,
+      summary: decMap(h.s),
+      miners: h.m.map((m) => ({ name: m.name, status: m.status, values: decMap(m.values) })),
+    });
+  }
+  if (off !== buf.length) throw new Error(`${what}: trailing bytes`);
+  return out;
+}

@@ -1,0 +1,301 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { HashsimError } from '../errors.ts';
+import { CsvFormatError, parsePriceCsv, parseReturnsCsv } from '../market/csv.ts';
+import { formatPath, issuesToProblems, ScenarioError, type Problem } from './errors.ts';
+import { ScenarioSchema, type Scenario } from './schema.ts';
+
+/** Keys that could reach an object's prototype in careless code: rejected everywhere in a scenario. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+/** YAML alias expansions allowed per document (a "billion laughs" document needs thousands). */
+export const MAX_ALIAS_COUNT = 100;
+/** Largest scenario file read (data files it names may be larger). */
+export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
+const MAX_DATA_BYTES = 256 * 1024 * 1024;
+
+/** A data file the loader read: its field, path as written and as resolved, and content hash. */
+export interface DataFile {
+  /** Field path in the scenario, e.g. `price.returnsFile`. */
+  readonly field: string;
+  /** The path as written in the scenario. */
+  readonly path: string;
+  /** Absolute path it resolved to. */
+  readonly resolvedPath: string;
+  /** sha256 (hex) of the file's bytes. */
+  readonly sha256: string;
+}
+
+export interface LoadedScenario {
+  /** The validated scenario, defaults applied, file data inlined: self-contained. */
+  readonly scenario: Scenario;
+  /** The scenario file's text. */
+  readonly source: string;
+  /** Absolute folder of the scenario file: paths inside it are relative to this. */
+  readonly baseDir: string;
+  /** Absolute path of the scenario file. */
+  readonly path: string;
+  /** Every data or module file the scenario names, with its content hash (for the manifest). */
+  readonly dataFiles: readonly DataFile[];
+}
+
+export interface ParseOptions {
+  /**
+   * Folder that relative paths in the scenario are resolved against. Without it no file is read:
+   * data must already be inlined (`returns`, `pricesUsd`) and module paths are not checked.
+   */
+  readonly baseDir?: string;
+}
+
+/** Resolves a path written in a scenario against the scenario's folder. */
+export function resolveScenarioPath(baseDir: string, p: string): string {
+  return isAbsolute(p) ? p : resolve(baseDir, p);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text -> plain data
+
+const isPlainObject = (v: object): boolean => {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * Checks that a value is plain data (null, booleans, numbers, strings, lists, mappings) without
+ * forbidden keys; returns every problem with its path. Run on anything before it reaches the schema.
+ */
+export function checkPlainData(value: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const walk = (v: unknown, path: (string | number)[]): void => {
+    if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return;
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, [...path, i]));
+      return;
+    }
+    if (typeof v === 'object' && isPlainObject(v)) {
+      for (const key of Object.keys(v)) {
+        if (FORBIDDEN_KEYS.has(key)) {
+          problems.push({ path: formatPath([...path, key]), message: `the key "${key}" is not allowed (it could alter object prototypes)` });
+          continue;
+        }
+        walk((v as Record<string, unknown>)[key], [...path, key]);
+      }
+      return;
+    }
+    problems.push({ path: formatPath(path), message: `expected plain data (text, number, true/false, list or mapping), got ${typeof v}` });
+  };
+  walk(value, []);
+  return problems;
+}
+
+/** Problems in a YAML syntax tree: explicit tags anywhere, forbidden keys. */
+function checkYamlTree(root: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const tagProblem = (node: { tag?: string | null }, path: (string | number)[]) => {
+    if (node.tag) problems.push({ path: formatPath(path), message: `YAML tags are not allowed (scenario files are plain data): ${node.tag}` });
+  };
+  const walk = (node: unknown, path: (string | number)[]): void => {
+    if (node === null || node === undefined || isAlias(node)) return;
+    if (isMap(node)) {
+      tagProblem(node, path);
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : '?';
+        if (isScalar(pair.key)) tagProblem(pair.key, [...path, key]);
+        if (FORBIDDEN_KEYS.has(key)) {
+          problems.push({ path: formatPath([...path, key]), message: `the key "${key}" is not allowed (it could alter object prototypes)` });
+          continue;
+        }
+        walk(pair.value, [...path, key]);
+      }
+    } else if (isSeq(node)) {
+      tagProblem(node, path);
+      node.items.forEach((item, i) => walk(item, [...path, i]));
+    } else if (isScalar(node)) {
+      tagProblem(node, path);
+    }
+  };
+  walk(root, []);
+  return problems;
+}
+
+function yamlPos(e: { linePos?: [{ line: number; col: number }, ...unknown[]] | undefined }): string {
+  const p = e.linePos?.[0];
+  return p ? `line ${p.line}, column ${p.col}: ` : '';
+}
+
+/**
+ * Parses scenario text as plain data: JSON for `.json` files, else YAML 1.2 (core schema, no tags,
+ * no merge keys, unique keys, limited aliases). Throws ScenarioError/HashsimError naming `file`.
+ */
+export function parseScenarioText(text: string, file = 'scenario'): unknown {
+  let value: unknown;
+  if (extname(file).toLowerCase() === '.json') {
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      throw new HashsimError(`${file}: not valid JSON: ${(err as Error).message}`, 1);
+    }
+  } else {
+    const doc = parseDocument(text, {
+      version: '1.2',
+      schema: 'core',
+      customTags: [],
+      merge: false,
+      uniqueKeys: true,
+      stringKeys: true,
+      prettyErrors: false,
+    });
+    const syntax = [...doc.errors, ...doc.warnings].filter((e) => e.code !== 'TAG_RESOLVE_FAILED');
+    if (syntax.length > 0) {
+      throw new HashsimError(syntax.map((e) => `${file}: ${yamlPos(e)}${e.message.split('\n')[0]}`).join('\n'), 1);
+    }
+    const treeProblems = checkYamlTree(doc.contents as YamlNode | null);
+    if (treeProblems.length > 0) throw new ScenarioError(treeProblems, file);
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      throw new HashsimError(`${file}: ${(err as Error).message} (more than ${MAX_ALIAS_COUNT} alias expansions)`, 1);
+    }
+  }
+  const problems = checkPlainData(value);
+  if (problems.length > 0) throw new ScenarioError(problems, file);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files named inside a scenario
+
+function readNamedFile(baseDir: string, field: string, p: string, problems: Problem[], files: DataFile[]): Buffer | null {
+  const abs = resolveScenarioPath(baseDir, p);
+  let size: number;
+  try {
+    const st = statSync(abs);
+    if (!st.isFile()) {
+      problems.push({ path: field, message: `expected a file, but ${abs} is not a regular file` });
+      return null;
+    }
+    size = st.size;
+  } catch {
+    problems.push({ path: field, message: `file not found: ${abs} (paths are relative to the scenario file's folder)` });
+    return null;
+  }
+  if (size > MAX_DATA_BYTES) {
+    problems.push({ path: field, message: `file too large (${size} bytes, at most ${MAX_DATA_BYTES}): ${abs}` });
+    return null;
+  }
+  const bytes = readFileSync(abs);
+  files.push({ field, path: p, resolvedPath: abs, sha256: createHash('sha256').update(bytes).digest('hex') });
+  return bytes;
+}
+
+const asRecord = (v: unknown): Record<string, unknown> | null =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+
+/**
+ * Reads the data files a scenario names and inlines their numbers (a copy; `obj` is not changed):
+ * `price.returnsFile` -> `price.returns`, `price.file` -> `price.pricesUsd` (skipped when the data
+ * is already inline), and checks that strategy modules exist. Problems are collected, not thrown.
+ */
+function inlineFiles(obj: unknown, baseDir: string, problems: Problem[], files: DataFile[]): unknown {
+  const root = asRecord(obj);
+  if (root === null) return obj;
+  const out: Record<string, unknown> = { ...root };
+  const price = asRecord(root['price']);
+  const column = typeof price?.['column'] === 'string' ? (price['column'] as string) : undefined;
+  if (price && price['model'] === 'bootstrap' && typeof price['returnsFile'] === 'string' && price['returns'] === undefined) {
+    const bytes = readNamedFile(baseDir, 'price.returnsFile', price['returnsFile'], problems, files);
+    if (bytes) {
+      try {
+        out['price'] = { ...price, returns: parseReturnsCsv(bytes.toString('utf8'), column) };
+      } catch (err) {
+        if (!(err instanceof CsvFormatError)) throw err;
+        problems.push({ path: 'price.returnsFile', message: `${price['returnsFile']}: ${err.message}` });
+      }
+    }
+  }
+  if (price && price['model'] === 'path' && typeof price['file'] === 'string' && price['pricesUsd'] === undefined) {
+    const bytes = readNamedFile(baseDir, 'price.file', price['file'], problems, files);
+    if (bytes) {
+      try {
+        out['price'] = { ...price, pricesUsd: parsePriceCsv(bytes.toString('utf8'), column) };
+      } catch (err) {
+        if (!(err instanceof CsvFormatError)) throw err;
+        problems.push({ path: 'price.file', message: `${price['file']}: ${err.message}` });
+      }
+    }
+  }
+  for (const list of ['miners', 'populations'] as const) {
+    const items = root[list];
+    if (!Array.isArray(items)) continue;
+    items.forEach((item, i) => {
+      const m = asRecord(item);
+      const mod = m?.['strategyModule'];
+      if (typeof mod === 'string') readNamedFile(baseDir, formatPath([list, i, 'strategyModule']), mod, problems, files);
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public entry points
+
+/**
+ * Validates plain data against the scenario schema (no I/O): returns the scenario with defaults, or
+ * throws ScenarioError listing every problem with its field path.
+ */
+export function validateScenario(obj: unknown, extraProblems: readonly Problem[] = [], source?: string): Scenario {
+  const unsafe = checkPlainData(obj);
+  // Unsafe data never reaches the schema: its problems are reported on their own.
+  if (unsafe.length > 0) throw new ScenarioError([...unsafe, ...extraProblems], source);
+  const r = ScenarioSchema.safeParse(obj, { reportInput: true });
+  const problems = [...extraProblems, ...(r.success ? [] : issuesToProblems(r.error.issues))];
+  if (r.success && problems.length === 0) return r.data;
+  throw new ScenarioError(dedupe(problems), source);
+}
+
+function dedupe(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.path}\u0000${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Validates a scenario object, reading and inlining the files it names relative to `baseDir`. */
+export function parseScenarioWithFiles(
+  obj: unknown,
+  options: ParseOptions & { source?: string } = {},
+): { scenario: Scenario; dataFiles: DataFile[] } {
+  const problems: Problem[] = [];
+  const dataFiles: DataFile[] = [];
+  const plain = checkPlainData(obj);
+  if (plain.length > 0) throw new ScenarioError(plain, options.source);
+  const inlined = options.baseDir === undefined ? obj : inlineFiles(obj, options.baseDir, problems, dataFiles);
+  const scenario = validateScenario(inlined, problems, options.source);
+  return { scenario, dataFiles };
+}
+
+/** Validates a scenario object (e.g. a sweep point); files it names resolve against `baseDir`. */
+export function parseScenario(obj: unknown, options: ParseOptions = {}): Scenario {
+  return parseScenarioWithFiles(obj, options).scenario;
+}
+
+/** Reads, parses and validates a scenario file (YAML or JSON), inlining the data files it names. */
+export function loadScenarioFile(path: string): LoadedScenario {
+  const abs = resolve(path);
+  let size: number;
+  try {
+    size = statSync(abs).size;
+  } catch {
+    throw new HashsimError(`${path}: scenario file not found`, 1);
+  }
+  if (size > MAX_SCENARIO_BYTES) throw new HashsimError(`${path}: scenario file too large (${size} bytes, at most ${MAX_SCENARIO_BYTES})`, 1);
+  const source = readFileSync(abs, 'utf8');
+  const obj = parseScenarioText(source, path);
+  const baseDir = dirname(abs);
+  const { scenario, dataFiles } = parseScenarioWithFiles(obj, { baseDir, source: path });
+  return { scenario, source, baseDir, path: abs, dataFiles };
+}

@@ -1,0 +1,287 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { HashsimError } from '../errors.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { parseScenarioText, parseScenarioWithFiles, resolveScenarioPath } from '../scenario/load.ts';
+import { runBatch } from '../batch/index.ts';
+import type { DataFileEntry } from '../results/manifest.ts';
+import { RESULT_FILES } from '../results/layout.ts';
+import { readParquetFile, writeParquetFile, type ParquetColumn } from '../results/parquet.ts';
+import { expandDesign, type DesignPoint } from './design.ts';
+import { loadSweepFile, type LoadedSweep } from './load.ts';
+import { setAtPath } from './path.ts';
+import { SWEEP_STATS, summarize, type MetricSummary } from './stats.ts';
+
+/** File names of a sweep output folder. */
+export const SWEEP_FILES = {
+  json: 'sweep.json',
+  parquet: 'sweep.parquet',
+  csv: 'sweep.csv',
+  points: 'points',
+} as const;
+
+/** One design point with its validated scenario. */
+export interface PreparedPoint extends DesignPoint {
+  readonly scenario: Scenario;
+  /** Data files the point's scenario was built from (for its manifest). */
+  readonly dataFiles: readonly DataFileEntry[];
+  /** Strategy modules the scenario names: module path as written -> absolute path. */
+  readonly strategyModules: Readonly<Record<string, string>>;
+  /** Folder of the point's result set, relative to the sweep output folder. */
+  readonly dir: string;
+}
+
+export interface PreparedSweep {
+  readonly sweep: LoadedSweep;
+  readonly base: Scenario;
+  readonly points: readonly PreparedPoint[];
+}
+
+function describeValues(values: Readonly<Record<string, unknown>>): string {
+  return Object.entries(values)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ');
+}
+
+function scenarioOrError(obj: unknown, baseDir: string, context: string): { scenario: Scenario; dataFiles: DataFileEntry[] } {
+  try {
+    const r = parseScenarioWithFiles(obj, { baseDir });
+    return { scenario: r.scenario, dataFiles: r.dataFiles.map((f) => ({ field: f.field, path: f.path, sha256: f.sha256 })) };
+  } catch (err) {
+    if (err instanceof HashsimError) throw new HashsimError(`${context}:\n${err.message}`);
+    throw err;
+  }
+}
+
+/** `strategyModule` paths named by miners and populations, resolved against the scenario's folder. */
+function strategyModulesOf(scenario: Scenario, baseDir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const list of [scenario.miners, scenario.populations] as readonly unknown[][]) {
+    for (const item of list) {
+      const mod = (item as { strategyModule?: unknown }).strategyModule;
+      if (typeof mod === 'string') out[mod] = resolveScenarioPath(baseDir, mod);
+    }
+  }
+  return out;
+}
+
+/**
+ * Loads the sweep and its base scenario, expands the design and builds and validates every point's
+ * scenario before anything runs (a bad value at point 40 fails now, not after 39 batches).
+ */
+export function prepareSweep(sweepFile: string): PreparedSweep {
+  const sweep = loadSweepFile(sweepFile);
+  const baseDir = dirname(sweep.baseFile);
+  let text: string;
+  try {
+    text = readFileSync(sweep.baseFile, 'utf8');
+  } catch {
+    throw new HashsimError(`${sweepFile}: base: scenario file not found: ${sweep.baseFile} (relative to the sweep file's folder)`);
+  }
+  const raw = parseScenarioText(text, sweep.baseFile);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new HashsimError(`${sweep.baseFile}: expected a scenario object`);
+  }
+  const base = scenarioOrError(raw, baseDir, `base scenario ${sweep.baseFile} (from ${sweepFile})`).scenario;
+  const design = expandDesign(sweep.spec.design, sweep.spec.seed);
+  const points = design.map((p) => {
+    const varied = structuredClone(raw) as Record<string, unknown>;
+    for (const [path, value] of Object.entries(p.values)) {
+      try {
+        setAtPath(varied, base, path, value);
+      } catch (err) {
+        if (err instanceof HashsimError) {
+          throw new HashsimError(`${sweepFile}: design.parameters: ${err.message} (base scenario ${sweep.baseFile})`);
+        }
+        throw err;
+      }
+    }
+    const { scenario, dataFiles } = scenarioOrError(
+      varied,
+      baseDir,
+      `${sweepFile}: point ${p.point} (${describeValues(p.values)}) gives an invalid scenario`,
+    );
+    const strategyModules = strategyModulesOf(scenario, baseDir);
+    return { ...p, scenario, dataFiles, strategyModules, dir: `${SWEEP_FILES.points}/${p.point}` };
+  });
+  return { sweep, base, points };
+}
+
+export interface SweepOptions {
+  /** Output folder; default: the sweep file's `out`, else results/sweeps/<name>. */
+  readonly out?: string;
+  /** Worker threads per point batch (default: all cores). */
+  readonly workers?: number;
+  /** Complete an interrupted sweep (points already done are kept; partial points resume). */
+  readonly resume?: boolean;
+  /** Overwrite an existing output folder of a different sweep. */
+  readonly force?: boolean;
+  readonly quiet?: boolean;
+  /** Progress lines (default: stderr unless quiet). */
+  readonly log?: (line: string) => void;
+}
+
+export interface SweepPointOutcome {
+  readonly point: number;
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly dir: string;
+  readonly runsOk: number;
+  readonly runsFailed: number;
+}
+
+export interface SweepResult {
+  readonly out: string;
+  readonly points: readonly SweepPointOutcome[];
+  /** Failed runs over all points; the CLI exits non-zero when this is not 0. */
+  readonly runsFailed: number;
+}
+
+/** The deterministic description of a sweep written to sweep.json (no times, no absolute paths). */
+function sweepDocument(p: PreparedSweep): unknown {
+  const s = p.sweep.spec;
+  return {
+    format: 'hashsim-sweep/1',
+    name: p.sweep.name,
+    description: s.description,
+    base: s.base,
+    baseScenario: p.base.name,
+    seed: s.seed,
+    replications: s.replications,
+    runIndexes: `0..${s.replications - 1} at every point (common random numbers)`,
+    design: s.design,
+    parameters: Object.keys(s.design.parameters),
+    points: p.points.map((pt) => ({ point: pt.point, dir: pt.dir, values: pt.values })),
+  };
+}
+
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+/** Runs every point of a sweep as its own result set, then writes the combined summary table. */
+export async function runSweep(sweepFile: string, options: SweepOptions = {}): Promise<SweepResult> {
+  const prepared = prepareSweep(sweepFile);
+  const { sweep, points } = prepared;
+  const out = resolve(options.out ?? sweep.spec.out ?? join('results', 'sweeps', sweep.name));
+  const log = options.log ?? ((line: string) => (options.quiet ? undefined : process.stderr.write(`${line}\n`)));
+
+  const docText = `${JSON.stringify(sweepDocument(prepared), null, 2)}\n`;
+  const docPath = join(out, SWEEP_FILES.json);
+  if (existsSync(docPath) && !options.force) {
+    const same = readFileSync(docPath, 'utf8') === docText;
+    if (!same) {
+      throw new HashsimError(`${out} holds the output of a different sweep (${docPath} differs); use --force to overwrite it or choose another --out`);
+    }
+    if (!options.resume) {
+      throw new HashsimError(`${out} already holds this sweep; use --resume to complete it or --force to run it again`);
+    }
+  }
+  mkdirSync(join(out, SWEEP_FILES.points), { recursive: true });
+  writeAtomic(docPath, docText);
+
+  const outcomes: SweepPointOutcome[] = [];
+  for (const pt of points) {
+    log(`sweep ${sweep.name}: point ${pt.point + 1}/${points.length} (${describeValues(pt.values)})`);
+    const res = await runBatch({
+      scenario: pt.scenario as Scenario & Record<string, unknown>,
+      dataFiles: pt.dataFiles,
+      strategyModules: pt.strategyModules,
+      runs: sweep.spec.replications,
+      seed: sweep.spec.seed,
+      workers: options.workers,
+      out: join(out, pt.dir),
+      resume: options.resume === true,
+      force: options.force === true,
+      progress: options.quiet ? 'none' : 'auto',
+      log,
+    });
+    outcomes.push({
+      point: pt.point,
+      values: pt.values,
+      dir: pt.dir,
+      runsOk: res.manifest.counts.ok,
+      runsFailed: res.manifest.counts.error,
+    });
+  }
+
+  const table = await summaryTable(out, prepared);
+  await writeParquetFile(join(out, SWEEP_FILES.parquet), table);
+  writeAtomic(join(out, SWEEP_FILES.csv), toCsv(table));
+  const runsFailed = outcomes.reduce((n, o) => n + o.runsFailed, 0);
+  log(`sweep ${sweep.name}: ${points.length} points x ${sweep.spec.replications} runs -> ${relative(process.cwd(), out) || '.'}${runsFailed ? ` (${runsFailed} runs failed)` : ''}`);
+  return { out, points: outcomes, runsFailed };
+}
+
+/** Columns of runs.parquet that are not summary metrics. */
+const NON_METRIC = new Set(['run_index', 'status', 'error', 'error_stack']);
+
+/**
+ * The combined table, one row per point: `point`, `dir`, one column per parameter (named by its
+ * path), `runs`, `runs_ok`, `runs_failed`, then `<metric>_n|mean|sd|p5|p50|p95` for every numeric
+ * column of the points' runs.parquet, over the runs with status "ok".
+ */
+export async function summaryTable(out: string, prepared: PreparedSweep): Promise<ParquetColumn[]> {
+  const paths = Object.keys(prepared.sweep.spec.design.parameters);
+  const metrics: string[] = [];
+  const perPoint: { runs: number; ok: number; stats: Map<string, MetricSummary> }[] = [];
+  for (const pt of prepared.points) {
+    const data = await readParquetFile(join(out, pt.dir, RESULT_FILES.runs));
+    const status = data.columns['status'];
+    const okRows: number[] = [];
+    for (let i = 0; i < data.numRows; i++) {
+      if (!Array.isArray(status) || status[i] === 'ok') okRows.push(i);
+    }
+    const stats = new Map<string, MetricSummary>();
+    for (const name of data.names) {
+      const col = data.columns[name]!;
+      if (NON_METRIC.has(name) || Array.isArray(col)) continue;
+      if (!metrics.includes(name)) metrics.push(name);
+      stats.set(name, summarize(okRows.map((i) => (col as Float64Array | Int32Array)[i]!)));
+    }
+    perPoint.push({ runs: data.numRows, ok: okRows.length, stats });
+  }
+
+  const cols: ParquetColumn[] = [
+    { name: 'point', type: 'int32', values: Int32Array.from(prepared.points, (p) => p.point) },
+    { name: 'dir', type: 'utf8', values: prepared.points.map((p) => p.dir) },
+  ];
+  for (const path of paths) {
+    const vals = prepared.points.map((p) => p.values[path]);
+    if (vals.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      cols.push({ name: path, type: 'float64', values: Float64Array.from(vals as number[]) });
+    } else {
+      cols.push({ name: path, type: 'utf8', values: vals.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) });
+    }
+  }
+  cols.push({ name: 'runs', type: 'int32', values: Int32Array.from(perPoint, (p) => p.runs) });
+  cols.push({ name: 'runs_ok', type: 'int32', values: Int32Array.from(perPoint, (p) => p.ok) });
+  cols.push({ name: 'runs_failed', type: 'int32', values: Int32Array.from(perPoint, (p) => p.runs - p.ok) });
+  for (const m of metrics) {
+    for (const stat of SWEEP_STATS) {
+      const name = `${m}_${stat}`;
+      if (stat === 'n') {
+        cols.push({ name, type: 'int32', values: Int32Array.from(perPoint, (p) => p.stats.get(m)?.n ?? 0) });
+      } else {
+        cols.push({ name, type: 'float64', values: perPoint.map((p) => p.stats.get(m)?.[stat] ?? null) });
+      }
+    }
+  }
+  return cols;
+}
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** CSV of the table (RFC 4180 quoting, \n line ends); null is an empty cell, numbers round-trip. */
+export function toCsv(cols: readonly ParquetColumn[]): string {
+  const n = cols.length > 0 ? cols[0]!.values.length : 0;
+  const lines = [cols.map((c) => csvCell(c.name)).join(',')];
+  for (let i = 0; i < n; i++) lines.push(cols.map((c) => csvCell(c.values[i])).join(','));
+  return `${lines.join('\n')}\n`;
+}
