@@ -103,3 +103,48 @@ export function bandsOf(f: FakeRuns): BandRow[] {
   }
   return rows;
 }
+
+import { mkdirSync } from 'node:fs';
+import { assembleResultSet } from '../src/results/assemble.ts';
+import { MANIFEST_FORMAT, scenarioHash } from '../src/results/manifest.ts';
+import type { RunRecord } from '../src/results/record.ts';
+
+/**
+ * Writes a real result set (the results module's own writer) from synthetic runs, so chart and
+ * report tests do not depend on the engine. Run `failIndex` (if given) is recorded as an error.
+ */
+export async function writeFakeResultSet(dir: string, runs = 12, days = 120, failIndex?: number): Promise<FakeRuns> {
+  mkdirSync(dir, { recursive: true });
+  const f = fakeRuns(runs, days, 3);
+  const records: RunRecord[] = [];
+  for (let r = 0; r < runs; r++) {
+    if (r === failIndex) {
+      records.push({ runIndex: r, status: 'error', error: 'synthetic failure', stack: 'Error: synthetic failure', sampleDays: new Float64Array(0), series: {}, summary: {}, miners: [] });
+      continue;
+    }
+    const series: Record<string, Float64Array> = {};
+    for (const [m, rr] of Object.entries(f.series)) series[m] = Float64Array.from(rr[r]!);
+    const summary: Record<string, number | null> = {};
+    for (const c of f.summaries) summary[c.metric] = c.values[r] ?? null;
+    records.push({ runIndex: r, status: 'ok', error: null, stack: null, sampleDays: Float64Array.from(f.days), series, summary, miners: [{ name: 'fake-miner', status: 'active', values: { sold_btc: 1 } }] });
+  }
+  const resolved = { name: 'fake-scenario', description: 'Synthetic runs <for> "chart" tests & the report', start: { date: '2026-03-01' }, horizonDays: days, miners: [{ name: 'fake-miner' }] };
+  await assembleResultSet({
+    dir,
+    source: { description: 'fake', records: async function* () { yield* records; } },
+    manifest: {
+      format: MANIFEST_FORMAT,
+      scenario: { name: 'fake-scenario', sha256: scenarioHash(resolved), resolved },
+      seed: 7,
+      runs,
+      shard: null,
+      runIndexes: { start: 0, end: runs },
+      package: { name: 'hashsim', version: '0.0.0-test' },
+      gitCommit: null,
+      node: process.version,
+      dataFiles: [],
+    },
+    timings: () => ({ startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', wallSeconds: 1, runsExecuted: runs, runsPerSecond: runs, workers: 1, resumedRuns: 0, command: 'run' }),
+  });
+  return f;
+}

@@ -244,6 +244,7 @@ export function exitMiner(st: AgentState, i: number, price: number, day: number,
   for (let c = st.cohortStart[i]!, e = st.cohortEnd[i]!; c < e; c++) st.cohortOn[c] = 0;
   st.activeEhs[i] = 0;
   st.powerUsdPerDay[i] = 0;
+  st.miningMw[i] = 0;
   st.aiMwConverting[i] = 0;
   st.aiMwOperating[i] = 0;
   st.pendingEhs[i] = 0;
@@ -262,6 +263,7 @@ export function operate(st: AgentState, i: number, revenueUsdPerPhDay: number, s
   let active = 0;
   let installed = 0;
   let power = 0;
+  let mw = 0;
   let curtailed = false;
   for (let c = st.cohortStart[i]!, e = st.cohortEnd[i]!; c < e; c++) {
     const ehs = st.cohortEhs[c]!;
@@ -284,6 +286,7 @@ export function operate(st: AgentState, i: number, revenueUsdPerPhDay: number, s
       active += ehs;
       installed += ehs;
       power += ehs * 1000 * cost;
+      mw += ehs * jth;
     } else {
       const idle = st.cohortOffDays[c]! + stepDays;
       if (idle >= retire) {
@@ -299,6 +302,7 @@ export function operate(st: AgentState, i: number, revenueUsdPerPhDay: number, s
   st.activeEhs[i] = active;
   st.installedEhs[i] = installed;
   st.powerUsdPerDay[i] = power;
+  st.miningMw[i] = mw;
   return curtailed;
 }
 

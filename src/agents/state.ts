@@ -141,6 +141,8 @@ export class AgentState {
   readonly activeEhs: Float64Array;
   readonly installedEhs: Float64Array;
   readonly powerUsdPerDay: Float64Array;
+  /** MW drawn by the running cohorts. */
+  readonly miningMw: Float64Array;
   /** Power + opex + interest per day at the last step (the keep-cash policy's yardstick). */
   readonly costUsdPerDay: Float64Array;
   /** BTC won solo in the current step. */
@@ -252,6 +254,7 @@ export class AgentState {
     this.activeEhs = f();
     this.installedEhs = f();
     this.powerUsdPerDay = f();
+    this.miningMw = f();
     this.costUsdPerDay = f();
     this.wonBtc = f();
     this.minedBtc = f();

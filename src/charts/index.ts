@@ -15,3 +15,4 @@ export {
   type RenderedChart,
 } from './resultset.ts';
 export { writeReport, buildReportHtml, summaryStats, keyParameters, type SummaryStats, type ReportInput } from './report.ts';
+export { bandRowsFromRuns, summaryColumnsFromRuns, type RunLike } from './runs.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { Manifest } from '../results/manifest.ts';
 import { RESULT_FILES } from '../results/layout.ts';
 import { axisTitle, metricInfo } from './metrics.ts';
@@ -86,7 +86,10 @@ const require = createRequire(import.meta.url);
 
 /** vega's browser build from node_modules, inlined so the report needs no network. */
 function vegaBrowserBuild(): string {
-  return readFileSync(require.resolve('vega/build/vega.min.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
+  // vega's package "exports" hide build/vega.min.js, so locate it next to the resolved entry point.
+  const entry = require.resolve('vega');
+  const root = entry.slice(0, entry.lastIndexOf(`${sep}vega${sep}`) + `${sep}vega${sep}`.length);
+  return readFileSync(join(root, 'build', 'vega.min.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
 }
 
 const CSS = `

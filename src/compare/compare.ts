@@ -263,8 +263,9 @@ function compareMetric(
     tPValue: nz(t.pValue),
     diffMedian: xa.length && xb.length ? nz(medianOf(xb) - medianOf(xa)) : null,
     test: test.method + (test.exact ? ' (exact)' : ' (normal approx.)'),
-    statistic: nz(test.statistic),
-    pValue: nz(test.pValue),
+    // No values at all (e.g. an event that never happened in either set): no test.
+    statistic: xa.length && xb.length ? nz(test.statistic) : null,
+    pValue: xa.length && xb.length ? nz(test.pValue) : null,
     ksD: nz(ks.statistic),
     ksPValue: nz(ks.pValue),
   };

@@ -5,6 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { strategyModulesOf } from '../batch/index.ts';
+import { HashsimError } from '../errors.ts';
 import { RandomStream } from '../random/index.ts';
 import type { RunResult } from '../engine/types.ts';
 import { deterministicHash, fileSha256, readManifest, sha256Hex, type Manifest } from '../results/manifest.ts';
@@ -25,6 +28,11 @@ export interface VerifyOptions {
   readonly simulate?: SimulateFn;
   /** Strategy modules for the re-run, as the batch passed them (name -> loaded module). */
   readonly strategies?: Record<string, unknown>;
+  /**
+   * Folder that relative data-file and strategy-module paths of the scenario are resolved against
+   * (the scenario file's folder; the manifest keeps paths as written). Default: the current folder.
+   */
+  readonly baseDir?: string;
   /** Called after each re-run (for progress output). */
   readonly onRun?: (done: number, total: number) => void;
 }
@@ -155,7 +163,23 @@ async function defaultSimulate(): Promise<SimulateFn> {
   return mod.simulate;
 }
 
-async function checkFiles(dir: string, m: Manifest): Promise<FileCheck[]> {
+/** Imports the strategy modules the scenario names, as the batch workers do. */
+async function loadStrategies(resolved: unknown, baseDir: string): Promise<Record<string, unknown> | undefined> {
+  const mods = strategyModulesOf((resolved ?? {}) as { miners?: unknown[]; populations?: unknown[] }, baseDir);
+  const names = Object.keys(mods);
+  if (names.length === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    const path = mods[name]!;
+    if (!existsSync(path)) {
+      throw new HashsimError(`strategy module ${name} not found at ${path}; pass --scenario-dir with the scenario file's folder`);
+    }
+    out[name] = await import(pathToFileURL(path).href);
+  }
+  return out;
+}
+
+async function checkFiles(dir: string, m: Manifest, baseDir: string): Promise<FileCheck[]> {
   const out: FileCheck[] = [];
   for (const [file, entry] of Object.entries(m.files).sort(([x], [y]) => x.localeCompare(y))) {
     const path = join(dir, file);
@@ -175,7 +199,7 @@ async function checkFiles(dir: string, m: Manifest): Promise<FileCheck[]> {
   }
   // Input data files the scenario read (e.g. a price path CSV), when they can still be found.
   for (const d of m.dataFiles) {
-    const path = isAbsolute(d.path) ? d.path : existsSync(join(dir, d.path)) ? join(dir, d.path) : resolve(d.path);
+    const path = isAbsolute(d.path) ? d.path : resolve(baseDir, d.path);
     const label = `${d.field} (${d.path})`;
     if (!existsSync(path)) {
       out.push({ file: label, ok: false, expected: d.sha256, actual: null, problem: 'data file not found' });
@@ -196,12 +220,14 @@ export async function verifyResultSet(dir: string, options: VerifyOptions = {}):
   const manifestProblem = manifestOk
     ? null
     : `manifest.json: deterministic part hashes to ${detHash}, the manifest records ${manifest.deterministicSha256} (edited?)`;
-  const files = await checkFiles(abs, manifest);
+  const baseDir = resolve(options.baseDir ?? '.');
+  const files = await checkFiles(abs, manifest, baseDir);
   const { start, end } = manifest.runIndexes;
   const chosen = sampleRunIndexes(start, end, options.sample, manifest.seed);
   const runs: RunCheck[] = [];
   if (chosen.length > 0) {
     const simulate = options.simulate ?? (await defaultSimulate());
+    const strategies = options.strategies ?? (await loadStrategies(manifest.scenario.resolved, baseDir));
     const want = new Set(chosen);
     const seen = new Set<number>();
     let done = 0;
@@ -212,8 +238,8 @@ export async function verifyResultSet(dir: string, options: VerifyOptions = {}):
         seen.add(rec.runIndex);
         let rerun: RunRecord;
         try {
-          const opts = options.strategies
-            ? { seed: manifest.seed, runIndex: rec.runIndex, strategies: options.strategies }
+          const opts = strategies
+            ? { seed: manifest.seed, runIndex: rec.runIndex, strategies }
             : { seed: manifest.seed, runIndex: rec.runIndex };
           rerun = recordFromResult(simulate(manifest.scenario.resolved, opts));
         } catch (err) {

@@ -137,6 +137,7 @@ export class CustomStrategies {
     let active = 0;
     let installed = 0;
     let power = 0;
+    let mw = 0;
     let curtailed = false;
     for (let c = st.cohortStart[i]!; c < st.cohortEnd[i]!; c++) {
       const ehs = st.cohortEhs[c]!;
@@ -145,6 +146,7 @@ export class CustomStrategies {
       if (st.cohortOn[c] === 1) {
         active += ehs;
         power += ehs * 1000 * st.cohortJPerTH[c]! * 0.024 * st.sitePriceUsdPerMWh[st.cohortSite[c]!]!;
+        mw += ehs * st.cohortJPerTH[c]!;
       } else {
         curtailed = true;
       }
@@ -152,6 +154,7 @@ export class CustomStrategies {
     st.activeEhs[i] = active;
     st.installedEhs[i] = installed;
     st.powerUsdPerDay[i] = power;
+    st.miningMw[i] = mw;
     return curtailed;
   }
 

@@ -2,40 +2,21 @@
 // result is a function of (scenario, seed, runIndex, crnKey) only. See docs/parts/engine.md.
 import { createDifficultyAlgorithm, difficultyFromBits } from '../consensus/index.ts';
 import { HashsimError } from '../errors.ts';
-import { createFeeProcess } from '../market/fees.ts';
-import { createPriceProcess } from '../market/price.ts';
+import { createFeeProcess, createPriceProcess } from '../market/index.ts';
 import { deriveStream, type RandomStream } from '../random/index.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { btcPerPhDay, hashpriceUsdPerPhDay, powerCostUsdPerPhDay } from '../agents/economics.ts';
 import { Fringe } from '../agents/fringe.ts';
-import {
-  advanceConversion,
-  aiPivot,
-  deleverage,
-  deliver,
-  exitMiner,
-  expand,
-  monitorLoan,
-  operate,
-  raiseCash,
-  StepFlows,
-  treasuryPolicy,
-} from '../agents/policies.ts';
+import { StepFlows } from '../agents/policies.ts';
 import type { PoliciesInput } from '../agents/schema.ts';
-import {
-  AgentState,
-  buildAgentState,
-  STATUS_ACTIVE,
-  STATUS_CURTAILING,
-  STATUS_EXITED,
-  STATUS_NAMES,
-  STATUS_PIVOTING,
-} from '../agents/state.ts';
+import { AgentState, buildAgentState, STATUS_EXITED, STATUS_NAMES } from '../agents/state.ts';
+import { decideMiners, settleMiners, StepTotals } from './loop.ts';
 import type { StrategyModule } from '../agents/strategy-api.ts';
 import { CustomStrategies } from './custom.ts';
 import { BlockProcess, type BlockSink, type RetargetHook } from './blocks.ts';
 import { ATTACK_REF_J_PER_TH, ATTACK_REF_POWER_USD_PER_MWH, MINER_OUTCOME_FIELDS, SERIES_METRICS, SUMMARY_METRICS } from './metrics.ts';
-import { fallbackStart, type EngineStart } from './start.ts';
+import { scenarioStart, type EngineStart } from './start.ts';
+export { scenarioStart, type EngineStart } from './start.ts';
 import type { MinerOutcome, RunResult } from './types.ts';
 
 export { SERIES_METRICS, SUMMARY_METRICS, MINER_OUTCOME_FIELDS } from './metrics.ts';
@@ -112,8 +93,7 @@ class RewardSink implements BlockSink {
 }
 
 function resolveEngineStart(scenario: Scenario, given: EngineStart | undefined): EngineStart {
-  if (given !== undefined) return given;
-  return fallbackStart(scenario);
+  return given ?? scenarioStart(scenario);
 }
 
 function nonFinite(runIndex: number, step: number, day: number, what: string, value: number): never {
@@ -172,13 +152,14 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   let priceUsd = price.initialUsd;
   let feeBtc = fees.next(0);
   const startBtcPerPhDay = btcPerPhDay(chain.hashesPerBlock, chain.subsidyBtc + feeBtc);
-  const customBundles = ((scenario as { strategies?: Record<string, PoliciesInput> }).strategies ?? {}) as Record<string, PoliciesInput>;
+  const customBundles: Readonly<Record<string, PoliciesInput>> = scenario.strategies;
   const st = buildAgentState(scenario.miners, scenario.populations, stream('population'), { priceUsd, btcPerPhDay: startBtcPerPhDay }, customBundles);
   const custom = new CustomStrategies(st, options.strategies ?? {});
   const fringe = scenario.fringe ? new Fringe(scenario.fringe, startBtcPerPhDay * priceUsd, stepDays) : null;
   const sink = new RewardSink(st, stream('winners'));
   sink.lottery = scenario.rewards === 'lottery';
   const flows = new StepFlows();
+  const tot = new StepTotals();
 
   // Live (not exited) miners, compacted when miners exit: work is proportional to live miners.
   const alive = new Int32Array(st.n);
@@ -255,42 +236,11 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     flows.reset();
 
     // ---- decisions: deliveries, AI pivots, expansion, operate/curtail; build the reward tables
-    let agentEhs = 0;
-    let poolEhs = 0;
-    let soloN = 0;
-    let soloCum = 0;
-    let mw = 0;
-    for (let k = 0; k < nAlive; k++) {
-      const i = alive[k]!;
-      const rev = hp * (1 - st.poolFee[i]!);
-      st.hashpriceEma[i] = s === 0 ? rev : st.hashpriceEma[i]! + emaAlpha[i]! * (rev - st.hashpriceEma[i]!);
-      if (st.pendingEhs[i]! > 0) deliver(st, i, day);
-      if (st.aiMwConverting[i]! > 0) advanceConversion(st, i, day);
-      const mod = st.moduleIndex[i]!;
-      if (mod >= 0 && custom.hasPivot(mod)) custom.pivot(i, mod, rev, priceUsd, day, flows);
-      else if (st.aiOn[i] === 1) aiPivot(st, i, priceUsd, day, flows);
-      if (mod >= 0 && custom.hasExpand(mod)) custom.expand(i, mod, rev, priceUsd, day, flows);
-      else if (st.expandOn[i] === 1) expand(st, i, rev, priceUsd, day, flows);
-      let curtailed = operate(st, i, rev, dtDays);
-      if (mod >= 0 && custom.hasOperate(mod)) curtailed = custom.operate(i, mod, rev);
-      st.status[i] = st.aiMwConverting[i]! > 0 ? STATUS_PIVOTING : curtailed ? STATUS_CURTAILING : STATUS_ACTIVE;
-      const a = st.activeEhs[i]!;
-      agentEhs += a;
-      for (let co = st.cohortStart[i]!, e = st.cohortEnd[i]!; co < e; co++) {
-        if (st.cohortOn[co] === 1) mw += st.cohortEhs[co]! * st.cohortJPerTH[co]!;
-      }
-      if (a > 0) {
-        if (st.solo[i] === 1) {
-          soloCum += a;
-          sink.soloCum[soloN] = soloCum;
-          sink.soloIdx[soloN] = i;
-          soloN++;
-        } else {
-          poolEhs += a;
-        }
-      }
-      st.wonBtc[i] = 0;
-    }
+    decideMiners(st, alive, nAlive, s, day, dtDays, hp, priceUsd, emaAlpha, custom, flows, sink, tot);
+    const agentEhs = tot.agentEhs;
+    const poolEhs = tot.poolEhs;
+    const soloN = tot.soloN;
+    const mw = tot.mw;
     if (flows.pivotsStarted > 0 && firstPivot < 0) firstPivot = day;
     mwPivoted += flows.mwPivotStarted;
     const fringeEhs = fringe === null ? 0 : fringe.update(hp, day);
@@ -323,65 +273,9 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     accFringeSold += fringeBtc;
 
     // ---- settlement: revenue, costs, treasury, loans, financing, exit
-    let treasury = 0;
-    let collateral = 0;
-    let cash = 0;
-    let debt = 0;
-    let aiMw = 0;
-    let aiConv = 0;
-    let hhi = 0;
-    let nActive = 0;
-    let nCurt = 0;
-    let nPiv = 0;
-    let k2 = 0;
-    for (let k = 0; k < nAlive; k++) {
-      const i = alive[k]!;
-      const a = st.activeEhs[i]!;
-      let mined: number;
-      if (st.solo[i] === 1) {
-        mined = sink.lottery ? st.wonBtc[i]! : a * expectedShare;
-      } else {
-        mined = a * perEhs * (1 - st.poolFee[i]!);
-        poolBalance -= mined;
-      }
-      st.treasuryBtc[i] = st.treasuryBtc[i]! + mined;
-      st.minedBtc[i] = st.minedBtc[i]! + mined;
-      const interest = (st.debtUsd[i]! * st.rateAnnual[i]! * dtDays) / 365;
-      const aiIncome = (st.aiMwOperating[i]! * st.aiRevenueUsdPerMwYear[i]! * st.aiMarginPct[i]! * dtDays) / 365;
-      const opCost = st.powerUsdPerDay[i]! + st.opexUsdPerDay[i]!;
-      st.costUsdPerDay[i] = opCost + interest / dtDays;
-      st.cashUsd[i] = st.cashUsd[i]! + aiIncome - opCost * dtDays - interest;
-
-      const mod = st.moduleIndex[i]!;
-      if (mod >= 0 && custom.hasSell(mod)) custom.sell(i, mod, mined, hp, priceUsd, flows);
-      else treasuryPolicy(st, i, mined, priceUsd, flows);
-      if (st.debtUsd[i]! > 0) {
-        deleverage(st, i, priceUsd, flows);
-        monitorLoan(st, i, priceUsd, day, flows);
-      }
-      const floor = st.minCashUsd[i]!;
-      if (st.cashUsd[i]! < floor) raiseCash(st, i, floor - st.cashUsd[i]!, priceUsd, flows);
-      const insolvent = st.cashUsd[i]! < floor - 1e-6 * (1 + Math.abs(floor));
-      if (insolvent || (mod >= 0 && custom.wantsExit(i, mod, hp, priceUsd))) {
-        exitMiner(st, i, priceUsd, day, flows);
-        continue;
-      }
-      alive[k2++] = i;
-      treasury += st.treasuryBtc[i]!;
-      collateral += st.collateralBtc[i]!;
-      cash += st.cashUsd[i]!;
-      debt += st.debtUsd[i]!;
-      aiMw += st.aiMwOperating[i]!;
-      aiConv += st.aiMwConverting[i]!;
-      if (networkEhs > 0) {
-        const sh = a / networkEhs;
-        hhi += sh * sh;
-      }
-      const stt = st.status[i]!;
-      if (stt === STATUS_ACTIVE) nActive++;
-      else if (stt === STATUS_CURTAILING) nCurt++;
-      else nPiv++;
-    }
+    const k2 = settleMiners(st, alive, nAlive, day, dtDays, hp, priceUsd, perEhs, expectedShare, networkEhs, sink.lottery, custom, flows, tot);
+    poolBalance -= tot.poolPaid;
+    const { treasury, collateral, cash, debt, aiMw, aiConv, hhi, nActive, nCurt, nPiv } = tot;
     exited += nAlive - k2;
     nAlive = k2;
     if (!Number.isFinite(treasury + collateral + cash + debt + aiMw + aiConv)) reportMiner(st, runIndex, s, day);

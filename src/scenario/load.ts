@@ -79,11 +79,14 @@ export function checkPlainData(value: unknown): Problem[] {
           problems.push({ path: formatPath([...path, key]), message: `the key "${key}" is not allowed (it could alter object prototypes)` });
           continue;
         }
-        walk((v as Record<string, unknown>)[key], [...path, key]);
+        const child = (v as Record<string, unknown>)[key];
+        // An undefined member (only possible from code, e.g. a sweep) means "absent", as in JSON.
+        if (child !== undefined) walk(child, [...path, key]);
       }
       return;
     }
-    problems.push({ path: formatPath(path), message: `expected plain data (text, number, true/false, list or mapping), got ${typeof v}` });
+    const got = v === undefined ? 'nothing' : typeof v === 'object' ? 'an object of a class' : `a ${typeof v}`;
+    problems.push({ path: formatPath(path), message: `expected plain data (text, number, true/false, list or mapping), got ${got}` });
   };
   walk(value, []);
   return problems;
@@ -144,11 +147,11 @@ export function parseScenarioText(text: string, file = 'scenario'): unknown {
       merge: false,
       uniqueKeys: true,
       stringKeys: true,
-      prettyErrors: false,
+      prettyErrors: true,
     });
     const syntax = [...doc.errors, ...doc.warnings].filter((e) => e.code !== 'TAG_RESOLVE_FAILED');
     if (syntax.length > 0) {
-      throw new HashsimError(syntax.map((e) => `${file}: ${yamlPos(e)}${e.message.split('\n')[0]}`).join('\n'), 1);
+      throw new HashsimError(syntax.map((e) => `${file}: ${yamlPos(e)}${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`).join('\n'), 1);
     }
     const treeProblems = checkYamlTree(doc.contents as YamlNode | null);
     if (treeProblems.length > 0) throw new ScenarioError(treeProblems, file);

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join, relative, resolve } from 'node:path';
 import { HashsimError } from '../errors.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { parseScenarioText, parseScenarioWithFiles, resolveScenarioPath } from '../scenario/load.ts';
-import { runBatch } from '../batch/index.ts';
+import { parseScenarioText, parseScenarioWithFiles } from '../scenario/load.ts';
+import { runBatch, strategyModulesOf } from '../batch/index.ts';
 import type { DataFileEntry } from '../results/manifest.ts';
 import { RESULT_FILES } from '../results/layout.ts';
 import { readParquetFile, writeParquetFile, type ParquetColumn } from '../results/parquet.ts';
@@ -51,18 +51,6 @@ function scenarioOrError(obj: unknown, baseDir: string, context: string): { scen
     if (err instanceof HashsimError) throw new HashsimError(`${context}:\n${err.message}`);
     throw err;
   }
-}
-
-/** `strategyModule` paths named by miners and populations, resolved against the scenario's folder. */
-function strategyModulesOf(scenario: Scenario, baseDir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const list of [scenario.miners, scenario.populations] as readonly unknown[][]) {
-    for (const item of list) {
-      const mod = (item as { strategyModule?: unknown }).strategyModule;
-      if (typeof mod === 'string') out[mod] = resolveScenarioPath(baseDir, mod);
-    }
-  }
-  return out;
 }
 
 /**
@@ -154,6 +142,11 @@ function sweepDocument(p: PreparedSweep): unknown {
   };
 }
 
+function displayPath(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel === '' ? '.' : rel.startsWith('..') ? p : rel;
+}
+
 function writeAtomic(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
@@ -210,7 +203,7 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
   await writeParquetFile(join(out, SWEEP_FILES.parquet), table);
   writeAtomic(join(out, SWEEP_FILES.csv), toCsv(table));
   const runsFailed = outcomes.reduce((n, o) => n + o.runsFailed, 0);
-  log(`sweep ${sweep.name}: ${points.length} points x ${sweep.spec.replications} runs -> ${relative(process.cwd(), out) || '.'}${runsFailed ? ` (${runsFailed} runs failed)` : ''}`);
+  log(`sweep ${sweep.name}: ${points.length} points x ${sweep.spec.replications} runs -> ${displayPath(out)}${runsFailed ? ` (${runsFailed} runs failed)` : ''}`);
   return { out, points: outcomes, runsFailed };
 }
 

@@ -1,6 +1,9 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { COLORS } from '../theme.ts';
-import { axisTitle, metricInfo, numberFormat } from '../metrics.ts';
+import { axisTitle, metricInfo } from '../metrics.ts';
+
+/** Panels differ in magnitude, so tick labels pick their format per value (no "m" prefix for fractions). */
+const ADAPTIVE_LABEL = "abs(datum.value) >= 1e5 ? format(datum.value, '.4~s') : format(datum.value, ',.3~g')";
 import { finite, quantileSorted, titleOf, topLevel } from './common.ts';
 import type { SummaryColumn } from './types.ts';
 
@@ -61,7 +64,7 @@ export function outcomeHistograms(columns: readonly SummaryColumn[], opts: Outco
     for (const b of histogramBins(vals, nBins)) bars.push({ panel, ...b, median });
   }
   if (panels.length === 0) return null;
-  const fmt = numberFormat(bars.flatMap((b) => [b.start, b.end]));
+  const fmt = ',.4~g';
   return topLevel({
     title: titleOf(opts.title ?? 'Run outcomes', opts.subtitle ?? 'distribution over runs of each summary metric that varies; red line: median'),
     data: { values: bars },
@@ -74,7 +77,7 @@ export function outcomeHistograms(columns: readonly SummaryColumn[], opts: Outco
         {
           mark: { type: 'rect', color: COLORS.bandInner, stroke: COLORS.median, strokeWidth: 0.5 },
           encoding: {
-            x: { field: 'start', type: 'quantitative', title: null, scale: { zero: false, nice: false }, axis: { format: fmt, tickCount: 5 } },
+            x: { field: 'start', type: 'quantitative', title: null, scale: { zero: false, nice: false }, axis: { labelExpr: ADAPTIVE_LABEL, tickCount: 5 } },
             x2: { field: 'end' },
             y: { field: 'count', type: 'quantitative', title: 'runs' },
             tooltip: [

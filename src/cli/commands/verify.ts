@@ -4,6 +4,7 @@ import { formatVerifyReport, verifyResultSet } from '../../compare/verify.ts';
 
 interface VerifyFlags {
   sample?: string;
+  scenarioDir?: string;
   json: boolean;
 }
 
@@ -13,6 +14,7 @@ export function register(program: Command): void {
     .description('Check a result set against its manifest: file hashes, and re-run runs bit for bit')
     .argument('<dir>', 'result set folder')
     .option('-k, --sample <k>', 're-run a deterministic sample of K runs (default: all runs)')
+    .option('--scenario-dir <dir>', "folder of the scenario file: base of its relative data and strategy-module paths (default: .)")
     .option('--json', 'print the report as JSON')
     .action(async (dir: string, flags: VerifyFlags) => {
       let sample: number | undefined;
@@ -22,7 +24,10 @@ export function register(program: Command): void {
           throw new HashsimError(`--sample: expected a non-negative integer, got ${JSON.stringify(flags.sample)}`);
         }
       }
-      const report = await verifyResultSet(dir, sample === undefined ? {} : { sample });
+      const report = await verifyResultSet(dir, {
+        ...(sample === undefined ? {} : { sample }),
+        ...(flags.scenarioDir ? { baseDir: flags.scenarioDir } : {}),
+      });
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
       // 0 only when every file hash and every re-run matches; 1 otherwise (2 is a usage error).
       process.exitCode = report.ok ? 0 : 1;
