@@ -6,3 +6,5 @@ export * as market from './market/index.ts';
 export { HashsimError } from './errors.ts';
 export type { Scenario, ScenarioInput } from './scenario/schema.ts';
 export type { RunResult, MinerOutcome } from './engine/types.ts';
+export * as sweep from './sweep/index.ts';
+export { runSweep, loadSweepFile } from './sweep/index.ts';

@@ -57,7 +57,12 @@ export function resultSetDiff(a: string, b: string): string[] {
   }
   const ma = readManifestFile(a);
   const mb = readManifestFile(b);
-  if (JSON.stringify(deterministicPart(ma)) !== JSON.stringify(deterministicPart(mb))) diffs.push('manifest deterministic part differs');
+  const da = deterministicPart(ma) as unknown as Record<string, unknown>;
+  const db = deterministicPart(mb) as unknown as Record<string, unknown>;
+  if (JSON.stringify(da) !== JSON.stringify(db)) {
+    const keys = [...new Set([...Object.keys(da), ...Object.keys(db)])].filter((k) => JSON.stringify(da[k]) !== JSON.stringify(db[k]));
+    diffs.push(`manifest deterministic part differs in ${keys.join(', ') || 'key order'}`);
+  }
   if (ma.deterministicSha256 !== mb.deterministicSha256) diffs.push('deterministicSha256 differs');
   return diffs;
 }

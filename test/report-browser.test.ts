@@ -79,7 +79,7 @@ describe('report.html in a real headless browser', () => {
     const b2 = (await page.locator('#chart-1 svg').boundingBox())!;
     await page.mouse.move(b2.x + b2.width * 0.5, b2.y + b2.height * 0.45);
     await page.mouse.move(b2.x + b2.width * 0.52, b2.y + b2.height * 0.45);
-    await page.waitForFunction(() => getComputedStyle(document.getElementById('tooltip')!).display === 'block', null, { timeout: 10_000 });
+    await page.waitForFunction("getComputedStyle(document.getElementById('tooltip')).display === 'block'", null, { timeout: 10_000 });
     const tip = await page.textContent('#tooltip');
     expect(tip).toMatch(/median/);
     expect(tip).toMatch(/20\d\d/);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -69,6 +70,16 @@ describe('sweep errors', () => {
     }
     expect(msg).toMatch(/point 1 \(horizonDays=-5\) gives an invalid scenario/);
     expect(msg).toMatch(/horizonDays/);
+  });
+});
+
+describe('hashsim sweep (CLI)', () => {
+  it('prints a field-path error without a stack and exits non-zero', () => {
+    const f = writeSweep('cli-bad', { replicatons: 2, design: { type: 'grid', parameters: { 'price.driftAnnual': [0] } } });
+    const r = spawnSync(process.execPath, ['bin/hashsim.mjs', 'sweep', f, '--quiet'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/cli-bad\.yaml: \(top level\): unknown key "replicatons"/);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 });
 
@@ -174,13 +185,23 @@ describe('grid sweep end to end', () => {
     }
   });
 
-  it('refuses to overwrite the sweep without --resume/--force, and --resume is a no-op on a complete sweep', async () => {
+  it('refuses to overwrite the sweep without --resume/--force; --resume keeps finished points and completes missing ones', async () => {
     const f = join(WORK, 'grid.yaml');
     await expect(runSweep(f, { out, workers: 2, quiet: true })).rejects.toThrow(/already holds this sweep; use --resume/);
     const before = readFileSync(join(out, 'sweep.parquet'));
     const res = await runSweep(f, { out, workers: 1, quiet: true, resume: true });
     expect(res.runsFailed).toBe(0);
     expect(readFileSync(join(out, 'sweep.parquet')).equals(before)).toBe(true);
+    // An interrupted sweep (a point and the summary missing) is completed with the same bytes.
+    const runsBefore = readFileSync(join(out, 'points', '1', 'runs.parquet'));
+    const csvBefore = readFileSync(join(out, 'sweep.csv'));
+    rmSync(join(out, 'points', '1'), { recursive: true });
+    rmSync(join(out, 'sweep.parquet'));
+    rmSync(join(out, 'sweep.csv'));
+    await runSweep(f, { out, workers: 2, quiet: true, resume: true });
+    expect(readFileSync(join(out, 'points', '1', 'runs.parquet')).equals(runsBefore)).toBe(true);
+    expect(readFileSync(join(out, 'sweep.parquet')).equals(before)).toBe(true);
+    expect(readFileSync(join(out, 'sweep.csv')).equals(csvBefore)).toBe(true);
     const other = writeSweep('grid-other', { design: { type: 'grid', parameters: { 'price.driftAnnual': [0.1] } } });
     await expect(runSweep(other, { out, quiet: true })).rejects.toThrow(/different sweep/);
   }, 120_000);

@@ -32,6 +32,9 @@ export class StepFlows {
   }
 }
 
+/** Debt below this (USD) counts as repaid: floating-point residue of repaying in pieces. */
+const DUST_USD = 1e-4;
+
 /** Relative slack for comparisons of money amounts that went through floating-point arithmetic. */
 const EPS = 1e-9;
 
@@ -124,7 +127,7 @@ function repay(st: AgentState, i: number, usd: number): void {
   if (!(x > 0)) return;
   st.debtUsd[i] = d - x;
   st.cashUsd[i] = st.cashUsd[i]! - x;
-  if (st.debtUsd[i]! <= d * EPS) {
+  if (st.debtUsd[i]! <= d * EPS || st.debtUsd[i]! < DUST_USD) {
     // Debt repaid: the lender releases the collateral.
     st.debtUsd[i] = 0;
     st.treasuryBtc[i] = st.treasuryBtc[i]! + st.collateralBtc[i]!;

@@ -133,7 +133,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
     resuming = true;
   } else if (existingJob && !o.force) {
     if (o.resume) {
-      throw new HashsimError(`${dir}: the interrupted batch there is a different one (${describeDiff(existingJob, job)}); use --force to discard it`);
+      throw new HashsimError(`${dir}: the interrupted batch there is a different one (existing vs requested: ${describeDiff(existingJob, job)}); use --force to discard it`);
     }
     throw new HashsimError(`${dir}: holds an interrupted batch; use --resume to finish it or --force to start over`);
   }
@@ -154,7 +154,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
           return { dir, status: 'up-to-date', manifest: old, executedRuns: 0, resumedRuns: 0, failedRuns: old.failedRuns };
         }
         throw new HashsimError(
-          `${dir}: holds a result set of a different batch (${describeDiff(oldJob, job)}); use --force to overwrite it or choose another --out`,
+          `${dir}: holds a result set of a different batch (existing vs requested: ${describeDiff(oldJob, job)}); use --force to overwrite it or choose another --out`,
         );
       }
       // The old set must not look complete while the new batch runs.

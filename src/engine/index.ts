@@ -10,7 +10,7 @@ import { Fringe } from '../agents/fringe.ts';
 import { StepFlows } from '../agents/policies.ts';
 import type { PoliciesInput } from '../agents/schema.ts';
 import { AgentState, buildAgentState, STATUS_EXITED, STATUS_NAMES } from '../agents/state.ts';
-import { decideMiners, settleMiners, StepTotals } from './loop.ts';
+import { checkFinite, decideMiners, settleMiners, StepTotals } from './loop.ts';
 import type { StrategyModule } from '../agents/strategy-api.ts';
 import { CustomStrategies } from './custom.ts';
 import { BlockProcess, type BlockSink, type RetargetHook } from './blocks.ts';
@@ -98,33 +98,6 @@ function resolveEngineStart(scenario: Scenario, given: EngineStart | undefined):
 
 function nonFinite(runIndex: number, step: number, day: number, what: string, value: number): never {
   throw new HashsimError(`run ${runIndex}, step ${step} (day ${day}): ${what} is ${value} (NaN/Infinity in the model state)`, 3);
-}
-
-const MINER_FIELDS = [
-  'treasuryBtc',
-  'collateralBtc',
-  'cashUsd',
-  'debtUsd',
-  'activeEhs',
-  'installedEhs',
-  'powerUsdPerDay',
-  'costUsdPerDay',
-  'aiMwOperating',
-  'aiMwConverting',
-  'hashpriceEma',
-  'pendingEhs',
-] as const;
-
-/** Find and report the first miner with a non-finite field. */
-function reportMiner(st: AgentState, runIndex: number, step: number, day: number): void {
-  for (let i = 0; i < st.n; i++) {
-    for (const f of MINER_FIELDS) {
-      const v = st[f][i]!;
-      if (!Number.isFinite(v)) {
-        throw new HashsimError(`run ${runIndex}, step ${step} (day ${day}), miner "${st.names[i]}": ${f} is ${v} (NaN/Infinity in the model state)`, 3);
-      }
-    }
-  }
 }
 
 /**
@@ -247,7 +220,8 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     const networkEhs = agentEhs + fringeEhs;
     if (!Number.isFinite(networkEhs)) {
       if (!Number.isFinite(fringeEhs)) nonFinite(runIndex, s, day, 'fringe hashrate', fringeEhs);
-      reportMiner(st, runIndex, s, day);
+      checkFinite(st, runIndex, s, day);
+      nonFinite(runIndex, s, day, 'network hashrate', networkEhs);
     }
     sink.total = networkEhs;
     sink.fringe = fringeEhs;
@@ -278,7 +252,11 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     const { treasury, collateral, cash, debt, aiMw, aiConv, hhi, nActive, nCurt, nPiv } = tot;
     exited += nAlive - k2;
     nAlive = k2;
-    if (!Number.isFinite(treasury + collateral + cash + debt + aiMw + aiConv)) reportMiner(st, runIndex, s, day);
+    const agg = treasury + collateral + cash + debt + aiMw + aiConv;
+    if (!Number.isFinite(agg)) {
+      checkFinite(st, runIndex, s, day);
+      nonFinite(runIndex, s, day, 'the sum of agent balances', agg);
+    }
     if (!Number.isFinite(poolBalance)) nonFinite(runIndex, s, day, 'pool balance', poolBalance);
 
     // ---- run-level bookkeeping
@@ -371,11 +349,15 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
 
   // ---- summary
   let finalTreasury = 0;
+  let finalCollateral = 0;
   let finalDebt = 0;
   let aiFinal = 0;
+  let minedTotal = 0;
+  for (let i = 0; i < st.n; i++) minedTotal += st.minedBtc[i]!;
   for (let k = 0; k < nAlive; k++) {
     const i = alive[k]!;
     finalTreasury += st.treasuryBtc[i]!;
+    finalCollateral += st.collateralBtc[i]!;
     finalDebt += st.debtUsd[i]!;
     aiFinal += st.aiMwOperating[i]!;
   }
@@ -401,6 +383,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     max_block_interval_s: chain.maxGap,
     steps_without_blocks: stepsNoBlocks,
     block_rewards_total_btc: totRewards,
+    mined_total_btc: minedTotal,
     sold_total_btc: totSold,
     liquidated_total_btc: totLiquidated,
     fringe_sold_total_btc: totFringeSold,
@@ -415,6 +398,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     first_exit_day: nul(firstExit),
     first_pivot_day: nul(firstPivot),
     final_treasury_btc: finalTreasury,
+    final_collateral_btc: finalCollateral,
     final_debt_usd: finalDebt,
     final_attack_cost_usd_per_hour: lastAttack,
     min_attack_cost_usd_per_hour: minAttack,

@@ -14,7 +14,39 @@ import {
   type StepFlows,
 } from '../agents/policies.ts';
 import { AgentState, STATUS_ACTIVE, STATUS_CURTAILING, STATUS_PIVOTING } from '../agents/state.ts';
+import { HashsimError } from '../errors.ts';
 import type { CustomStrategies } from './custom.ts';
+
+const MINER_FIELDS = [
+  'treasuryBtc',
+  'collateralBtc',
+  'cashUsd',
+  'debtUsd',
+  'activeEhs',
+  'installedEhs',
+  'powerUsdPerDay',
+  'costUsdPerDay',
+  'aiMwOperating',
+  'aiMwConverting',
+  'hashpriceEma',
+  'pendingEhs',
+] as const;
+
+/**
+ * Throw a HashsimError naming run, step, day, miner and field for the first non-finite miner field
+ * (the engine calls it only when a per-step aggregate came out non-finite, so the hot path pays one
+ * isFinite per step).
+ */
+export function checkFinite(st: AgentState, runIndex: number, step: number, day: number): void {
+  for (let i = 0; i < st.n; i++) {
+    for (const f of MINER_FIELDS) {
+      const v = st[f][i]!;
+      if (!Number.isFinite(v)) {
+        throw new HashsimError(`run ${runIndex}, step ${step} (day ${day}), miner "${st.names[i]}": ${f} is ${v} (NaN/Infinity in the model state)`, 3);
+      }
+    }
+  }
+}
 
 /** Solo-miner reward table the block sink searches (cumulative active hashrate). */
 export interface SoloTable {
