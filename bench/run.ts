@@ -6,7 +6,7 @@
 // --skip-memory, --skip-first, --mc-runs N, --max-workers W, --batch-budget SECONDS, --no-write.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadScenarioFile } from '../src/scenario/load.ts';
 import { simulate } from '../src/engine/index.ts';
@@ -63,6 +63,8 @@ const machine = {
   memoryBytes: totalmem(),
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
+  /** 1-minute load average when the bench started: other processes on a shared machine skew every figure. */
+  loadAverageAtStart: loadavg()[0]!,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -288,7 +290,7 @@ async function main(): Promise<void> {
       real.push({ runs: n, wallSeconds: r.wallSeconds, maxRssBytes: r.maxRssBytes, vmHwmBytes: r.vmHwmBytes });
     }
     mem.real = real;
-    const replayRuns = quick ? 1_000 : target;
+    const replayRuns = Math.round(num('replay-runs', quick ? 1_000 : target));
     log(`memory: batch layer with the replay engine, ${replayRuns} runs, ${w} workers ...`);
     const out = join(TMP, 'replay');
     const r = await run(['--import', 'tsx', 'bench/batch-child.ts', def.path, String(replayRuns), String(w), out], { rss: true });
@@ -324,6 +326,13 @@ async function main(): Promise<void> {
 
   rmSync(TMP, { recursive: true, force: true });
   results.elapsedSeconds = (Date.now() - started.getTime()) / 1000;
+  results.loadAverageAtEnd = loadavg()[0]!;
+  if (Math.max(machine.loadAverageAtStart, loadavg()[0]!) > 0.5) {
+    notes.push(
+      `load average ${fmt(machine.loadAverageAtStart)} at start, ${fmt(loadavg()[0]!)} at end on ${machine.availableParallelism} cores: ` +
+        'other processes competed for the CPU, so throughput and parallel efficiency are understated',
+    );
+  }
   results.targets = targets(results);
   process.stdout.write(render(results));
   if (!flag('no-write')) {
@@ -409,6 +418,7 @@ export function render(r: Record<string, unknown>): string {
     ['memory', mib(m.memoryBytes)],
     ['Node', m.node],
     ['platform', m.platform],
+    ['load average (1 min) at start / end', `${fmt(m.loadAverageAtStart)} / ${fmt(r.loadAverageAtEnd as number)}`],
   ]));
   const eng = r.engine as { repetitions: number; byMiners: EnginePoint[]; byYears: EnginePoint[]; fitMiners: LinearFit; fitSteps: LinearFit } | undefined;
   if (eng) {
@@ -430,7 +440,7 @@ export function render(r: Record<string, unknown>): string {
       ]);
     }
     parts.push(table(['size', 'median s', 'miner-steps/s', 'ns/miner-step', 'exited', 'blocks', 'peak RSS'], rows));
-    parts.push(`\n${fitLine('by miners (10 years)', eng.fitMiners)}\n${fitLine('by steps (largest population)', eng.fitSteps)}`);
+    parts.push(`\n${fitLine(`by miners (${eng.byMiners[0]!.steps} steps)`, eng.fitMiners)}\n${fitLine(`by steps (${eng.byYears[0]!.miners} miners)`, eng.fitSteps)}`);
   }
   const mc = r.monteCarlo as { scenario: string; fallback: boolean; inProcessSecondsPerRun: number; points: McPoint[] } | undefined;
   if (mc) {

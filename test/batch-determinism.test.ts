@@ -20,7 +20,7 @@ describe('batch determinism', () => {
     const one = await runBatch({ ...base, out: join(root, 'w1'), workers: 1, chunkSize: 4 });
     const two = await runBatch({ ...base, out: join(root, 'w2'), workers: 2, chunkSize: 1 });
     expect(one.manifest.counts).toEqual({ ok: RUNS, error: 0 });
-    expect(two.manifest.timings.workers).toBe(2);
+    expect(two.manifest.timings?.workers).toBe(2);
     expect(resultSetDiff(join(root, 'w1'), join(root, 'w2'))).toEqual([]);
   });
 

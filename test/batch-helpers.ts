@@ -42,7 +42,10 @@ export function batchInputs(scenarioPath: string): Pick<BatchOptions, 'scenario'
 }
 
 export function readManifestFile(dir: string): Manifest {
-  return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  const stored = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  const timingsPath = join(dir, 'timings.json');
+  const timings = existsSync(timingsPath) ? (JSON.parse(readFileSync(timingsPath, 'utf8')) as Manifest['timings']) : null;
+  return { ...stored, timings };
 }
 
 /** Differences between two result sets: every parquet file byte for byte, manifest deterministic parts. */
@@ -64,5 +67,8 @@ export function resultSetDiff(a: string, b: string): string[] {
     diffs.push(`manifest deterministic part differs in ${keys.join(', ') || 'key order'}`);
   }
   if (ma.deterministicSha256 !== mb.deterministicSha256) diffs.push('deterministicSha256 differs');
+  if (diffs.length === 0 && !readFileSync(join(a, 'manifest.json')).equals(readFileSync(join(b, 'manifest.json')))) {
+    diffs.push('manifest.json bytes differ');
+  }
   return diffs;
 }

@@ -45,8 +45,8 @@ describe('kill + resume', () => {
     const resumed = cli([...common, '--out', killed, '--resume']);
     expect(resumed.status, resumed.stderr).toBe(0);
     const m = readManifestFile(killed);
-    expect(m.timings.resumedRuns).toBeGreaterThan(0);
-    expect(m.timings.resumedRuns).toBeLessThan(RUNS);
+    expect(m.timings?.resumedRuns).toBeGreaterThan(0);
+    expect(m.timings?.resumedRuns).toBeLessThan(RUNS);
     expect(existsSync(join(killed, '.partial'))).toBe(false);
 
     const clean = join(root, 'clean');

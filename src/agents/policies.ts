@@ -135,12 +135,27 @@ function repay(st: AgentState, i: number, usd: number): void {
   }
 }
 
-/** Sell free treasury BTC and repay debt with the proceeds, to bring LTV down to `targetLtv`. */
+/**
+ * Sell BTC and repay debt with the proceeds, to bring LTV down to `targetLtv`: free treasury first;
+ * then pledged collateral, which the lender releases against repayment (selling c BTC of
+ * collateral at price p moves LTV to (D - c p) / ((C - c) p), so c = (D - L C p) / (p (1 - L))).
+ */
 function sellToRepay(st: AgentState, i: number, targetLtv: number, price: number, flows: StepFlows): void {
   const excess = st.debtUsd[i]! - targetLtv * st.collateralBtc[i]! * price;
   if (!(excess > 0)) return;
   const sold = sellBtc(st, i, excess / price, price, flows);
   repay(st, i, sold * price);
+  const debt = st.debtUsd[i]!;
+  const coll = st.collateralBtc[i]!;
+  const rest = debt - targetLtv * coll * price;
+  if (!(rest > debt * EPS) || !(targetLtv < 1)) return;
+  let c = rest / (price * (1 - targetLtv));
+  if (c > coll) c = coll;
+  st.collateralBtc[i] = coll - c;
+  st.soldBtc[i] = st.soldBtc[i]! + c;
+  flows.soldBtc += c;
+  st.cashUsd[i] = st.cashUsd[i]! + c * price;
+  repay(st, i, c * price);
 }
 
 /** Strategic de-leveraging: once LTV >= the trigger, sell treasury BTC to repay down to the target LTV. */

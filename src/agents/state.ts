@@ -149,6 +149,8 @@ export class AgentState {
   readonly wonBtc: Float64Array;
 
   // --- per miner: outcome counters
+  /** BTC held at the start (treasury + collateral). */
+  readonly initialBtc: Float64Array;
   readonly minedBtc: Float64Array;
   readonly soldBtc: Float64Array;
   readonly liquidatedBtc: Float64Array;
@@ -258,6 +260,7 @@ export class AgentState {
     this.costUsdPerDay = f();
     this.wonBtc = f();
     this.minedBtc = f();
+    this.initialBtc = f();
     this.soldBtc = f();
     this.liquidatedBtc = f();
     this.marginCalls = i32();
@@ -360,6 +363,9 @@ export class AgentState {
         this.collateralBtc[i] = coll;
         this.treasuryBtc[i] = this.treasuryBtc[i]! - coll;
       }
+
+      this.costUsdPerDay[i] = powerPerDay + opex + (this.debtUsd[i]! * loan.rateAnnual) / 365;
+      this.initialBtc[i] = s.treasuryBtc;
 
       this.curtail[i] = p.operate.curtail ? 1 : 0;
       this.offRatio[i] = 1 + p.operate.minMarginPct - p.operate.hysteresisPct;

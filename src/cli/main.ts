@@ -10,13 +10,14 @@ import * as compare from './commands/compare.ts';
 import * as verify from './commands/verify.ts';
 import * as chart from './commands/chart.ts';
 import * as report from './commands/report.ts';
+import * as exportCmd from './commands/export.ts';
 
 /** A CLI command: adds itself to the program. Actions set process.exitCode or throw HashsimError. */
 export interface CliCommand {
   register(program: Command): void;
 }
 
-const COMMANDS: readonly CliCommand[] = [validate, schema, run, sweep, merge, compare, verify, chart, report];
+const COMMANDS: readonly CliCommand[] = [validate, schema, run, sweep, merge, exportCmd, compare, verify, chart, report];
 
 export function buildProgram(): Command {
   const program = new Command('hashsim')

@@ -353,7 +353,11 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   let finalDebt = 0;
   let aiFinal = 0;
   let minedTotal = 0;
-  for (let i = 0; i < st.n; i++) minedTotal += st.minedBtc[i]!;
+  let initialTotal = 0;
+  for (let i = 0; i < st.n; i++) {
+    minedTotal += st.minedBtc[i]!;
+    initialTotal += st.initialBtc[i]!;
+  }
   for (let k = 0; k < nAlive; k++) {
     const i = alive[k]!;
     finalTreasury += st.treasuryBtc[i]!;
@@ -383,6 +387,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     max_block_interval_s: chain.maxGap,
     steps_without_blocks: stepsNoBlocks,
     block_rewards_total_btc: totRewards,
+    initial_btc: initialTotal,
     mined_total_btc: minedTotal,
     sold_total_btc: totSold,
     liquidated_total_btc: totLiquidated,
@@ -410,6 +415,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   const miners: MinerOutcome[] = [];
   for (let i = 0; i < st.namedCount; i++) {
     const values: Record<(typeof MINER_OUTCOME_FIELDS)[number]['name'], number | null> = {
+      initial_btc: st.initialBtc[i]!,
       mined_btc: st.minedBtc[i]!,
       sold_btc: st.soldBtc[i]!,
       liquidated_btc: st.liquidatedBtc[i]!,

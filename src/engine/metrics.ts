@@ -85,6 +85,7 @@ export const SUMMARY_METRICS = [
   { name: 'max_block_interval_s', unit: 's', description: 'longest gap between consecutive blocks (incl. the open gap at the end)' },
   { name: 'steps_without_blocks', unit: 'steps', description: 'steps in which no block was found (death spiral indicator)' },
   { name: 'block_rewards_total_btc', unit: 'BTC', description: 'subsidy + fees of all blocks found' },
+  { name: 'initial_btc', unit: 'BTC', description: 'BTC agent miners held at the start (treasury + collateral)' },
   { name: 'mined_total_btc', unit: 'BTC', description: 'BTC earned by agent miners (FPPS payouts, solo blocks, expected shares)' },
   { name: 'sold_total_btc', unit: 'BTC', description: "agent miners' voluntary BTC sales" },
   { name: 'liquidated_total_btc', unit: 'BTC', description: 'BTC sold by lenders and from exiting miners\' estates' },
@@ -113,6 +114,7 @@ export type SummaryName = (typeof SUMMARY_METRICS)[number]['name'];
 
 /** Numeric outcome fields of each named miner (MinerOutcome.values), null = never happened. */
 export const MINER_OUTCOME_FIELDS = [
+  { name: 'initial_btc', unit: 'BTC', description: 'BTC held at the start (treasury + collateral)' },
   { name: 'mined_btc', unit: 'BTC', description: 'BTC earned (FPPS payouts or solo blocks)' },
   { name: 'sold_btc', unit: 'BTC', description: 'BTC sold voluntarily' },
   { name: 'liquidated_btc', unit: 'BTC', description: 'BTC sold by the lender or at exit' },

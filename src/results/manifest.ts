@@ -63,8 +63,12 @@ export interface ManifestTimings {
 export interface Manifest extends ManifestDeterministic {
   /** sha256 of the canonical JSON of the deterministic part. */
   readonly deterministicSha256: string;
-  readonly timings: ManifestTimings;
+  /** Wall-clock facts, stored beside the manifest in timings.json (null when that file is absent). */
+  readonly timings: ManifestTimings | null;
 }
+
+/** Wall-clock facts live in their own file so manifest.json is byte-identical across reruns. */
+export const TIMINGS_FILE = 'timings.json';
 
 /** JSON with object keys sorted at every level: the input of every content hash. */
 export function canonicalJson(value: unknown): string {
@@ -114,9 +118,10 @@ export function deterministicHash(m: ManifestDeterministic): string {
 
 /** Writes manifest.json atomically (temp file, fsync, rename). */
 export async function writeManifest(dir: string, det: ManifestDeterministic, timings: ManifestTimings): Promise<Manifest> {
-  const manifest: Manifest = { ...deterministicPart(det), deterministicSha256: deterministicHash(det), timings };
-  await atomicWrite(join(dir, RESULT_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
-  return manifest;
+  const stored = { ...deterministicPart(det), deterministicSha256: deterministicHash(det) };
+  await atomicWrite(join(dir, TIMINGS_FILE), `${JSON.stringify(timings, null, 2)}\n`);
+  await atomicWrite(join(dir, RESULT_FILES.manifest), `${JSON.stringify(stored, null, 2)}\n`);
+  return { ...stored, timings };
 }
 
 export async function readManifest(dir: string): Promise<Manifest> {
@@ -136,7 +141,13 @@ export async function readManifest(dir: string): Promise<Manifest> {
   if (m.format !== MANIFEST_FORMAT) {
     throw new HashsimError(`${path}: format is ${JSON.stringify(m.format)}, expected ${JSON.stringify(MANIFEST_FORMAT)}`);
   }
-  return m;
+  let timings: ManifestTimings | null = null;
+  try {
+    timings = JSON.parse(await readFile(join(dir, TIMINGS_FILE), 'utf8')) as ManifestTimings;
+  } catch {
+    timings = null;
+  }
+  return { ...m, timings };
 }
 
 export async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
