@@ -1,6 +1,6 @@
 // Summarises a V8 .cpuprofile (from `node --cpu-prof`): the top functions by self time, with their
 // inclusive time, so the hot loop's cost can be attributed without opening DevTools.
-// Usage: node --import tsx bench/profile-summary.ts <file.cpuprofile> [--top 20]
+// Usage: node --import tsx bench/profile-summary.ts <file.cpuprofile> [--top 20] [--lines 25]
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,8 @@ interface ProfileNode {
   readonly id: number;
   readonly callFrame: CallFrame;
   readonly children?: readonly number[];
+  /** Samples per source line of this node's function (1-based lines of the code V8 ran). */
+  readonly positionTicks?: readonly { readonly line: number; readonly ticks: number }[];
 }
 interface CpuProfile {
   readonly nodes: readonly ProfileNode[];
@@ -41,7 +43,8 @@ function where(cf: CallFrame): string {
     }
   }
   const name = cf.functionName || '(anonymous)';
-  return file ? `${name}  ${file}:${cf.lineNumber + 1}` : name;
+  // tsx-compiled modules report line 1 for every function; only a real line number is informative.
+  return file ? `${name}  ${file}${cf.lineNumber > 0 ? `:${cf.lineNumber + 1}` : ''}` : name;
 }
 
 /** Self and inclusive time per function (same name and source position), largest self time first. */
@@ -77,6 +80,39 @@ export function summarize(profile: CpuProfile): { costs: FunctionCost[]; totalMs
   return { costs, totalMs };
 }
 
+/**
+ * Hottest source lines (positionTicks). Only useful for code that keeps its line structure: tsx
+ * emits each TypeScript module on very few lines, so profile a tsc-compiled copy for this (see
+ * docs/PERFORMANCE.md, "Profile").
+ */
+export function hotLines(profile: CpuProfile, top: number): string[] {
+  const ticks = new Map<string, { url: string; line: number; fn: string; ticks: number }>();
+  let all = 0;
+  for (const n of profile.nodes) {
+    for (const t of n.positionTicks ?? []) {
+      all += t.ticks;
+      const k = `${n.callFrame.url}:${t.line}`;
+      const e = ticks.get(k) ?? { url: n.callFrame.url, line: t.line, fn: n.callFrame.functionName, ticks: 0 };
+      e.ticks += t.ticks;
+      ticks.set(k, e);
+    }
+  }
+  const files = new Map<string, string[]>();
+  const text = (url: string, line: number): string => {
+    if (!url.startsWith('file://')) return '';
+    if (!files.has(url)) {
+      try {
+        files.set(url, readFileSync(fileURLToPath(url), 'utf8').split('\n'));
+      } catch {
+        files.set(url, []);
+      }
+    }
+    return (files.get(url)![line - 1] ?? '').trim().slice(0, 110);
+  };
+  const rows = [...ticks.values()].sort((a, b) => b.ticks - a.ticks).slice(0, top);
+  return rows.map((r) => `| ${((100 * r.ticks) / all).toFixed(1)} | ${r.fn || '(anonymous)'} | ${r.url.split('/').slice(-2).join('/')}:${r.line} | \`${text(r.url, r.line).replace(/`/g, "'")}\` |`);
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   const file = args.find((a) => !a.startsWith('--'));
@@ -86,10 +122,15 @@ function main(): void {
   }
   const ti = args.indexOf('--top');
   const top = ti >= 0 ? Number(args[ti + 1]) : 20;
-  const { costs, totalMs } = summarize(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const { costs, totalMs } = summarize(profile);
   const lines = [`profile: ${file}, ${(totalMs / 1000).toFixed(2)} s sampled`, '', '| self ms | self % | total % | function  location |', '|---:|---:|---:|:---|'];
   for (const c of costs.slice(0, top)) {
     lines.push(`| ${c.selfMs.toFixed(0)} | ${((100 * c.selfMs) / totalMs).toFixed(1)} | ${((100 * c.totalMs) / totalMs).toFixed(1)} | ${c.key.replace(/\|/g, '\\|')} |`);
+  }
+  const li = args.indexOf('--lines');
+  if (li >= 0) {
+    lines.push('', '| line ticks % | function | file:line | code |', '|---:|:---|:---|:---|', ...hotLines(profile, Number(args[li + 1])));
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -46,10 +46,11 @@ for d in baseline-2026 ai-pivot-wave-2026 price-crash-stress halving-2028 cango-
   $H chart "results/$d" --quiet
 done
 mkdir -p docs/img
-for pair in "baseline-2026:hashrate" "ai-pivot-wave-2026:hashrate" "ai-pivot-wave-2026:difficulty" \
-            "ai-pivot-wave-2026:hashprice" "price-crash-stress:price" "price-crash-stress:sell-pressure" \
-            "halving-2028:hashrate" "cango-deleveraging:treasury" "cango-margin-call:treasury"; do
+for pair in baseline-2026:hashrate ai-pivot-wave-2026:hashrate ai-pivot-wave-2026:difficulty \
+            ai-pivot-wave-2026:hashprice ai-pivot-wave-2026:sold-cumulative baseline-2026:sold-cumulative \
+            price-crash-stress:price price-crash-stress:sell-pressure price-crash-stress:miners-by-status \
+            halving-2028:hashrate cango-deleveraging:treasury cango-margin-call:treasury; do
   d="${pair%%:*}"; c="${pair##*:}"
-  png="$(ls "results/$d/charts/"*"$c"*.png 2>/dev/null | head -1 || true)"
-  if [ -n "$png" ]; then cp "$png" "docs/img/$d-$(basename "$png")"; else echo "no $c chart in results/$d/charts" >&2; fi
+  if [ -f "results/$d/charts/$c.png" ]; then cp "results/$d/charts/$c.png" "docs/img/$d-$c.png"
+  else echo "no $c.png in results/$d/charts" >&2; fi
 done

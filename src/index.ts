@@ -15,3 +15,15 @@ export { readParquetFile, writeParquetFile } from './results/parquet.ts';
 export { exportCsv } from './results/csv.ts';
 export * as charts from './charts/index.ts';
 export * as compare from './compare/index.ts';
+export {
+  simulate,
+  SERIES_METRICS,
+  SUMMARY_METRICS,
+  MINER_OUTCOME_FIELDS,
+  scenarioStart,
+  type SimulateOptions,
+  type EngineStart,
+} from './engine/index.ts';
+export * as agents from './agents/index.ts';
+export type { StrategyModule, StrategyContext, MinerView, CohortView } from './agents/strategy-api.ts';
+export { BUILTIN_STRATEGIES } from './agents/strategies.ts';

@@ -235,4 +235,26 @@ describe('expansion, exit, populations, fringe, user strategies (end to end)', (
     expect(r.miners[0]!.status).toBe('curtailing');
     expect(() => simulate(sc, { seed: 1, runIndex: 0 })).toThrow(/never\.ts/);
   });
+
+  it('a user strategy module can choose the financing order', () => {
+    const miner: MinerInput = {
+      name: 'short',
+      hashrateEHs: 5,
+      efficiencyJPerTH: 18,
+      powerPriceUsdPerMWh: 30,
+      treasuryBtc: 1000,
+      cashUsd: 0,
+      opexUsdPerDay: 5e5,
+      strategy: 'hodler',
+      strategyModule: 'fin.ts',
+    };
+    const sc = (order: 'sell-first' | 'borrow-first') => ({ 'fin.ts': { financingOrder: () => order } satisfies StrategyModule });
+    const s2 = scenario({ miners: [miner], horizonDays: 10 });
+    const borrowed = simulate(s2, { seed: 1, runIndex: 0, strategies: sc('borrow-first') }).miners[0]!.values;
+    const sold = simulate(s2, { seed: 1, runIndex: 0, strategies: sc('sell-first') }).miners[0]!.values;
+    expect(borrowed.final_debt_usd!).toBeGreaterThan(0);
+    expect(borrowed.sold_btc).toBe(0);
+    expect(sold.final_debt_usd).toBe(0);
+    expect(sold.sold_btc!).toBeGreaterThan(0);
+  });
 });

@@ -278,40 +278,42 @@ export function operate(st: AgentState, i: number, revenueUsdPerPhDay: number, s
   const off = st.offRatio[i]!;
   const on = st.onRatio[i]!;
   const retire = st.retireDays[i]!;
+  const cohortEhs = st.cohortEhs;
+  const cohortOn = st.cohortOn;
+  const offDays = st.cohortOffDays;
+  const costs = st.cohortCostPerPhDay;
   let active = 0;
   let installed = 0;
   let power = 0;
   let mw = 0;
   let curtailed = false;
   for (let c = st.cohortStart[i]!, e = st.cohortEnd[i]!; c < e; c++) {
-    const ehs = st.cohortEhs[c]!;
+    const ehs = cohortEhs[c]!;
     if (ehs === 0) continue;
-    const jth = st.cohortJPerTH[c]!;
-    // USD per PH/day: J/TH x 24 h x $/MWh / 1000 (see economics.ts).
-    const cost = jth * 0.024 * st.sitePriceUsdPerMWh[st.cohortSite[c]!]!;
-    let running = st.cohortOn[c]!;
+    // USD per PH/day: J/TH x 24 h x $/MWh / 1000 (economics.ts), precomputed per cohort.
+    const cost = costs[c]!;
+    let running = cohortOn[c]!;
     if (curtail) {
       if (running === 1) {
         if (revenueUsdPerPhDay < cost * off) running = 0;
       } else if (revenueUsdPerPhDay > cost * on) {
         running = 1;
       }
-      st.cohortOn[c] = running;
+      cohortOn[c] = running;
     }
-    st.cohortAgeDays[c] = st.cohortAgeDays[c]! + stepDays;
     if (running === 1) {
-      st.cohortOffDays[c] = 0;
+      offDays[c] = 0;
       active += ehs;
       installed += ehs;
       power += ehs * 1000 * cost;
-      mw += ehs * jth;
+      mw += ehs * st.cohortJPerTH[c]!;
     } else {
-      const idle = st.cohortOffDays[c]! + stepDays;
+      const idle = offDays[c]! + stepDays;
       if (idle >= retire) {
-        st.cohortEhs[c] = 0;
-        st.cohortOffDays[c] = 0;
+        cohortEhs[c] = 0;
+        offDays[c] = 0;
       } else {
-        st.cohortOffDays[c] = idle;
+        offDays[c] = idle;
         installed += ehs;
         curtailed = true;
       }
@@ -478,6 +480,7 @@ export function deliver(st: AgentState, i: number, day: number): void {
   const free = st.siteMw[s]! - st.siteAiMw[s]! - siteDrawMw(st, i, s);
   let ehs = st.pendingEhs[i]!;
   if (ehs * jth > free) ehs = free > 0 ? free / jth : 0;
+  if (st.cohortEhs[c] === 0) st.cohortBirthDay[c] = day;
   st.cohortEhs[c] = st.cohortEhs[c]! + ehs;
   st.cohortOn[c] = 1;
   st.cohortOffDays[c] = 0;

@@ -170,7 +170,10 @@ export class AgentState {
   readonly cohortSite: Int32Array;
   readonly cohortEhs: Float64Array;
   readonly cohortJPerTH: Float64Array;
-  readonly cohortAgeDays: Float64Array;
+  /** Day the cohort was installed (negative: before the start); age = day - birthDay. */
+  readonly cohortBirthDay: Float64Array;
+  /** Power cost of the cohort per PH/s per day (USD): J/TH x 24 x site $/MWh / 1000, fixed. */
+  readonly cohortCostPerPhDay: Float64Array;
   readonly cohortOn: Uint8Array;
   readonly cohortOffDays: Float64Array;
 
@@ -284,7 +287,8 @@ export class AgentState {
     this.cohortSite = new Int32Array(nc);
     this.cohortEhs = new Float64Array(nc);
     this.cohortJPerTH = new Float64Array(nc);
-    this.cohortAgeDays = new Float64Array(nc);
+    this.cohortBirthDay = new Float64Array(nc);
+    this.cohortCostPerPhDay = new Float64Array(nc);
     this.cohortOn = new Uint8Array(nc);
     this.cohortOffDays = new Float64Array(nc);
     this.siteMw = new Float64Array(ns);
@@ -318,7 +322,8 @@ export class AgentState {
         this.cohortSite[c] = this.siteStart[i]! + co.site;
         this.cohortEhs[c] = co.ehs;
         this.cohortJPerTH[c] = co.jth;
-        this.cohortAgeDays[c] = co.age;
+        this.cohortBirthDay[c] = -co.age;
+        this.cohortCostPerPhDay[c] = powerCostUsdPerPhDay(co.jth, s.sites[co.site]!.price);
         this.cohortOn[c] = 1;
         ehs += co.ehs;
         powerPerDay += co.ehs * 1000 * powerCostUsdPerPhDay(co.jth, s.sites[co.site]!.price);
@@ -329,6 +334,7 @@ export class AgentState {
         this.cohortMiner[c] = i;
         this.cohortSite[c] = this.siteStart[i]! + k;
         this.cohortJPerTH[c] = p.expand.efficiencyJPerTH;
+        this.cohortCostPerPhDay[c] = powerCostUsdPerPhDay(p.expand.efficiencyJPerTH, s.sites[k]!.price);
         this.cohortOn[c] = 1;
         this.siteSlot[this.siteStart[i]! + k] = c;
         c++;

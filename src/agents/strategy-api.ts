@@ -11,7 +11,6 @@
 //     sellBtc: (miner, ctx, minedBtc) => (ctx.priceUsd > 80_000 ? miner.treasuryBtc : 0),
 //   };
 //   export default strategy;
-import { powerCostUsdPerPhDay } from './economics.ts';
 import { STATUS_NAMES, type AgentState } from './state.ts';
 
 /** What every hook sees about the world this step. */
@@ -88,6 +87,10 @@ export interface StrategyModule {
   aiPivotMw?(miner: MinerView, ctx: StrategyContext): number;
   /** Expansion: EH/s of new machines to order now (capped by free MW and funding). */
   expandEHs?(miner: MinerView, ctx: StrategyContext): number;
+  /** Financing: how this step's cash shortfall and capex are funded. */
+  financingOrder?(miner: MinerView, ctx: StrategyContext): 'sell-first' | 'borrow-first';
+  /** Loans: how to answer a margin call this step. */
+  marginCallResponse?(miner: MinerView, ctx: StrategyContext): 'post-collateral' | 'repay';
   /** Voluntary exit: true to leave the network now (insolvency exits happen regardless). */
   exit?(miner: MinerView, ctx: StrategyContext): boolean;
 }
@@ -111,6 +114,7 @@ class CohortViewImpl implements CohortView {
   constructor(
     private readonly st: AgentState,
     private readonly c: number,
+    private readonly day: number,
   ) {}
   get hashrateEHs(): number {
     return this.st.cohortEhs[this.c]!;
@@ -122,10 +126,10 @@ class CohortViewImpl implements CohortView {
     return this.st.sitePriceUsdPerMWh[this.st.cohortSite[this.c]!]!;
   }
   get powerCostUsdPerPhDay(): number {
-    return powerCostUsdPerPhDay(this.efficiencyJPerTH, this.powerPriceUsdPerMWh);
+    return this.st.cohortCostPerPhDay[this.c]!;
   }
   get ageDays(): number {
-    return this.st.cohortAgeDays[this.c]!;
+    return this.day - this.st.cohortBirthDay[this.c]!;
   }
   get on(): boolean {
     return this.st.cohortOn[this.c] === 1;
@@ -139,10 +143,12 @@ class CohortViewImpl implements CohortView {
 export class MinerViewImpl implements MinerView {
   index = 0;
   price = 0;
+  day = 0;
   constructor(private readonly st: AgentState) {}
-  at(i: number, price: number): this {
+  at(i: number, price: number, day: number): this {
     this.index = i;
     this.price = price;
+    this.day = day;
     return this;
   }
   get name(): string {
@@ -202,7 +208,7 @@ export class MinerViewImpl implements MinerView {
   }
   cohort(k: number): CohortView {
     this.checkCohort(k);
-    return new CohortViewImpl(this.st, this.st.cohortStart[this.index]! + k);
+    return new CohortViewImpl(this.st, this.st.cohortStart[this.index]! + k, this.day);
   }
   setCohortOn(k: number, on: boolean): void {
     this.checkCohort(k);

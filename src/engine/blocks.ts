@@ -1,5 +1,7 @@
-import { blockSubsidySats, COIN, expectedHashesPerBlock, type DifficultyAlgorithm } from '../consensus/index.ts';
+import { blockSubsidySats, COIN, expectedHashesPerBlock, MAINNET, type DifficultyAlgorithm } from '../consensus/index.ts';
 import type { RandomStream } from '../random/index.ts';
+
+const HALVING_INTERVAL = MAINNET.subsidyHalvingInterval;
 
 /** Receives each block as it is found (the engine assigns its reward to a miner). */
 export interface BlockSink {
@@ -37,6 +39,8 @@ export class BlockProcess {
   /** BTC per EH/s earned in expectation over the last `advance` (the FPPS yardstick). */
   rewardPerEhs = 0;
   private readonly bitcoin: boolean;
+  /** First height of the next subsidy era (the subsidy changes only there). */
+  private nextHalving: number;
   /** Block rewards (BTC) found during the last `advance`. */
   rewardsBtc = 0;
   /** Blocks found during the last `advance`. */
@@ -54,6 +58,7 @@ export class BlockProcess {
     this.bits = algo.nextBits;
     this.hashesPerBlock = expectedHashesPerBlock(this.bits);
     this.subsidyBtc = blockSubsidySats(startHeight + 1) / COIN;
+    this.nextHalving = (Math.floor((startHeight + 1) / HALVING_INTERVAL) + 1) * HALVING_INTERVAL;
   }
 
   /**
@@ -110,10 +115,13 @@ export class BlockProcess {
       this.retargets++;
       if (this.onRetarget !== undefined) this.onRetarget(h + 1, old, next, Math.floor(unix));
     }
-    const sub = blockSubsidySats(h + 1) / COIN;
-    if (sub !== this.subsidyBtc) {
-      this.subsidyBtc = sub;
-      this.halvings++;
+    if (h + 1 >= this.nextHalving) {
+      this.nextHalving += HALVING_INTERVAL;
+      const sub = blockSubsidySats(h + 1) / COIN;
+      if (sub !== this.subsidyBtc) {
+        this.subsidyBtc = sub;
+        this.halvings++;
+      }
     }
   }
 }

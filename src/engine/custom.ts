@@ -55,7 +55,7 @@ export class CustomStrategies {
 
   private call<T>(i: number, m: number, hook: string, rev: number, price: number, f: () => T): T {
     this.ctx.revenueUsdPerPhDay = rev;
-    this.view.at(i, price);
+    this.view.at(i, price, this.ctx.day);
     let out: T;
     try {
       out = f();
@@ -133,7 +133,7 @@ export class CustomStrategies {
   operate(i: number, m: number, rev: number): boolean {
     const st = this.st;
     const mod = this.mods[m]!;
-    this.call(i, m, 'operate', rev, 0, () => mod.operate!(this.view, this.ctx));
+    this.call(i, m, 'operate', rev, this.ctx.priceUsd, () => mod.operate!(this.view, this.ctx));
     let active = 0;
     let installed = 0;
     let power = 0;
@@ -145,7 +145,7 @@ export class CustomStrategies {
       installed += ehs;
       if (st.cohortOn[c] === 1) {
         active += ehs;
-        power += ehs * 1000 * st.cohortJPerTH[c]! * 0.024 * st.sitePriceUsdPerMWh[st.cohortSite[c]!]!;
+        power += ehs * 1000 * st.cohortCostPerPhDay[c]!;
         mw += ehs * st.cohortJPerTH[c]!;
       } else {
         curtailed = true;
@@ -156,6 +156,25 @@ export class CustomStrategies {
     st.powerUsdPerDay[i] = power;
     st.miningMw[i] = mw;
     return curtailed;
+  }
+
+  /** Apply the module's financing choices for this step (before decisions and settlement). */
+  prepare(i: number, m: number, rev: number, price: number): void {
+    const mod = this.mods[m]!;
+    if (mod.financingOrder !== undefined) {
+      const v = this.call(i, m, 'financingOrder', rev, price, () => mod.financingOrder!(this.view, this.ctx));
+      if (v !== 'sell-first' && v !== 'borrow-first') this.bad(i, m, 'financingOrder', v, '"sell-first" or "borrow-first"');
+      this.st.borrowFirst[i] = v === 'borrow-first' ? 1 : 0;
+    }
+    if (mod.marginCallResponse !== undefined) {
+      const v = this.call(i, m, 'marginCallResponse', rev, price, () => mod.marginCallResponse!(this.view, this.ctx));
+      if (v !== 'post-collateral' && v !== 'repay') this.bad(i, m, 'marginCallResponse', v, '"post-collateral" or "repay"');
+      this.st.marginRepay[i] = v === 'repay' ? 1 : 0;
+    }
+  }
+
+  private bad(i: number, m: number, hook: string, v: unknown, expected: string): never {
+    throw new HashsimError(`strategy module "${this.st.moduleKeys[m]}" (${hook}) returned ${JSON.stringify(v)} for miner "${this.st.names[i]}"; expected ${expected}`);
   }
 
   sell(i: number, m: number, mined: number, _hp: number, price: number, flows: StepFlows): void {

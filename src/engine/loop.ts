@@ -115,6 +115,7 @@ export function decideMiners(
     if (pending[i]! > 0) deliver(st, i, day);
     if (converting[i]! > 0) advanceConversion(st, i, day);
     const mod = moduleIndex[i]!;
+    if (mod >= 0) custom.prepare(i, mod, rev, priceUsd);
     if (mod >= 0 && custom.hasPivot(mod)) custom.pivot(i, mod, rev, priceUsd, day, flows);
     else if (aiOn[i] === 1) aiPivot(st, i, priceUsd, day, flows);
     if (mod >= 0 && custom.hasExpand(mod)) custom.expand(i, mod, rev, priceUsd, day, flows);
