@@ -104,7 +104,8 @@ p.lead { color: var(--muted); margin-top: 0; }
 nav { font-size: 0.9rem; margin: 1em 0; }
 nav a { margin-right: 1em; color: var(--accent); }
 table { border-collapse: collapse; width: 100%; font-size: 0.88rem; margin: 0.6em 0; }
-th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+table.params td:first-child { white-space: nowrap; width: 1%; }
 th { background: #eef2f6; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code, .mono { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.82rem; word-break: break-all; }
@@ -202,7 +203,7 @@ ${description ? `<p>${esc(description)}</p>` : ''}
 <nav><a href="#scenario">Scenario</a><a href="#provenance">Provenance</a><a href="#summary">Summary</a><a href="#charts">Charts</a></nav>
 ${failed.length ? `<p class="warn">${failed.length} run(s) failed and are excluded from charts and statistics (first: run ${esc(failed[0]!.runIndex)}: ${esc(failed[0]!.error)}).</p>` : ''}
 <h2 id="scenario">Scenario</h2>
-<table><thead><tr><th>parameter</th><th>value</th></tr></thead><tbody>
+<table class="params"><thead><tr><th>parameter</th><th>value</th></tr></thead><tbody>
 ${paramRows}
 </tbody></table>
 <details><summary>Resolved scenario (JSON)</summary><pre>${esc(JSON.stringify(resolved, null, 2))}</pre></details>

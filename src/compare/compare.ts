@@ -2,7 +2,7 @@
  * Comparison of two result sets A and B: per summary metric, the difference B - A with a 95%
  * confidence interval and distribution tests; per step and series metric, band differences.
  * Runs are paired (common random numbers) when both sets were run with the same seed: the run
- * with index i in A saw the same random draws as run i in B. See docs/parts/compare.md.
+ * with index i in A saw the same random draws as run i in B. See docs/COMPARE.md.
  */
 import { HashsimError } from '../errors.ts';
 import { quantileType7 } from '../results/bands.ts';

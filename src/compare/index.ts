@@ -1,4 +1,4 @@
-// Public API of result-set comparison and verification (see docs/parts/compare.md).
+// Public API of result-set comparison and verification (see docs/COMPARE.md).
 export {
   compareResultSets,
   checkComparable,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseParameterPath } from './path.ts';
 
 // The sweep file format (YAML or JSON). Every object is strict: an unknown key is an error, so a
-// misspelt option can never be silently ignored. Documented in docs/parts/sweep.md.
+// misspelt option can never be silently ignored. Documented in docs/SWEEPS.md.
 
 /** A scenario parameter path such as `price.driftAnnual` or `miners[0].aiPivot.revenueUsdPerMWYear`. */
 const PathKey = z.string().superRefine((s, ctx) => {

@@ -19,7 +19,7 @@ export function register(program: Command): void {
       'Run a parameter sweep (grid or Latin hypercube, R replications per point, common random numbers): ' +
         'one result set per point in <out>/points/<k>/ plus <out>/sweep.parquet, sweep.csv and sweep.json',
     )
-    .argument('<sweep-file>', 'sweep file (YAML or JSON), see docs/parts/sweep.md')
+    .argument('<sweep-file>', 'sweep file (YAML or JSON), see docs/SWEEPS.md')
     .option('--workers <n>', 'worker threads per point (default: all cores)', positiveInt('--workers'))
     .option('--out <dir>', "output folder (default: the sweep file's out, else results/sweeps/<name>)")
     .option('--resume', 'complete an interrupted sweep in the same folder')
