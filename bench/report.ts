@@ -100,10 +100,10 @@ function table(head: string[], rows: string[][]): string {
   return [line(head), `|${w.map((x, i) => (i === 0 ? ':' : '-') + '-'.repeat(x) + (i === 0 ? '-' : ':')).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
-function fitLine(what: string, f: LinearFit): string {
+function fitLine(what: string, unit: string, f: LinearFit): string {
   const lin = f.r2 >= 0.99 && (f.marginalRatio === null || Math.abs(f.marginalRatio - 1) < 0.25) ? 'linear' : 'NOT clearly linear';
   return (
-    `${what}: cost = ${fmt(f.a, 3)} s + ${fmt(f.b * 1e9, 1)} ns x ${what.includes('miners') ? 'miners' : 'steps'}` +
+    `${what}: cost = ${fmt(f.a, 3)} s + ${fmt(f.b * 1e9, 1)} ns x ${unit}` +
     `, R^2 = ${fmt(f.r2, 4)}, ratio vs proportional = ${fmt(f.ratioVsProportional)}, marginal upper/lower = ${f.marginalRatio === null ? '-' : fmt(f.marginalRatio)} -> ${lin}`
   );
 }
@@ -140,7 +140,7 @@ export function render(r: Record<string, unknown>): string {
       ]);
     }
     parts.push(table(['size', 'median s', 'miner-steps/s', 'ns/miner-step', 'exited', 'blocks', 'peak RSS'], rows));
-    parts.push(`\n${fitLine(`by miners (${eng.byMiners[0]!.steps} steps)`, eng.fitMiners)}\n${fitLine(`by steps (${eng.byYears[0]!.miners} miners)`, eng.fitSteps)}`);
+    parts.push(`\n- ${fitLine(`by miners (${eng.byMiners[0]!.steps} steps)`, 'miners', eng.fitMiners)}\n- ${fitLine(`by steps (${eng.byYears[0]!.miners} miners)`, 'steps', eng.fitSteps)}`);
   }
   const mc = r.monteCarlo as { scenario: string; fallback: boolean; inProcessSecondsPerRun: number; points: McPoint[] } | undefined;
   if (mc) {

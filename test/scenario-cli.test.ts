@@ -30,6 +30,13 @@ describe('hashsim validate / schema (subprocess)', () => {
     const missing = cli('validate', join(dir, 'none.yaml'));
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/none\.yaml: scenario file not found/);
+    // A folder where a scenario file is expected: a message, not an EISDIR stack trace.
+    for (const cmd of [['validate', dir], ['run', dir, '--runs', '1', '--out', join(dir, 'never')]]) {
+      const r = cli(...cmd);
+      expect(r.status, cmd[0]).toBe(1);
+      expect(r.stderr).toContain(`${dir}: expected a scenario file (YAML or JSON), but it is a folder`);
+      expect(r.stderr).not.toMatch(/\n\s+at |internal error|EISDIR/);
+    }
   });
 
   it('schema: prints the committed JSON Schema, or writes it with --out', () => {

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { expandGrid, expandLhs, gridRangeValues, latinHypercubeUnit } from '../src/sweep/design.ts';
 import { SweepSchema } from '../src/sweep/schema.ts';
-import { parseSweep } from '../src/sweep/load.ts';
+import { loadSweepFile, parseSweep } from '../src/sweep/load.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { formatParameterPath, getAtPath, parseParameterPath, setAtPath } from '../src/sweep/path.ts';
 import { quantileSorted, summarize } from '../src/sweep/stats.ts';
 import { HashsimError } from '../src/errors.ts';
@@ -231,5 +234,33 @@ describe('summary statistics', () => {
     expect(s.p50).toBe(4.5);
     expect(summarize([3]).sd).toBeNull();
     expect(summarize([]).mean).toBeNull();
+  });
+});
+
+describe('sweep files are read as plain data, like scenarios', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hashsim-sweepfile-'));
+  const body = 'base: ../minimal.yaml\nseed: 1\nreplications: 2\ndesign: { type: grid, parameters: { price.driftAnnual: [0, 0.1] } }\n';
+  const load = (name: string, text: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    try {
+      loadSweepFile(p);
+      return 'loaded';
+    } catch (err) {
+      expect(err).toBeInstanceOf(HashsimError);
+      return (err as Error).message;
+    }
+  };
+
+  it('rejects __proto__ keys and YAML tags naming the file and field, and loads the clean file', () => {
+    expect(load('ok.yaml', body)).toBe('loaded');
+    expect(load('proto.yaml', `${body}__proto__: { polluted: true }\n`)).toMatch(/proto\.yaml: __proto__: .*not allowed/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(load('tag.yaml', body.replace('seed: 1', 'seed: !!js/function 1'))).toMatch(/tag\.yaml: seed: YAML tags are not allowed/);
+  });
+
+  it('a missing file or a folder is named with what was expected', () => {
+    expect(() => loadSweepFile(join(dir, 'none.yaml'))).toThrow(/none\.yaml: sweep file not found/);
+    expect(() => loadSweepFile(dir)).toThrow(new RegExp(`${dir}: expected a sweep file \\(YAML or JSON\\), but it is a folder`));
   });
 });

@@ -142,4 +142,16 @@ describe('hashsim verify', () => {
     expect(report.ok).toBe(true);
     expect(report.runs.map((x) => x.runIndex)).toEqual(s1);
   });
+
+  it('--sample K picks each run with probability K/N (uniform over seeds)', () => {
+    const n = 10;
+    const k = 3;
+    const seeds = 2000;
+    const hits = new Array<number>(n).fill(0);
+    for (let s = 0; s < seeds; s++) for (const r of sampleRunIndexes(100, 100 + n, k, s)) hits[r - 100]!++;
+    // Binomial(seeds, k/n) per run: 5 standard deviations either side of the mean.
+    const mean = (seeds * k) / n;
+    const sd = Math.sqrt(seeds * (k / n) * (1 - k / n));
+    for (const h of hits) expect(Math.abs(h - mean)).toBeLessThan(5 * sd);
+  });
 });

@@ -56,6 +56,16 @@ export function paybackDays(usdPerTH: number, revenueUsdPerPhDay: number, jPerTH
   return marginPerThDay > 0 ? usdPerTH / marginPerThDay : Infinity;
 }
 
+/**
+ * Cost per day (USD) of a miner: power of its running machines + fixed opex + interest, the
+ * interest accrued over a step of `stepDays` spread per day. The keep-cash target and the capex
+ * reserve (cashDays x this) use it; the engine sets it at setup and at every settlement with this one
+ * formula so the reserve is in force from step 0.
+ */
+export function dailyCostUsd(powerUsdPerDay: number, opexUsdPerDay: number, debtUsd: number, rateAnnual: number, stepDays: number): number {
+  return powerUsdPerDay + opexUsdPerDay + (debtUsd * rateAnnual * (stepDays / DAYS_PER_YEAR)) / stepDays;
+}
+
 /** Loan-to-value: debt over the USD value of the BTC collateral (Infinity with debt and no collateral). */
 export function loanToValue(debtUsd: number, collateralBtc: number, priceUsd: number): number {
   if (debtUsd <= 0) return 0;

@@ -8,7 +8,7 @@ import {
   TREASURY_SELL_ALL,
   TREASURY_SELL_FRACTION,
 } from './state.ts';
-import { aiBeatsMining, aiValueUsdPerMwYear, miningValueUsdPerMwYear, paybackDays } from './economics.ts';
+import { aiBeatsMining, miningValueUsdPerMwYear, paybackDays, powerCostUsdPerPhDay } from './economics.ts';
 
 /** Flows of the current step, summed over miners (one mutable object, fixed shape). */
 export class StepFlows {
@@ -104,6 +104,58 @@ export function raiseCash(st: AgentState, i: number, usd: number, price: number,
     if (raised < usd) raised += borrow(st, i, usd - raised, price);
   }
   return raised;
+}
+
+/**
+ * Cover a cash shortfall of `usd` (cash below the exit floor): the financing order first (free
+ * treasury, new borrowing), then the equity in pledged BTC: the miner sells collateral, the proceeds
+ * repay debt and the lender releases collateral down to the origination LTV, which the miner sells
+ * for cash (closing the loan if that is what it takes). Only when all of that falls short is the
+ * miner insolvent. Returns USD raised.
+ */
+export function coverShortfall(st: AgentState, i: number, usd: number, price: number, flows: StepFlows): number {
+  let raised = raiseCash(st, i, usd, price, flows);
+  if (raised < usd && st.collateralBtc[i]! > 0) raised += sellCollateralForCash(st, i, usd - raised, price, flows);
+  return raised;
+}
+
+/**
+ * Raise `usd` of cash out of pledged BTC, keeping the loan at most at the origination LTV L: sell c
+ * BTC of collateral to repay c x p of debt, and x = usd / p more BTC released by the lender, where
+ * C - c - x = (D - c p) / (L p), so c = (x - C + D / (L p)) / (1 / L - 1) (c = 0 when collateral
+ * above L already covers x). If the equity C p - D does not cover `usd`, the loan is closed and the
+ * miner gets all the equity. Every BTC sold counts as a voluntary sale. Returns USD raised.
+ */
+export function sellCollateralForCash(st: AgentState, i: number, usd: number, price: number, flows: StepFlows): number {
+  const coll = st.collateralBtc[i]!;
+  const debt = st.debtUsd[i]!;
+  if (!(usd > 0) || !(coll > 0)) return 0;
+  const equity = coll * price - debt;
+  if (!(equity > 0)) return 0;
+  const ltv = st.originationLtv[i]!;
+  let soldBtc: number;
+  let cashIn: number;
+  if (usd >= equity * (1 - EPS) || !(ltv < 1) || debt <= 0) {
+    // Close the loan: all collateral is sold, the debt repaid, the rest is cash.
+    soldBtc = coll;
+    cashIn = equity;
+    st.debtUsd[i] = 0;
+    st.collateralBtc[i] = 0;
+    st.marginCallDay[i] = -1;
+  } else {
+    const x = usd / price;
+    let c = (x - coll + debt / (ltv * price)) / (1 / ltv - 1);
+    if (c < 0) c = 0;
+    soldBtc = c + x;
+    cashIn = usd;
+    st.debtUsd[i] = debt - c * price;
+    st.collateralBtc[i] = coll - soldBtc;
+    if (st.debtUsd[i]! < st.marginCallLtv[i]! * st.collateralBtc[i]! * price) st.marginCallDay[i] = -1;
+  }
+  st.cashUsd[i] = st.cashUsd[i]! + cashIn;
+  st.soldBtc[i] = st.soldBtc[i]! + soldBtc;
+  flows.soldBtc += soldBtc;
+  return cashIn;
 }
 
 /** Voluntary sales of the treasury policy (sell-all, sell-fraction, keep-cash). */
@@ -216,10 +268,15 @@ function respondToMarginCall(st: AgentState, i: number, price: number, flows: St
     }
   }
   const still = st.debtUsd[i]! - st.marginCallLtv[i]! * st.collateralBtc[i]! * price;
-  if (still >= 0 && st.cashUsd[i]! > 0) {
-    // Spare cash repays what BTC could not: enough to get back to the origination LTV.
-    const want = st.debtUsd[i]! - target * st.collateralBtc[i]! * price;
-    repay(st, i, Math.min(want, st.cashUsd[i]!));
+  if (still >= 0) {
+    // Spare cash repays what BTC could not, enough to get back to the origination LTV. Only cash
+    // above the operating reserve: cash the miner needs for power and opex must not go to the
+    // lender, or an uncured call turns into an exit instead of a liquidation.
+    const spare = spareCash(st, i);
+    if (spare > 0) {
+      const want = st.debtUsd[i]! - target * st.collateralBtc[i]! * price;
+      repay(st, i, want < spare ? want : spare);
+    }
   }
 }
 
@@ -312,6 +369,7 @@ export function operate(st: AgentState, i: number, revenueUsdPerPhDay: number, s
       if (idle >= retire) {
         cohortEhs[c] = 0;
         offDays[c] = 0;
+        st.aiGateDirty[i] = 1;
       } else {
         offDays[c] = idle;
         installed += ehs;
@@ -369,6 +427,7 @@ function siteEfficiency(st: AgentState, i: number, site: number): number {
 
 /** Retire hashrate at a site, least efficient cohorts first, until it draws at most `maxMw`. */
 export function shedSite(st: AgentState, i: number, site: number, maxMw: number): void {
+  st.aiGateDirty[i] = 1;
   let excess = siteDrawMw(st, i, site) - maxMw;
   while (excess > maxMw * EPS + 1e-12) {
     let worst = -1;
@@ -397,8 +456,10 @@ export function shedSite(st: AgentState, i: number, site: number, maxMw: number)
  */
 export function aiPivot(st: AgentState, i: number, price: number, day: number, flows: StepFlows): number {
   if (st.aiMwConverting[i]! > 0) return 0;
-  const aiValue = aiValueUsdPerMwYear(st.aiRevenueUsdPerMwYear[i]!, st.aiMarginPct[i]!, st.aiCapexUsdPerMw[i]!, st.aiContractYears[i]!);
+  const aiValue = st.aiValue[i]!;
   if (!(aiValue > 0)) return 0;
+  if (st.aiGateDirty[i] === 1) refreshAiGate(st, i, aiValue);
+  if (st.hashpriceEma[i]! > st.aiGateRev[i]!) return 0;
   for (let s = st.siteStart[i]!, e = st.siteEnd[i]!; s < e; s++) {
     const convertible = st.siteMw[s]! * st.siteAiShare[s]! - st.siteAiMw[s]!;
     if (convertible <= st.siteMw[s]! * EPS) continue;
@@ -418,9 +479,39 @@ export function aiPivot(st: AgentState, i: number, price: number, day: number, f
   return 0;
 }
 
+/** Gate value meaning "some site passes the AI rule at any revenue" (a site with no machines). */
+const AI_GATE_OPEN = 1e300;
+
+/**
+ * The revenue per PH/day above which no site of miner i passes the AI rule: for a site of efficiency
+ * E and power price P the rule aiValue > (1 + hurdle) x 365 x (1000 / E) x (r - cost(E, P)) fails
+ * for r > cost(E, P) + aiValue x E / ((1 + hurdle) x 365,000). The bound is padded by 1e-9
+ * relative so rounding can never skip a step the exact rule (still run below the gate) would pivot
+ * in; results are unchanged, only the per-step scan of sites and cohorts is skipped.
+ */
+function refreshAiGate(st: AgentState, i: number, aiValue: number): void {
+  let gate = -AI_GATE_OPEN;
+  const scale = aiValue / ((1 + st.aiHurdle[i]!) * 365_000);
+  for (let s = st.siteStart[i]!, e = st.siteEnd[i]!; s < e; s++) {
+    const convertible = st.siteMw[s]! * st.siteAiShare[s]! - st.siteAiMw[s]!;
+    if (convertible <= st.siteMw[s]! * EPS) continue;
+    const jth = siteEfficiency(st, i, s);
+    if (!(jth > 0)) {
+      gate = AI_GATE_OPEN;
+      break;
+    }
+    const thr = powerCostUsdPerPhDay(jth, st.sitePriceUsdPerMWh[s]!) + scale * jth;
+    const padded = thr + Math.abs(thr) * 1e-9 + 1e-9;
+    if (padded > gate) gate = padded;
+  }
+  st.aiGateRev[i] = gate;
+  st.aiGateDirty[i] = 0;
+}
+
 /** Begin converting `mw` of site `s` to AI: its hashrate leaves now, revenue starts after the lead time. */
 export function startConversion(st: AgentState, i: number, s: number, mw: number, day: number, flows: StepFlows): void {
   st.siteAiMw[s] = st.siteAiMw[s]! + mw;
+  st.aiGateDirty[i] = 1;
   shedSite(st, i, s, st.siteMw[s]! - st.siteAiMw[s]!);
   st.aiMwConverting[i] = st.aiMwConverting[i]! + mw;
   st.aiReadyDay[i] = day + st.aiLeadDays[i]!;
@@ -482,6 +573,7 @@ export function deliver(st: AgentState, i: number, day: number): void {
   if (ehs * jth > free) ehs = free > 0 ? free / jth : 0;
   if (st.cohortEhs[c] === 0) st.cohortBirthDay[c] = day;
   st.cohortEhs[c] = st.cohortEhs[c]! + ehs;
+  st.aiGateDirty[i] = 1;
   st.cohortOn[c] = 1;
   st.cohortOffDays[c] = 0;
   st.pendingEhs[i] = 0;

@@ -320,3 +320,55 @@ export const FringeSchema = z
   })
   .strict();
 export type FringeConfig = z.infer<typeof FringeSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Cross-field rules that need the scenario's start price (run by the scenario schema's refinement).
+
+/** A problem with a path relative to the scenario root, in the shape zod's `ctx.addIssue` takes. */
+export interface ScenarioIssue {
+  readonly path: (string | number)[];
+  readonly message: string;
+}
+
+/**
+ * The price on day 0 as the price model will produce it (initialUsd, or the path's first price), or
+ * undefined while it is not known (a path whose file the loader has not inlined yet).
+ */
+export function startPriceUsd(price: unknown): number | undefined {
+  if (typeof price !== 'object' || price === null) return undefined;
+  const p = price as { model?: unknown; initialUsd?: unknown; pricesUsd?: unknown };
+  const x = p.model === 'path' ? (Array.isArray(p.pricesUsd) ? p.pricesUsd[0] : undefined) : p.initialUsd;
+  return typeof x === 'number' && x > 0 && Number.isFinite(x) ? x : undefined;
+}
+
+/**
+ * A named miner's opening loan is backed at its origination LTV out of its treasury (collateral =
+ * principalUsd / (originationLtv x start price)), so the treasury must hold that much BTC. The issue
+ * names `miners[i].loan.principalUsd` and the largest principal the treasury supports.
+ */
+export function openingLoanIssues(miners: unknown, price: unknown): ScenarioIssue[] {
+  const p0 = startPriceUsd(price);
+  if (p0 === undefined || !Array.isArray(miners)) return [];
+  const out: ScenarioIssue[] = [];
+  miners.forEach((m: unknown, i) => {
+    if (typeof m !== 'object' || m === null) return;
+    const { loan, treasuryBtc } = m as { loan?: { principalUsd?: unknown; originationLtv?: unknown }; treasuryBtc?: unknown };
+    const principal = loan?.principalUsd;
+    const ltv = loan?.originationLtv;
+    const btc = typeof treasuryBtc === 'number' ? treasuryBtc : 0;
+    if (typeof principal !== 'number' || !(principal > 0) || typeof ltv !== 'number' || !(ltv > 0)) return;
+    const need = principal / (ltv * p0);
+    // Same tolerance as the engine's setup check (src/agents/state.ts).
+    if (need > btc * (1 + 1e-12)) {
+      const max = btc * ltv * p0;
+      out.push({
+        path: ['miners', i, 'loan', 'principalUsd'],
+        message:
+          `expected at most ${max.toFixed(0)} USD: the opening loan needs ${need.toFixed(2)} BTC of collateral ` +
+          `(principalUsd / (originationLtv ${ltv} x start price ${p0})) but treasuryBtc is ${btc}; ` +
+          `lower principalUsd or raise treasuryBtc or originationLtv`,
+      });
+    }
+  });
+  return out;
+}

@@ -1,6 +1,6 @@
 import { HashsimError } from '../errors.ts';
 import type { RandomStream } from '../random/index.ts';
-import { powerCostUsdPerPhDay } from './economics.ts';
+import { aiValueUsdPerMwYear, dailyCostUsd, powerCostUsdPerPhDay } from './economics.ts';
 import { resolvePolicies } from './strategies.ts';
 import {
   LoanSchema,
@@ -126,6 +126,15 @@ export class AgentState {
   readonly aiTranchePct: Float64Array;
   readonly aiLookbackDays: Float64Array;
   readonly aiFinance: Uint8Array;
+  /** AI value per MW-year (constant per miner: revenue x margin - capex / term). */
+  readonly aiValue: Float64Array;
+  /**
+   * Cached gate of the AI rule: with hashpriceEma above this, no site can pass it (a conservative
+   * bound, so the exact rule still decides every pivot). Recomputed when `aiGateDirty` is set, i.e.
+   * after any change of the miner's cohorts or AI MW.
+   */
+  readonly aiGateRev: Float64Array;
+  readonly aiGateDirty: Uint8Array;
   readonly minCashUsd: Float64Array;
 
   // --- per miner: dynamic state
@@ -247,6 +256,9 @@ export class AgentState {
     this.aiTranchePct = f();
     this.aiLookbackDays = f();
     this.aiFinance = u();
+    this.aiValue = f();
+    this.aiGateRev = f();
+    this.aiGateDirty = u().fill(1);
     this.minCashUsd = f();
     this.hashpriceEma = f();
     this.lastOrderDay = f().fill(-1e9);
@@ -370,7 +382,10 @@ export class AgentState {
         this.treasuryBtc[i] = this.treasuryBtc[i]! - coll;
       }
 
-      this.costUsdPerDay[i] = powerPerDay + opex + (this.debtUsd[i]! * loan.rateAnnual) / 365;
+      // Set now, not at the first settlement: step 0's decisions (AI pivot and expansion capex from
+      // cash above cashDays x this) must already see the reserve. All machines run at the start.
+      this.powerUsdPerDay[i] = powerPerDay;
+      this.costUsdPerDay[i] = dailyCostUsd(powerPerDay, opex, this.debtUsd[i]!, loan.rateAnnual, 1);
       this.initialBtc[i] = s.treasuryBtc;
 
       this.curtail[i] = p.operate.curtail ? 1 : 0;
@@ -403,6 +418,7 @@ export class AgentState {
       this.aiTranchePct[i] = p.aiPivot.tranchePct;
       this.aiLookbackDays[i] = p.aiPivot.lookbackDays;
       this.aiFinance[i] = p.aiPivot.financeCapex ? 1 : 0;
+      this.aiValue[i] = aiValueUsdPerMwYear(p.aiPivot.revenueUsdPerMwYear, p.aiPivot.marginPct, p.aiPivot.capexUsdPerMw, p.aiPivot.contractYears);
       this.minCashUsd[i] = p.exit.minCashUsd;
     }
     this.moduleKeys = moduleKeys;

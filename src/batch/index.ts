@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { HashsimError } from '../errors.ts';
-import { assembleResultSet } from '../results/assemble.ts';
+import type { assembleResultSet } from '../results/assemble.ts';
 import { RESULT_FILES } from '../results/layout.ts';
 import {
   MANIFEST_FORMAT,
@@ -77,8 +77,12 @@ export interface BatchResult {
   readonly failedRuns: readonly { readonly runIndex: number; readonly error: string }[];
 }
 
-const WORKER_URL = new URL('./worker.ts', import.meta.url).href;
-const DEFAULT_RUN_MODULE = new URL('../engine/index.ts', import.meta.url).href;
+// The worker and the engine come from the same tree as this module: the TypeScript sources (run
+// through tsx) or the compiled dist/ of `npm run build` (plain JavaScript: no tsx in the workers).
+const COMPILED = import.meta.url.endsWith('.js');
+const EXT = COMPILED ? '.js' : '.ts';
+const WORKER_URL = new URL(`./worker${EXT}`, import.meta.url).href;
+const DEFAULT_RUN_MODULE = new URL(`../engine/index${EXT}`, import.meta.url).href;
 
 /**
  * Absolute file URL preloaded into worker threads with --import: registers tsx's ESM loader so the
@@ -172,8 +176,20 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
 
   const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), Math.max(1, todo)));
   const chunkSize = o.chunkSize ?? Math.max(1, Math.min(50, Math.ceil(todo / (workers * 8))));
+  // Each worker's first task is a single run, so the first result (and progress) comes after one
+  // run, not one chunk. Chunk boundaries never change the output.
   const tasks: { start: number; end: number }[] = [];
-  for (const g of gaps) for (let s = g.start; s < g.end; s += chunkSize) tasks.push({ start: s, end: Math.min(g.end, s + chunkSize) });
+  for (const g of gaps) {
+    for (let s = g.start; s < g.end; ) {
+      const size = tasks.length < workers ? 1 : chunkSize;
+      tasks.push({ start: s, end: Math.min(g.end, s + size) });
+      s += size;
+    }
+  }
+  // Parquet assembly loads apache-arrow and parquet-wasm (~0.5 s): only once the first run is done,
+  // so start-up time goes to the workers.
+  let assembler: Promise<{ assembleResultSet: typeof assembleResultSet }> | undefined;
+  const loadAssembler = () => (assembler ??= import('../results/assemble.ts'));
 
   const progress = createProgress(o.progress ?? 'auto');
   if (tasks.length > 0) {
@@ -181,7 +197,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
       filename: WORKER_URL,
       minThreads: workers,
       maxThreads: workers,
-      execArgv: ['--import', tsxLoaderUrl()],
+      execArgv: COMPILED ? [] : ['--import', tsxLoaderUrl()],
       idleTimeout: 1000,
     });
     let done = resumedRuns;
@@ -197,6 +213,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
           const reply = await pool.run({ scenario: o.scenario, seed: o.seed, start: t.start, end: t.end, spool, runModule, strategyModules });
           done += reply.end - reply.start;
           progress.update(done);
+          void loadAssembler().catch(() => undefined);
         }
       };
       await Promise.all(Array.from({ length: workers * 2 }, lane));
@@ -208,7 +225,8 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const computeSeconds = (performance.now() - t0) / 1000;
 
   const pkg = packageInfo();
-  const manifest = await assembleResultSet({
+  const { assembleResultSet: assemble } = await loadAssembler();
+  const manifest = await assemble({
     dir,
     source: spoolSource(spool),
     bandsMemoryBytes: o.bandsMemoryBytes,

@@ -48,6 +48,7 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
   let done = 0;
   let t0 = 0;
   let timer: NodeJS.Timeout | undefined;
+  let firstSeen = false;
   const print = () => stream.write(`${progressLine(done, total, done - first, (performance.now() - t0) / 1000)}\n`);
   return {
     start(t, d) {
@@ -59,6 +60,11 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
       timer.unref();
     },
     update(d) {
+      if (!firstSeen && d > first) {
+        firstSeen = true;
+        // performance.now() counts from process start: the time a user waits for the first result.
+        stream.write(`first run finished after ${Math.round(performance.now())} ms\n`);
+      }
       done = d;
     },
     stop() {

@@ -1,8 +1,10 @@
 // Piscina worker: runs a chunk of run indexes and writes them to the spool as one chunk file.
-// Loaded with tsx's ESM loader (see pool.ts), so it imports TypeScript sources directly.
+// From the TypeScript sources it is loaded with tsx's ESM loader (see index.ts); compiled (dist/) it
+// is plain JavaScript and registers tsx only for a TypeScript user module (import-module.ts).
 import { pathToFileURL } from 'node:url';
 import type { RunResult } from '../engine/types.ts';
 import { recordFromError, recordFromResult, type RunRecord } from '../results/record.ts';
+import { importModule } from './import-module.ts';
 import { writeChunk } from './spool.ts';
 
 export interface WorkerTask {
@@ -40,7 +42,7 @@ async function load(task: WorkerTask): Promise<Loaded> {
   let p = cache.get(key);
   if (!p) {
     p = (async () => {
-      const mod = (await import(task.runModule)) as { simulate?: Simulate };
+      const mod = (await importModule(task.runModule)) as { simulate?: Simulate };
       if (typeof mod.simulate !== 'function') throw new Error(`${task.runModule} does not export simulate()`);
       const names = Object.keys(task.strategyModules);
       let strategies: Record<string, unknown> | undefined;
@@ -48,7 +50,7 @@ async function load(task: WorkerTask): Promise<Loaded> {
         strategies = {};
         for (const name of names) {
           // A strategy module's default export is the strategy object; a module without one is used whole.
-          const m = (await import(toUrl(task.strategyModules[name]!))) as { default?: unknown };
+          const m = (await importModule(toUrl(task.strategyModules[name]!))) as { default?: unknown };
           strategies[name] = m.default ?? m;
         }
       }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import type { Manifest } from '../results/manifest.ts';
 import { RESULT_FILES } from '../results/layout.ts';
+import { atomicWrite } from '../results/atomic.ts';
 import { axisTitle, metricInfo } from './metrics.ts';
 import { finite, quantileSorted } from './specs/common.ts';
 import type { SummaryColumn } from './specs/types.ts';
@@ -243,9 +243,7 @@ export async function writeReport(dir: string): Promise<string> {
   const data = await loadChartData(dir);
   const html = buildReportHtml({ manifest: data.manifest, charts: buildResultSetCharts(data), summaries: data.summaries });
   const path = join(data.dir, RESULT_FILES.report);
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, html);
-  await rename(tmp, path);
+  await atomicWrite(path, html);
   return path;
 }
 

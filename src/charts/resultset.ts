@@ -1,10 +1,11 @@
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { readResultSet } from '../results/read.ts';
 import type { Manifest } from '../results/manifest.ts';
 import type { ColumnValues, ParquetData } from '../results/parquet.ts';
 import { RESULT_FILES } from '../results/layout.ts';
+import { atomicWrite } from '../results/atomic.ts';
 import { fanChart } from './specs/fan.ts';
 import { markersFromBands } from './specs/markers.ts';
 import { minersByStatusChart, multiLineChart } from './specs/timeseries.ts';
@@ -173,11 +174,6 @@ export async function loadChartData(dir: string): Promise<ResultSetChartData & {
   };
 }
 
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
 
 export interface RenderedChart {
   readonly name: string;
@@ -200,10 +196,10 @@ export async function renderResultSetCharts(dir: string, options: { png?: boolea
   for (const e of entries) {
     const svg = await renderSvg(e.spec);
     const files = [`${e.name}.vl.json`, `${e.name}.svg`];
-    await writeAtomic(join(chartsDir, `${e.name}.vl.json`), `${JSON.stringify(e.spec, null, 2)}\n`);
-    await writeAtomic(join(chartsDir, `${e.name}.svg`), svg);
+    await atomicWrite(join(chartsDir, `${e.name}.vl.json`), `${JSON.stringify(e.spec, null, 2)}\n`);
+    await atomicWrite(join(chartsDir, `${e.name}.svg`), svg);
     if (options.png !== false) {
-      await writeAtomic(join(chartsDir, `${e.name}.png`), svgToPng(svg));
+      await atomicWrite(join(chartsDir, `${e.name}.png`), svgToPng(svg));
       files.push(`${e.name}.png`);
     }
     out.push({ name: e.name, section: e.section, title: e.title, files: files.map((f) => `${RESULT_FILES.charts}/${f}`) });
@@ -213,6 +209,6 @@ export async function renderResultSetCharts(dir: string, options: { png?: boolea
   for (const f of await readdir(chartsDir)) {
     if (!keep.has(f) && /\.(vl\.json|svg|png)$/.test(f)) await rm(join(chartsDir, f), { force: true });
   }
-  await writeAtomic(join(chartsDir, 'index.json'), `${JSON.stringify({ charts: out }, null, 2)}\n`);
+  await atomicWrite(join(chartsDir, 'index.json'), `${JSON.stringify({ charts: out }, null, 2)}\n`);
   return out;
 }

@@ -1,39 +1,51 @@
 import { Command, CommanderError } from 'commander';
 import { HashsimError } from '../errors.ts';
 import { readPackageVersion } from './version.ts';
-import * as validate from './commands/validate.ts';
-import * as schema from './commands/schema.ts';
-import * as run from './commands/run.ts';
-import * as sweep from './commands/sweep.ts';
-import * as merge from './commands/merge.ts';
-import * as compare from './commands/compare.ts';
-import * as verify from './commands/verify.ts';
-import * as chart from './commands/chart.ts';
-import * as report from './commands/report.ts';
-import * as exportCmd from './commands/export.ts';
 
 /** A CLI command: adds itself to the program. Actions set process.exitCode or throw HashsimError. */
 export interface CliCommand {
   register(program: Command): void;
 }
 
-const COMMANDS: readonly CliCommand[] = [validate, schema, run, sweep, merge, exportCmd, compare, verify, chart, report];
+/**
+ * Command modules by command name, in help order, imported on demand: `hashsim run` must not pay
+ * for loading charts, vega or the comparison code (start-up time is time to the first result).
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  validate: () => import('./commands/validate.ts'),
+  schema: () => import('./commands/schema.ts'),
+  run: () => import('./commands/run.ts'),
+  sweep: () => import('./commands/sweep.ts'),
+  merge: () => import('./commands/merge.ts'),
+  export: () => import('./commands/export.ts'),
+  compare: () => import('./commands/compare.ts'),
+  verify: () => import('./commands/verify.ts'),
+  chart: () => import('./commands/chart.ts'),
+  report: () => import('./commands/report.ts'),
+};
 
-export function buildProgram(): Command {
+/**
+ * The CLI program. With `argv` naming a command (argv[2]), only that command is loaded; otherwise
+ * (help, --version, an unknown command) all are.
+ */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('hashsim')
     .description('Agent-based simulation of Bitcoin hashrate and miner behaviour')
     .version(readPackageVersion())
     .exitOverride()
     .showHelpAfterError();
-  for (const c of COMMANDS) c.register(program);
+  const name = argv?.[2];
+  const names = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
+  const modules = await Promise.all(names.map((n) => COMMANDS[n]!()));
+  for (const c of modules) c.register(program);
   return program;
 }
 
 /** Runs the CLI; resolves to the exit code. User errors print a message, never a stack trace. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
   process.exitCode = 0;
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {

@@ -8,6 +8,7 @@
  * against R output: two-sided p-values, exact null distributions for small samples without ties,
  * normal approximations with tie and continuity corrections otherwise.
  */
+import { quantileType7 } from '../results/bands.ts';
 import { gammaln, mean, median, quantileSorted, sampleStandardDeviation, sampleVariance } from 'simple-statistics';
 import { RandomStream } from '../random/index.ts';
 
@@ -531,10 +532,7 @@ function bootstrapStream(seed: string | number, label: string): RandomStream {
 
 function percentileOf(sorted: readonly number[], p: number): number {
   // Type-7 interpolation (R's default quantile), so intervals do not jump between order statistics.
-  const h = (sorted.length - 1) * Math.min(1, Math.max(0, p));
-  const lo = Math.floor(h);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+  return quantileType7(sorted, Math.min(1, Math.max(0, p)));
 }
 
 /** Jackknife (leave-one-out) values of a statistic; O(n) for the mean, O(n^2) otherwise. */

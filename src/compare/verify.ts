@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { strategyModulesOf } from '../batch/index.ts';
+import { importModule } from '../batch/import-module.ts';
 import { HashsimError } from '../errors.ts';
 import { RandomStream } from '../random/index.ts';
 import type { RunResult } from '../engine/types.ts';
@@ -160,7 +161,8 @@ export function diffRecords(storedRec: RunRecord, rerun: RunRecord): string[] {
 }
 
 async function defaultSimulate(): Promise<SimulateFn> {
-  const url = new URL('../engine/index.ts', import.meta.url);
+  // The engine of the same tree as this module: TypeScript sources, or the compiled dist/ (.js).
+  const url = new URL(`../engine/index${import.meta.url.endsWith('.js') ? '.js' : '.ts'}`, import.meta.url);
   const mod = (await import(url.href)) as { simulate?: SimulateFn };
   if (typeof mod.simulate !== 'function') throw new Error('src/engine/index.ts does not export simulate()');
   return mod.simulate;
@@ -177,7 +179,7 @@ async function loadStrategies(resolved: unknown, baseDir: string): Promise<Recor
     if (!existsSync(path)) {
       throw new HashsimError(`strategy module ${name} not found at ${path}; pass --scenario-dir with the scenario file's folder`);
     }
-    out[name] = await import(pathToFileURL(path).href);
+    out[name] = await importModule(pathToFileURL(path).href);
   }
   return out;
 }

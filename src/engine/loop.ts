@@ -9,10 +9,11 @@ import {
   expand,
   monitorLoan,
   operate,
-  raiseCash,
+  coverShortfall,
   treasuryPolicy,
   type StepFlows,
 } from '../agents/policies.ts';
+import { dailyCostUsd } from '../agents/economics.ts';
 import { AgentState, STATUS_ACTIVE, STATUS_CURTAILING, STATUS_PIVOTING } from '../agents/state.ts';
 import { HashsimError } from '../errors.ts';
 import type { CustomStrategies } from './custom.ts';
@@ -197,6 +198,9 @@ export function settleMiners(
   const coll = st.collateralBtc;
   const conv = st.aiMwConverting;
   const status = st.status;
+  const delevAt = st.deleverageAtLtv;
+  const callDay = st.marginCallDay;
+  const callLtv = st.marginCallLtv;
   const yearFrac = dtDays / 365;
   for (let k = 0; k < nAlive; k++) {
     const i = alive[k]!;
@@ -214,18 +218,25 @@ export function settleMiners(
     const interest = d * rate[i]! * yearFrac;
     const aiIncome = aiOp[i]! * aiRev[i]! * aiMargin[i]! * yearFrac;
     const opCost = power[i]! + opex[i]!;
-    cost[i] = opCost + interest / dtDays;
+    cost[i] = dailyCostUsd(power[i]!, opex[i]!, d, rate[i]!, dtDays);
     cashUsd[i] = cashUsd[i]! + aiIncome - opCost * dtDays - interest;
 
     const mod = moduleIndex[i]!;
     if (mod >= 0 && custom.hasSell(mod)) custom.sell(i, mod, mined, hp, priceUsd, flows);
     else treasuryPolicy(st, i, mined, priceUsd, flows);
-    if (debtUsd[i]! > 0) {
-      deleverage(st, i, priceUsd, flows);
-      monitorLoan(st, i, priceUsd, day, flows);
+    const dl = debtUsd[i]!;
+    if (dl > 0) {
+      // The same LTV expression as deleverage/monitorLoan: below every trigger with no call open,
+      // neither would act (monitorLoan would only confirm marginCallDay = -1), so skip both calls.
+      const ltv = dl / (coll[i]! * priceUsd);
+      const at = delevAt[i]!;
+      if (callDay[i]! >= 0 || ltv >= callLtv[i]! || (at > 0 && ltv >= at)) {
+        deleverage(st, i, priceUsd, flows);
+        monitorLoan(st, i, priceUsd, day, flows);
+      }
     }
     const floor = minCash[i]!;
-    if (cashUsd[i]! < floor) raiseCash(st, i, floor - cashUsd[i]!, priceUsd, flows);
+    if (cashUsd[i]! < floor) coverShortfall(st, i, floor - cashUsd[i]!, priceUsd, flows);
     if (cashUsd[i]! < floor - 1e-6 * (1 + Math.abs(floor)) || (mod >= 0 && custom.wantsExit(i, mod, hp, priceUsd))) {
       exitMiner(st, i, priceUsd, day, flows);
       continue;

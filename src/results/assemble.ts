@@ -233,13 +233,17 @@ async function writeBands(dir: string, source: RunSource, scan: ScanResult, memo
     const out = new TableBuffer(writer, spec);
     if (scan.ok === 0 || nKeys === 0 || scan.maxSteps === 0) return;
     const perStep = scan.ok * nKeys * 8;
-    const window = Math.max(1, Math.floor(memoryBytes / perStep));
+    const window = Math.min(scan.maxSteps, Math.max(1, Math.floor(memoryBytes / perStep)));
+    // values[(step - s0) * nKeys + key] holds one value per ok run (NaN where a run lacks the step).
+    // Allocated once and refilled per window: a new set per window would hold two windows' worth
+    // until the garbage collector gets to the old one.
+    const values = Array.from({ length: window * nKeys }, () => new Float64Array(scan.ok));
+    const days = new Float64Array(window);
     for (let s0 = 0; s0 < scan.maxSteps; s0 += window) {
       const s1 = Math.min(scan.maxSteps, s0 + window);
       const w = s1 - s0;
-      // values[(step - s0) * nKeys + key] holds one value per ok run (NaN where a run lacks the step)
-      const values = Array.from({ length: w * nKeys }, () => new Float64Array(scan.ok).fill(Number.NaN));
-      const days = new Float64Array(w).fill(Number.NaN);
+      for (let i = 0; i < w * nKeys; i++) values[i]!.fill(Number.NaN);
+      days.fill(Number.NaN);
       let j = 0;
       for await (const r of source.records()) {
         if (r.status !== 'ok') continue;

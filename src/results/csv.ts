@@ -1,13 +1,19 @@
-import { open, mkdir, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { atomicWriteWith } from './atomic.ts';
 import { join } from 'node:path';
 import { RESULT_FILES } from './layout.ts';
 import { readParquetRowGroups } from './parquet.ts';
 import { readResultSet } from './read.ts';
 
-function cell(v: number | string | null): string {
-  if (v === null) return '';
+/**
+ * One CSV cell (RFC 4180): null, undefined and NaN are empty (NaN is how float nulls read back),
+ * numbers in shortest round-trip form, text quoted when it holds a quote, comma or line break.
+ */
+export function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
   if (typeof v === 'number') return Number.isNaN(v) ? '' : String(v);
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /**
@@ -21,22 +27,16 @@ export async function exportCsv(dir: string): Promise<string[]> {
   const written: string[] = [];
   for (const name of ['runs', 'series', 'miners', 'bands'] as const) {
     const path = join(outDir, `${name}.csv`);
-    const tmp = `${path}.tmp-${process.pid}`;
-    const fh = await open(tmp, 'w');
-    try {
+    await atomicWriteWith(path, async (fh) => {
       const info = await set[name].info();
-      await fh.write(`${info.columns.map((c) => cell(c.name)).join(',')}\n`);
+      await fh.write(`${info.columns.map((c) => csvCell(c.name)).join(',')}\n`);
       for await (const g of readParquetRowGroups(set[name].path)) {
         const cols = g.names.map((n) => g.columns[n]!);
         const lines: string[] = [];
-        for (let i = 0; i < g.numRows; i++) lines.push(cols.map((c) => cell(c[i] ?? null)).join(','));
+        for (let i = 0; i < g.numRows; i++) lines.push(cols.map((c) => csvCell(c[i])).join(','));
         if (lines.length) await fh.write(`${lines.join('\n')}\n`);
       }
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
+    });
     written.push(path);
   }
   return written;

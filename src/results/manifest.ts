@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { readFile, rename, open } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { atomicWrite } from './atomic.ts';
 import { HashsimError } from '../errors.ts';
 import { RESULT_FILES } from './layout.ts';
 
@@ -150,17 +151,7 @@ export async function readManifest(dir: string): Promise<Manifest> {
   return { ...m, timings };
 }
 
-export async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
-}
+export { atomicWrite } from './atomic.ts';
 
 // ---- provenance ----
 

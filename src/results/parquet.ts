@@ -1,5 +1,5 @@
-import { openAsBlob, readFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import {
   Field,
   Float64,
@@ -19,6 +19,8 @@ import {
   type DataType,
 } from 'apache-arrow';
 import * as pw from 'parquet-wasm/esm';
+import { HashsimError } from '../errors.ts';
+import { parseParquetFooter, type ParquetFooter } from './parquet-footer.ts';
 
 // parquet-wasm's "node" build is CommonJS inside a `"type": "module"` package and does not load
 // under ESM, so the ESM build is initialised synchronously from the bundled .wasm file.
@@ -124,9 +126,15 @@ function wasmBatch(schema: Schema, columns: readonly ParquetColumn[]): pw.Record
   ensureWasm();
   const table = new ArrowTable(schema, [recordBatchOf(schema, columns)]);
   const wasmTable = pw.Table.fromIPCStream(tableToIPC(table, 'stream'));
-  const batch = wasmTable.recordBatch(0);
-  if (!batch) throw new Error('parquet-wasm returned no record batch');
-  return batch;
+  // Freed now, not by the GC: the wrapper is tiny in JS terms, so V8 would collect it late and the
+  // batch data it shares would pile up in WASM memory (which never shrinks) in proportion to rows.
+  try {
+    const batch = wasmTable.recordBatch(0);
+    if (!batch) throw new Error('parquet-wasm returned no record batch');
+    return batch;
+  } finally {
+    wasmTable.free();
+  }
 }
 
 /**
@@ -294,9 +302,41 @@ function arrowToData(table: ArrowTable, only?: readonly string[]): ParquetData {
   return { numRows: table.numRows, names, columns };
 }
 
-async function openParquet(path: string): Promise<pw.ParquetFile> {
+/**
+ * The bytes of a Parquet file, checked (magic, footer, metadata) before parquet-wasm sees them.
+ * Reads go through parquet-wasm's synchronous `readParquet`: its errors are ordinary exceptions,
+ * while the async `ParquetFile` reader traps from a microtask on corrupt pages and takes the whole
+ * process down (no try/catch can stop it).
+ */
+async function loadParquetBytes(path: string): Promise<{ bytes: Uint8Array; footer: ParquetFooter }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder, expected a Parquet file' : (err as Error).message;
+    throw new HashsimError(`${path}: ${why}`);
+  }
+  return { bytes, footer: parseParquetFooter(path, bytes) };
+}
+
+function decode(path: string, bytes: Uint8Array, rowGroups?: readonly number[]): ArrowTable {
   ensureWasm();
-  return pw.ParquetFile.fromFile(await openAsBlob(path));
+  try {
+    const t = pw.readParquet(bytes, rowGroups ? { rowGroups: [...rowGroups] } : undefined);
+    return tableFromIPC(t.intoIPCStream());
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new HashsimError(`${path}: not a readable Parquet file (${msg}); the file is damaged or was not written by hashsim`);
+  }
+}
+
+function checkRowGroups(path: string, footer: ParquetFooter, rowGroups: readonly number[] | undefined): void {
+  for (const g of rowGroups ?? []) {
+    if (!Number.isInteger(g) || g < 0 || g >= footer.numRowGroups) {
+      throw new HashsimError(`${path}: row group ${g} does not exist (the file has ${footer.numRowGroups})`);
+    }
+  }
 }
 
 /** Reads a whole Parquet file (or the listed columns / row groups). */
@@ -304,47 +344,39 @@ export async function readParquetFile(
   path: string,
   options: { columns?: readonly string[]; rowGroups?: readonly number[] } = {},
 ): Promise<ParquetData> {
-  const file = await openParquet(path);
-  try {
-    const t = await file.read(options.rowGroups ? { rowGroups: [...options.rowGroups] } : undefined);
-    const arrow = tableFromIPC(t.intoIPCStream());
-    return arrowToData(arrow, options.columns);
-  } finally {
-    file.free();
-  }
+  const { bytes, footer } = await loadParquetBytes(path);
+  checkRowGroups(path, footer, options.rowGroups);
+  return arrowToData(decode(path, bytes, options.rowGroups), options.columns);
 }
 
-/** File-level facts without reading data. */
+/** File-level facts without decoding data. */
 export async function readParquetInfo(path: string): Promise<ParquetInfo> {
-  const file = await openParquet(path);
+  const { bytes, footer } = await loadParquetBytes(path);
+  ensureWasm();
+  let schema: Schema;
   try {
-    const md = file.metadata();
-    const fmd = md.fileMetadata();
-    const schema = tableFromIPC(file.schema().intoIPCStream()).schema;
-    return {
-      numRows: fmd.numRows(),
-      numRowGroups: md.numRowGroups(),
-      createdBy: fmd.createdBy(),
-      columns: schema.fields.map((f) => ({ name: f.name, type: columnTypeOf(f.type) })),
-    };
-  } finally {
-    file.free();
+    schema = tableFromIPC(pw.readSchema(bytes).intoIPCStream()).schema;
+  } catch (err) {
+    throw new HashsimError(`${path}: not a readable Parquet file (${(err as Error).message})`);
   }
+  return {
+    numRows: footer.numRows,
+    numRowGroups: footer.numRowGroups,
+    createdBy: footer.createdBy,
+    columns: schema.fields.map((f) => ({ name: f.name, type: columnTypeOf(f.type) })),
+  };
 }
 
-/** Reads a Parquet file one row group at a time (bounded memory for large series tables). */
+/**
+ * Reads a Parquet file one row group at a time: decoded memory holds one row group (the file's
+ * compressed bytes are held whole, as the synchronous reader needs them).
+ */
 export async function* readParquetRowGroups(
   path: string,
   options: { columns?: readonly string[] } = {},
 ): AsyncGenerator<ParquetData> {
-  const file = await openParquet(path);
-  try {
-    const n = file.metadata().numRowGroups();
-    for (let g = 0; g < n; g++) {
-      const t = await file.read({ rowGroups: [g] });
-      yield arrowToData(tableFromIPC(t.intoIPCStream()), options.columns);
-    }
-  } finally {
-    file.free();
+  const { bytes, footer } = await loadParquetBytes(path);
+  for (let g = 0; g < footer.numRowGroups; g++) {
+    yield arrowToData(decode(path, bytes, [g]), options.columns);
   }
 }

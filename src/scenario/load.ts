@@ -291,8 +291,11 @@ export function loadScenarioFile(path: string): LoadedScenario {
   const abs = resolve(path);
   let size: number;
   try {
-    size = statSync(abs).size;
-  } catch {
+    const st = statSync(abs);
+    if (!st.isFile()) throw new HashsimError(`${path}: expected a scenario file (YAML or JSON), but it is a folder or other non-file`, 1);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof HashsimError) throw err;
     throw new HashsimError(`${path}: scenario file not found`, 1);
   }
   if (size > MAX_SCENARIO_BYTES) throw new HashsimError(`${path}: scenario file too large (${size} bytes, at most ${MAX_SCENARIO_BYTES})`, 1);

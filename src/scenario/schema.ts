@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FeeModelSchema, PriceModelSchema } from '../market/schema.ts';
-import { FringeSchema, MinerSchema, PopulationSchema, StrategiesSchema } from '../agents/schema.ts';
+import { FringeSchema, MinerSchema, openingLoanIssues, PopulationSchema, StrategiesSchema } from '../agents/schema.ts';
 import { compactToTarget, MAINNET } from '../consensus/index.ts';
 
 // Top-level scenario schema. Sub-schemas live with the module that interprets them
@@ -130,6 +130,7 @@ export const ScenarioSchema = z
         ctx.addIssue({ code: 'custom', path: [list, i, 'name'], message: `expected a unique name ("${all[i]}" is used before)` }),
       );
     }
+    for (const issue of openingLoanIssues(s.miners, s.price)) ctx.addIssue({ code: 'custom', ...issue });
     if (stepsOk && typeof s.output?.sampleEverySteps === 'number' && s.output.sampleEverySteps > s.horizonDays / s.stepDays) {
       ctx.addIssue({ code: 'custom', path: ['output', 'sampleEverySteps'], message: `expected at most the number of steps (${Math.floor(s.horizonDays / s.stepDays)})` });
     }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { HashsimError } from '../errors.ts';
+import { parseScenarioText } from '../scenario/load.ts';
 import { SweepSchema, type SweepSpec } from './schema.ts';
 
 /** A validated sweep file with the paths it refers to made absolute. */
@@ -36,19 +36,21 @@ export function formatSweepIssues(file: string, issues: readonly z.core.$ZodIssu
     .join('\n');
 }
 
-/** Reads a YAML or JSON document; a syntax error names the file and line. */
+/**
+ * Reads a YAML or JSON document as plain data, with the scenario loader's safety rules (no YAML
+ * tags, no `__proto__`/`constructor` keys, limited aliases); a syntax error names the file and line.
+ */
 export function readDocument(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new HashsimError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new HashsimError(`${file}: sweep file not found`);
+    if (code === 'EISDIR') throw new HashsimError(`${file}: expected a sweep file (YAML or JSON), but it is a folder`);
+    throw new HashsimError(`cannot read ${file}: ${code ?? String(err)}`);
   }
-  try {
-    return extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw new HashsimError(`${file}: not valid ${extname(file).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
-  }
+  return parseScenarioText(text, file);
 }
 
 /** Validates a sweep object (as parsed from a file in `baseDir`). */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { HashsimError } from '../errors.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -6,6 +6,8 @@ import { parseScenarioText, parseScenarioWithFiles } from '../scenario/load.ts';
 import { runBatch, strategyModulesOf } from '../batch/index.ts';
 import type { DataFileEntry } from '../results/manifest.ts';
 import { RESULT_FILES } from '../results/layout.ts';
+import { atomicWriteSync } from '../results/atomic.ts';
+import { csvCell } from '../results/csv.ts';
 import { readParquetFile, writeParquetFile, type ParquetColumn } from '../results/parquet.ts';
 import { expandDesign, type DesignPoint } from './design.ts';
 import { loadSweepFile, type LoadedSweep } from './load.ts';
@@ -147,11 +149,6 @@ function displayPath(p: string): string {
   return rel === '' ? '.' : rel.startsWith('..') ? p : rel;
 }
 
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 /** Runs every point of a sweep as its own result set, then writes the combined summary table. */
 export async function runSweep(sweepFile: string, options: SweepOptions = {}): Promise<SweepResult> {
@@ -172,7 +169,7 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
     }
   }
   mkdirSync(join(out, SWEEP_FILES.points), { recursive: true });
-  writeAtomic(docPath, docText);
+  atomicWriteSync(docPath, docText);
 
   const outcomes: SweepPointOutcome[] = [];
   for (const pt of points) {
@@ -201,7 +198,7 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
 
   const table = await summaryTable(out, prepared);
   await writeParquetFile(join(out, SWEEP_FILES.parquet), table);
-  writeAtomic(join(out, SWEEP_FILES.csv), toCsv(table));
+  atomicWriteSync(join(out, SWEEP_FILES.csv), toCsv(table));
   const runsFailed = outcomes.reduce((n, o) => n + o.runsFailed, 0);
   log(`sweep ${sweep.name}: ${points.length} points x ${sweep.spec.replications} runs -> ${displayPath(out)}${runsFailed ? ` (${runsFailed} runs failed)` : ''}`);
   return { out, points: outcomes, runsFailed };
@@ -264,12 +261,6 @@ export async function summaryTable(out: string, prepared: PreparedSweep): Promis
   return cols;
 }
 
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** CSV of the table (RFC 4180 quoting, \n line ends); null is an empty cell, numbers round-trip. */
 export function toCsv(cols: readonly ParquetColumn[]): string {

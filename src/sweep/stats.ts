@@ -1,3 +1,4 @@
+import { quantileType7 } from '../results/bands.ts';
 /** Summary statistics of one metric over a point's replications (nulls left out). */
 export interface MetricSummary {
   /** Number of non-null values. */
@@ -20,11 +21,7 @@ export const SWEEP_STATS = ['n', 'mean', 'sd', 'p5', 'p50', 'p95'] as const;
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;
   if (n === 0) throw new RangeError('quantile of no values');
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  const a = sorted[lo]!;
-  return a + (h - lo) * (sorted[hi]! - a);
+  return quantileType7(sorted, p);
 }
 
 /** Mean, sd, 5/50/95 % quantiles of the finite values (NaN and null count as missing). */

@@ -1,3 +1,4 @@
+import { quantileType7 } from '../../results/bands.ts';
 import type { TopLevelSpec } from 'vega-lite';
 import { CHART_HEIGHT, CHART_WIDTH, THEME } from '../theme.ts';
 
@@ -21,9 +22,5 @@ export function finite(values: Iterable<number | null | undefined>): number[] {
 
 /** Linear-interpolated quantile (type 7, like numpy's default) of sorted values. */
 export function quantileSorted(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.ceil(h);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+  return quantileType7(sorted, p);
 }

@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
 import { parseShardFlag, runBatch, shardFromEnv, strategyModulesOf, type Shard } from '../../batch/index.ts';
 import { loadScenarioFile } from '../../scenario/load.ts';
-import { exportCsv } from '../../results/csv.ts';
 
 interface RunFlags {
   runs: string;
@@ -128,6 +127,8 @@ export function register(program: Command): void {
       const what = shard ? `shard ${shard.index}/${shard.count}, runs ${m.runIndexes.start}-${m.runIndexes.end - 1}` : `${m.runs} runs`;
       process.stdout.write(`${result.status === 'up-to-date' ? 'up to date' : 'wrote'} ${result.dir} (${what}, ${m.counts.ok} ok, ${m.counts.error} failed)\n`);
       if (flags.csv) {
+        // Loaded on demand: the Parquet reader stack is not needed to start a batch.
+        const { exportCsv } = await import('../../results/csv.ts');
         const files = await exportCsv(result.dir);
         if (!flags.quiet) log(`csv: ${files.length} files in ${join(result.dir, 'csv')}`);
       }

@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { atomicWriteSync } from '../../results/atomic.ts';
 import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
 import { scenarioJsonSchemaText } from '../../scenario/json-schema.ts';
@@ -15,10 +15,8 @@ export function register(program: Command): void {
         return;
       }
       // Temp file + rename: a reader never sees a half-written schema.
-      const tmp = `${opts.out}.tmp-${process.pid}`;
       try {
-        writeFileSync(tmp, text);
-        renameSync(tmp, opts.out);
+        atomicWriteSync(opts.out, text);
       } catch (err) {
         throw new HashsimError(`--out ${opts.out}: cannot write: ${(err as Error).message}`);
       }
