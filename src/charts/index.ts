@@ -5,12 +5,16 @@ export { metricInfo, setMetricCatalog, axisTitle, type MetricInfo, type MetricCa
 export { renderSvg, svgToPng, renderChart, toVegaSpec, FONT_FILES, PNG_ZOOM } from './render.ts';
 export {
   buildResultSetCharts,
+  constantSeries,
+  stepDays,
+  perStepText,
   renderResultSetCharts,
   loadChartData,
   bandRowsFromParquet,
   summaryColumnsFromParquet,
   startDateOf,
   type ChartEntry,
+  type ConstantSeries,
   type ResultSetChartData,
   type RenderedChart,
 } from './resultset.ts';

@@ -132,8 +132,26 @@ export function axisTitle(info: MetricInfo): string {
 export function numberFormat(values: Iterable<number | null | undefined>): string {
   let maxAbs = 0;
   for (const v of values) if (v !== null && v !== undefined && Number.isFinite(v)) maxAbs = Math.max(maxAbs, Math.abs(v));
-  if (maxAbs >= 1e5) return '.3~s';
+  // From 10,000 up, SI prefixes keep tick labels short ("80k", "1.2M", "135T"); four significant
+  // digits so that ticks of a narrow range far from zero (1.035M, 1.04M) stay distinct.
+  if (maxAbs >= 1e4) return '.4~s';
   if (maxAbs >= 100) return ',.0f';
   if (maxAbs >= 1) return ',.3~g';
   return '.3~g';
+}
+
+/** True for money units (USD, USD per hour, USD/(PH/s)/day, ...): their ticks get a "$". */
+export function isUsdUnit(unit: string): boolean {
+  return /^USD\b/.test(unit);
+}
+
+/**
+ * Axis label settings for values of a metric: a d3 format, and for USD a label expression that
+ * writes "$1.2B" rather than d3's "1.2G" (SI "giga" reads as an error in a money axis).
+ */
+export function axisNumberFormat(info: MetricInfo, values: Iterable<number | null | undefined>): { format: string; labelExpr?: string } {
+  const format = numberFormat(values);
+  if (!isUsdUnit(info.unit)) return { format };
+  const body = `replace(format(abs(datum.value), '${format}'), 'G', 'B')`;
+  return { format, labelExpr: `(datum.value < 0 ? '−$' : '$') + ${body}` };
 }

@@ -7,7 +7,7 @@ import { atomicWrite } from '../results/atomic.ts';
 import { axisTitle, metricInfo } from './metrics.ts';
 import { finite, quantileSorted } from './specs/common.ts';
 import type { SummaryColumn } from './specs/types.ts';
-import { buildResultSetCharts, loadChartData, resolvedScenario, type ChartEntry } from './resultset.ts';
+import { buildResultSetCharts, constantSeries, loadChartData, resolvedScenario, type ChartEntry, type ConstantSeries } from './resultset.ts';
 import { toVegaSpec } from './render.ts';
 
 /** One row of the report's summary table (also useful to notebooks). */
@@ -43,6 +43,8 @@ export interface ReportInput {
   readonly manifest: Manifest;
   readonly charts: readonly ChartEntry[];
   readonly summaries: readonly SummaryColumn[];
+  /** Series metrics left without a chart because they never change (listed under the charts). */
+  readonly constantSeries?: readonly ConstantSeries[];
 }
 
 const esc = (s: unknown): string =>
@@ -185,6 +187,12 @@ export function buildReportHtml(input: ReportInput): string {
         .join('\n')}`;
     })
     .join('\n');
+  const constants = input.constantSeries ?? [];
+  const constantHtml = constants.length
+    ? `<p class="lead" id="not-charted">Not charted, because they have the same value at every step of every run: ${constants
+        .map((c) => `${esc(metricInfo(c.metric).label)} (<code>${esc(c.metric)}</code>) = ${esc(fmtNum(c.value))}`)
+        .join('; ')}.</p>`
+    : '';
   const t = m.timings;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -229,6 +237,7 @@ ${statRows}
 <h2 id="charts">Charts</h2>
 <p class="lead">Hover a chart for values. The same charts are in <code>charts/</code> as Vega-Lite JSON, SVG and PNG.</p>
 ${chartHtml}
+${constantHtml}
 </main>
 <div id="tooltip"></div>
 <script>${vegaBrowserBuild()}</script>
@@ -241,7 +250,7 @@ ${chartHtml}
 /** Writes <dir>/report.html for a result set; returns its path. */
 export async function writeReport(dir: string): Promise<string> {
   const data = await loadChartData(dir);
-  const html = buildReportHtml({ manifest: data.manifest, charts: buildResultSetCharts(data), summaries: data.summaries });
+  const html = buildReportHtml({ manifest: data.manifest, charts: buildResultSetCharts(data), summaries: data.summaries, constantSeries: constantSeries(data.bands) });
   const path = join(data.dir, RESULT_FILES.report);
   await atomicWrite(path, html);
   return path;

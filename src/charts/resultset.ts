@@ -13,6 +13,7 @@ import { outcomeHistograms } from './specs/histogram.ts';
 import type { BandRow, SummaryColumn } from './specs/types.ts';
 import { renderSvg, svgToPng } from './render.ts';
 import { setMetricCatalog } from './metrics.ts';
+import { COLORS } from './theme.ts';
 import { SERIES_METRICS, SUMMARY_METRICS } from '../engine/metrics.ts';
 
 /** One chart of a result set, as written to charts/<name>.* and shown in the report. */
@@ -45,9 +46,80 @@ setMetricCatalog([...SERIES_METRICS, ...SUMMARY_METRICS]);
  * has no chart; series metrics this list does not know get a generic fan chart under "Other
  * metrics". Where the engine's name differs from an older one, both are tried (first present wins).
  */
+/** A series metric with one value at every step of every run (e.g. a subsidy without a halving). */
+export interface ConstantSeries {
+  readonly metric: string;
+  readonly value: number;
+}
+
+/**
+ * Series metrics whose band rows hold one single value (every statistic, every step): a fan chart
+ * of them is a flat line (or an empty axis at 0), so they get no chart and the report lists them.
+ */
+export function constantSeries(bands: readonly BandRow[]): ConstantSeries[] {
+  const seen = new Map<string, number | null>();
+  const varying = new Set<string>();
+  for (const r of bands) {
+    if (varying.has(r.metric)) continue;
+    for (const v of [r.mean, r.p5, r.p25, r.p50, r.p75, r.p95]) {
+      if (v === null || !Number.isFinite(v)) continue;
+      const first = seen.get(r.metric);
+      if (first === undefined || first === null) seen.set(r.metric, v);
+      else if (first !== v) {
+        varying.add(r.metric);
+        break;
+      }
+    }
+    if (!seen.has(r.metric)) seen.set(r.metric, null);
+  }
+  const out: ConstantSeries[] = [];
+  for (const [metric, value] of seen) if (!varying.has(metric) && value !== null) out.push({ metric, value });
+  return out.sort((a, b) => a.metric.localeCompare(b.metric));
+}
+
+/** Length of one step in days (the most common gap between sampled steps), for "per step" axes. */
+export function stepDays(bands: readonly BandRow[]): number | null {
+  const byMetric = new Map<string, BandRow[]>();
+  for (const r of bands) {
+    const list = byMetric.get(r.metric) ?? [];
+    list.push(r);
+    byMetric.set(r.metric, list);
+  }
+  const counts = new Map<number, number>();
+  for (const rows of byMetric.values()) {
+    rows.sort((a, b) => a.step - b.step);
+    for (let i = 1; i < rows.length; i++) {
+      const ds = rows[i]!.step - rows[i - 1]!.step;
+      if (ds <= 0) continue;
+      const d = Math.round(((rows[i]!.day - rows[i - 1]!.day) / ds) * 1e6) / 1e6;
+      counts.set(d, (counts.get(d) ?? 0) + 1);
+    }
+    break; // every metric shares the step grid
+  }
+  let best: number | null = null;
+  let n = 0;
+  for (const [d, c] of counts) if (c > n && d > 0) [best, n] = [d, c];
+  return best;
+}
+
+/** "per day", "per week", or "per step (N days)" for one engine step. */
+export function perStepText(days: number | null): string {
+  if (days === 1) return 'per day';
+  if (days === 7) return 'per week';
+  if (days === null) return 'per step';
+  return `per step (${days.toLocaleString('en-US', { maximumSignificantDigits: 4 })} days)`;
+}
+
+/**
+ * The chart catalogue of a result set, in report order. A metric the engine did not record simply
+ * has no chart, nor does one that never changes (see constantSeries); series metrics this list
+ * does not know get a generic fan chart under "Other metrics". Where the engine's name differs from
+ * an older one, both are tried (first present wins).
+ */
 export function buildResultSetCharts(data: ResultSetChartData): ChartEntry[] {
   const { bands, startDate } = data;
   const present = new Set(bands.map((b) => b.metric));
+  const constant = new Set(constantSeries(bands).map((c) => c.metric));
   const used = new Set<string>();
   const pick = (...names: string[]): string => {
     const found = names.find((n) => present.has(n)) ?? names[0]!;
@@ -55,53 +127,64 @@ export function buildResultSetCharts(data: ResultSetChartData): ChartEntry[] {
     return found;
   };
   const markers = markersFromBands(bands);
+  const halvings = markers.filter((m) => m.kind === 'halving');
+  const perStep = perStepText(stepDays(bands));
   const out: ChartEntry[] = [];
   const add = (name: string, section: string, spec: TopLevelSpec | null): void => {
     if (spec) out.push({ name, section, title: titleText(spec, name), spec });
   };
-  const fan = (metric: string, extra: { title?: string; subtitle?: string; withMarkers?: boolean } = {}): TopLevelSpec | null =>
-    fanChart(bands, { metric, startDate, markers: extra.withMarkers === false ? [] : markers, ...(extra.title ? { title: extra.title } : {}), ...(extra.subtitle ? { subtitle: extra.subtitle } : {}) });
+  type MarkerChoice = 'all' | 'halvings' | 'none';
+  const fan = (metric: string, extra: { title?: string; subtitle?: string; markers?: MarkerChoice } = {}): TopLevelSpec | null => {
+    if (constant.has(metric)) return null;
+    const choice = extra.markers ?? 'all';
+    return fanChart(bands, { metric, startDate, markers: choice === 'all' ? markers : choice === 'halvings' ? halvings : [], ...(extra.title ? { title: extra.title } : {}), ...(extra.subtitle ? { subtitle: extra.subtitle } : {}) });
+  };
+  // A line of a metric that is 0 throughout (no liquidation ever) adds nothing but a legend entry.
+  const varying = <T extends { metric: string }>(series: T[]): T[] => series.filter((s) => present.has(s.metric) && !constant.has(s.metric));
 
   add('hashrate', 'Network', fan(pick('hashrate_ehs'), { title: 'Network hashrate (EH/s)' }));
   add('difficulty', 'Network', fan(pick('difficulty'), { title: 'Difficulty' }));
-  add('price', 'Market', fan(pick('price_usd'), { title: 'BTC price (USD)' }));
+  // Retargets have nothing to do with the exogenous price path; halvings do (the narrative).
+  add('price', 'Market', fan(pick('price_usd'), { title: 'BTC price (USD)', markers: 'halvings' }));
   add('hashprice', 'Market', fan(pick('hashprice_usd_per_ph_day'), { title: 'Hashprice (USD per PH/s per day)' }));
   for (const s of ['active', 'curtailing', 'pivoting', 'exited']) used.add(`miners_${s}`);
   add('miners-by-status', 'Miners', minersByStatusChart(bands, { startDate }));
-  add('treasury', 'Treasury and sell pressure', fan(pick('treasury_btc'), { title: 'Free BTC treasury of miners (BTC)', withMarkers: false }));
+  add('treasury', 'Treasury and sell pressure', fan(pick('treasury_btc'), { title: 'Free BTC treasury of miners (BTC)', markers: 'none' }));
   const sold = pick('sold_btc', 'btc_sold');
   const liquidated = pick('liquidated_btc');
-  add('sell-pressure', 'Treasury and sell pressure', multiLineChart(bands, {
+  const sellSeries = varying([
+    { metric: sold, stat: 'mean' as const, label: 'sold by miners (mean)', color: COLORS.median },
+    { metric: sold, stat: 'p95' as const, label: 'sold by miners (95th percentile)', color: COLORS.median, dashed: true },
+    { metric: liquidated, stat: 'mean' as const, label: 'liquidated (mean)', color: COLORS.mean },
+  ]);
+  add('sell-pressure', 'Treasury and sell pressure', sellSeries.length === 0 ? null : multiLineChart(bands, {
     startDate,
-    title: 'Miner sell pressure: BTC sold per step',
-    subtitle: 'mean over runs of voluntary sales and of liquidations; 95th percentile of sales (a bad run)',
-    yTitle: 'BTC per step',
-    series: [
-      { metric: sold, stat: 'mean', label: 'sold by miners (mean)' },
-      { metric: liquidated, stat: 'mean', label: 'liquidated (mean)' },
-      { metric: sold, stat: 'p95', label: 'sold by miners (95th pct)' },
-    ],
+    title: `Miner sell pressure: BTC sold ${perStep}`,
+    subtitle: `mean over runs of voluntary sales${sellSeries.some((s) => s.metric === liquidated) ? ' and of liquidations' : ' (no liquidation in any run)'}; dashed: 95th percentile of sales (a bad run)`,
+    yTitle: `BTC ${perStep}`,
+    series: sellSeries,
   }));
-  add('sold-cumulative', 'Treasury and sell pressure', fan(pick('sold_cum_btc', 'btc_sold_cumulative'), { title: 'Cumulative BTC sold: sales + liquidations (BTC)', withMarkers: false }));
-  add('debt', 'Leverage', fan(pick('debt_usd'), { title: 'BTC-backed debt outstanding (USD)', withMarkers: false }));
-  add('ltv', 'Leverage', fan(pick('ltv'), { title: 'Loan-to-value of BTC-backed loans', withMarkers: false }));
-  add('margin-calls-liquidations', 'Leverage', multiLineChart(bands, {
+  add('sold-cumulative', 'Treasury and sell pressure', fan(pick('sold_cum_btc', 'btc_sold_cumulative'), { title: 'Cumulative BTC sold: sales + liquidations (BTC)', markers: 'none' }));
+  add('debt', 'Leverage', fan(pick('debt_usd'), { title: 'BTC-backed debt outstanding (USD)', markers: 'none' }));
+  add('ltv', 'Leverage', fan(pick('ltv'), { title: 'Loan-to-value of BTC-backed loans', markers: 'none' }));
+  const eventSeries = varying([
+    { metric: pick('margin_calls'), stat: 'mean' as const, label: 'margin calls', color: COLORS.b },
+    { metric: pick('liquidations'), stat: 'mean' as const, label: 'liquidations', color: COLORS.mean },
+  ]);
+  add('margin-calls-liquidations', 'Leverage', eventSeries.length === 0 ? null : multiLineChart(bands, {
     startDate,
-    title: 'Margin calls and liquidations per step',
+    title: `Margin calls and liquidations ${perStep}`,
     subtitle: 'mean number of events per run; a liquidation cascade shows as a spike',
-    yTitle: 'events per step (mean over runs)',
-    series: [
-      { metric: pick('margin_calls'), stat: 'mean', label: 'margin calls' },
-      { metric: pick('liquidations'), stat: 'mean', label: 'liquidations' },
-    ],
+    yTitle: `events ${perStep} (mean over runs)`,
+    series: eventSeries,
   }));
-  add('ai-mw', 'AI pivot', fan(pick('ai_mw', 'mw_ai'), { title: 'Capacity operating as AI/HPC hosting (MW)', withMarkers: false }));
-  add('ai-converting-mw', 'AI pivot', fan(pick('ai_converting_mw'), { title: 'Capacity being converted to AI, hashrate already off (MW)', withMarkers: false }));
+  add('ai-mw', 'AI pivot', fan(pick('ai_mw', 'mw_ai'), { title: 'Capacity operating as AI/HPC hosting (MW)', markers: 'none' }));
+  add('ai-converting-mw', 'AI pivot', fan(pick('ai_converting_mw'), { title: 'Capacity being converted to AI, hashrate already off (MW)', markers: 'none' }));
   add('attack-cost', 'Security', fan(pick('attack_cost_usd_per_hour'), { title: 'Cost of a majority attack (USD per hour)' }));
-  add('hhi', 'Security', fan(pick('hhi'), { title: 'Hashrate concentration (HHI, 0–1)', withMarkers: false }));
+  add('hhi', 'Security', fan(pick('hhi'), { title: 'Hashrate concentration (HHI, 0–1)', markers: 'none' }));
 
   const others = [...present].filter((m) => !used.has(m) && !NOT_CHARTED.has(m)).sort();
-  for (const m of others) add(`metric-${m.replace(/[^A-Za-z0-9_-]/g, '_')}`, 'Other metrics', fan(m, { withMarkers: false }));
+  for (const m of others) add(`metric-${m.replace(/[^A-Za-z0-9_-]/g, '_')}`, 'Other metrics', fan(m, { markers: 'none' }));
 
   add('outcomes', 'Run outcomes', outcomeHistograms(data.summaries));
   return out;

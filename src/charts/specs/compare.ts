@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { COLORS } from '../theme.ts';
-import { axisTitle, metricInfo, numberFormat } from '../metrics.ts';
+import { axisNumberFormat, axisTitle, metricInfo, numberFormat } from '../metrics.ts';
 import { finite, quantileSorted, titleOf, topLevel } from './common.ts';
 import { histogramBins } from './histogram.ts';
 import { DATE_TOOLTIP, dateX, dayToDate } from './time.ts';
@@ -41,15 +41,16 @@ export function compareBandsChart(rows: readonly CompareBandRow[], opts: Compare
     { date: dayToDate(opts.startDate, r.day), set: opts.labelA, p5: r.a_p5, p25: r.a_p25, p50: r.a_p50, p75: r.a_p75, p95: r.a_p95 },
     { date: dayToDate(opts.startDate, r.day), set: opts.labelB, p5: r.b_p5, p25: r.b_p25, p50: r.b_p50, p75: r.b_p75, p95: r.b_p95 },
   ]);
-  const fmt = numberFormat(values.flatMap((v) => [v.p5, v.p95]));
+  const yAxis = axisNumberFormat(info, values.flatMap((v) => [v.p5, v.p95]));
+  const fmt = yAxis.format;
   const color = { field: 'set', type: 'nominal', title: null, scale: { domain: [opts.labelA, opts.labelB], range: [COLORS.a, COLORS.b] } };
   return topLevel(
     {
       title: titleOf(opts.title ?? `${info.label}: ${opts.labelA} vs ${opts.labelB}`, opts.subtitle ?? 'median (line), 25–75% of runs (shaded), 5–95% (dashed)'),
       data: { values },
-      encoding: { x: dateX(data.map((r) => r.day)), color },
+      encoding: { x: dateX(data.map((r) => r.day), 'date', opts.width), color },
       layer: [
-        { mark: { type: 'area', opacity: 0.25 }, encoding: { y: { field: 'p25', type: 'quantitative', title: axisTitle(info), scale: { zero: false }, axis: { format: fmt } }, y2: { field: 'p75' } } },
+        { mark: { type: 'area', opacity: 0.25 }, encoding: { y: { field: 'p25', type: 'quantitative', title: axisTitle(info), scale: { zero: false }, axis: yAxis }, y2: { field: 'p75' } } },
         { mark: { type: 'line', strokeWidth: 1, strokeDash: [4, 3] }, encoding: { y: { field: 'p5', type: 'quantitative' } } },
         { mark: { type: 'line', strokeWidth: 1, strokeDash: [4, 3] }, encoding: { y: { field: 'p95', type: 'quantitative' } } },
         {
@@ -83,15 +84,16 @@ export function differenceBandsChart(rows: readonly DifferenceBandRow[], opts: C
   if (data.length === 0) return null;
   const info = metricInfo(opts.metric);
   const values = data.map((r) => ({ date: dayToDate(opts.startDate, r.day), mean: r.mean, p5: r.p5, p25: r.p25, p50: r.p50, p75: r.p75, p95: r.p95 }));
-  const fmt = numberFormat(values.flatMap((v) => [v.p5, v.p95]));
+  const yAxis = axisNumberFormat(info, values.flatMap((v) => [v.p5, v.p95]));
+  const fmt = yAxis.format;
   const color = { scale: { domain: ['median', '25–75% of pairs', '5–95% of pairs'], range: [COLORS.median, COLORS.bandInner, COLORS.bandOuter] }, legend: { title: null, symbolType: 'square' } };
   return topLevel(
     {
       title: titleOf(opts.title ?? `${info.label}: ${opts.labelB} − ${opts.labelA} (paired runs)`, opts.subtitle ?? 'difference of runs with the same seed and run index; black line: no difference'),
       data: { values },
-      encoding: { x: dateX(data.map((r) => r.day)) },
+      encoding: { x: dateX(data.map((r) => r.day), 'date', opts.width) },
       layer: [
-        { mark: 'area', encoding: { y: { field: 'p5', type: 'quantitative', title: `Difference in ${axisTitle(info)}`, axis: { format: fmt } }, y2: { field: 'p95' }, color: { datum: '5–95% of pairs', ...color } } },
+        { mark: 'area', encoding: { y: { field: 'p5', type: 'quantitative', title: `Difference in ${axisTitle(info)}`, axis: yAxis }, y2: { field: 'p95' }, color: { datum: '5–95% of pairs', ...color } } },
         { mark: 'area', encoding: { y: { field: 'p25', type: 'quantitative' }, y2: { field: 'p75' }, color: { datum: '25–75% of pairs' } } },
         {
           mark: { type: 'line', strokeWidth: 2 },
@@ -132,7 +134,8 @@ export function pairedDifferenceChart(differences: readonly (number | null)[], o
   const sorted = [...vals].sort((a, b) => a - b);
   const mean = vals.reduce((a, b) => a + b, 0) / vals.length;
   const bins = histogramBins(vals, opts.bins ?? Math.min(40, Math.max(10, Math.ceil(Math.log2(vals.length) + 1))));
-  const fmt = numberFormat([...bins.flatMap((b) => [b.start, b.end]), 0]);
+  const xAxis = axisNumberFormat(info, [...bins.flatMap((b) => [b.start, b.end]), 0]);
+  const fmt = xAxis.format;
   const level = opts.ci?.level ?? 0.95;
   const refs = [
     { kind: 'mean difference', value: mean },
@@ -150,7 +153,7 @@ export function pairedDifferenceChart(differences: readonly (number | null)[], o
           data: { values: bins },
           mark: { type: 'rect', color: COLORS.bandInner, stroke: COLORS.median, strokeWidth: 0.5 },
           encoding: {
-            x: { field: 'start', type: 'quantitative', title: `Paired difference in ${axisTitle(info)}`, scale: { zero: true, nice: false }, axis: { format: fmt } },
+            x: { field: 'start', type: 'quantitative', title: `Paired difference in ${axisTitle(info)}`, scale: { zero: true, nice: false }, axis: xAxis },
             x2: { field: 'end' },
             y: { field: 'count', type: 'quantitative', title: 'run pairs' },
             tooltip: [

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { CHART_HEIGHT, CHART_WIDTH, COLORS, THEME } from '../theme.ts';
-import { axisTitle, metricInfo, numberFormat } from '../metrics.ts';
+import { axisNumberFormat, axisTitle, metricInfo } from '../metrics.ts';
 import { DATE_TOOLTIP, dateX, dayToDate } from './time.ts';
 import type { BandRow, Marker, TimeChartOptions } from './types.ts';
 
@@ -58,11 +58,12 @@ export function fanChart(rows: readonly BandRow[], opts: FanChartOptions): TopLe
   const data = bandsOf(rows, opts.metric);
   if (data.length === 0 || data.every((r) => r.p50 === null)) return null;
   const info = metricInfo(opts.metric);
-  const fmt = numberFormat(data.flatMap((r) => [r.p5, r.p95, r.p50]));
+  const yAxis = axisNumberFormat(info, data.flatMap((r) => [r.p5, r.p95, r.p50]));
+  const fmt = yAxis.format;
   const values = data.map((r) => ({ date: dayToDate(opts.startDate, r.day), day: r.day, mean: r.mean, p5: r.p5, p25: r.p25, p50: r.p50, p75: r.p75, p95: r.p95 }));
   const markers = opts.markers ?? [];
   const subtitle = [opts.subtitle ?? `median and quantile bands over runs`, markerCaption(markers)].filter(Boolean).join(' · ');
-  const x = dateX(data.map((r) => r.day));
+  const x = dateX(data.map((r) => r.day), 'date', opts.width ?? CHART_WIDTH);
   const yScale = opts.logScale ? { type: 'log' as const } : { zero: false };
   const color = {
     scale: { domain: [MEDIAN, BAND_INNER, BAND_OUTER], range: [COLORS.median, COLORS.bandInner, COLORS.bandOuter] },
@@ -84,7 +85,7 @@ export function fanChart(rows: readonly BandRow[], opts: FanChartOptions): TopLe
       {
         mark: { type: 'area', opacity: 1 },
         encoding: {
-          y: { field: 'p5', type: 'quantitative', title: axisTitle(info), scale: yScale, axis: { format: fmt } },
+          y: { field: 'p5', type: 'quantitative', title: axisTitle(info), scale: yScale, axis: yAxis },
           y2: { field: 'p95' },
           color: { datum: BAND_OUTER, ...color },
         },

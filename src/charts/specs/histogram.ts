@@ -2,8 +2,12 @@ import type { TopLevelSpec } from 'vega-lite';
 import { COLORS } from '../theme.ts';
 import { axisTitle, metricInfo } from '../metrics.ts';
 
-/** Panels differ in magnitude, so tick labels pick their format per value (no "m" prefix for fractions). */
-const ADAPTIVE_LABEL = "abs(datum.value) >= 1e5 ? format(datum.value, '.4~s') : format(datum.value, ',.3~g')";
+/**
+ * Panels differ in magnitude, so tick labels pick their format per value: SI prefixes from 10,000
+ * ("50k", "1.045M", "135T"), plain digits below (",.4~g" would write 5e+4, which reads badly and
+ * runs into its neighbours), no "m" prefix for fractions.
+ */
+const ADAPTIVE_LABEL = "abs(datum.value) >= 1e4 ? format(datum.value, '.4~s') : format(datum.value, ',.4~r')";
 import { finite, quantileSorted, titleOf, topLevel } from './common.ts';
 import type { SummaryColumn } from './types.ts';
 
@@ -57,7 +61,7 @@ export function outcomeHistograms(columns: readonly SummaryColumn[], opts: Outco
     // A constant column (e.g. the number of miners) makes a one-bar histogram: the table shows it.
     if (vals.length === 0 || vals.every((v) => v === vals[0])) continue;
     const info = metricInfo(c.metric);
-    const panel = `${axisTitle(info)}|${vals.length} of ${c.values.length} runs have a value`;
+    const panel = `${axisTitle(info)}|${vals.length === c.values.length ? `all ${vals.length} runs` : `${vals.length} of ${c.values.length} runs have a value`}`;
     panels.push(panel);
     const nBins = opts.bins ?? Math.min(40, Math.max(10, Math.ceil(Math.log2(vals.length) + 1)));
     const median = quantileSorted([...vals].sort((a, b) => a - b), 0.5);

@@ -2,8 +2,11 @@ import type { BandRow, Marker } from './types.ts';
 
 const RETARGET_INTERVAL = 2016;
 const HALVING_INTERVAL = 210_000;
-/** Above this many retargets in view the dotted rules become noise, so only halvings are drawn. */
-const MAX_RETARGET_RULES = 60;
+/**
+ * Above this many retargets in view (about 14 months) the dotted rules, 2016 blocks apart, are
+ * closer than ~20 px on a 640 px chart and hide the bands, so only halvings are drawn.
+ */
+export const MAX_RETARGET_RULES = 30;
 
 function medianSeries(bands: readonly BandRow[], metric: string): Array<{ day: number; v: number }> {
   const out: Array<{ day: number; v: number }> = [];

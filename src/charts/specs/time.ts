@@ -1,3 +1,5 @@
+import { CHART_WIDTH } from '../theme.ts';
+
 const DAY_MS = 86_400_000;
 
 /** ISO date (UTC) of `day` days after `startDate`; keeps the time of day when `day` is fractional. */
@@ -8,8 +10,21 @@ export function dayToDate(startDate: string, day: number): string {
   return Number.isInteger(day) ? iso.slice(0, 10) : iso;
 }
 
-/** Axis of dates in UTC (no dependence on the machine's time zone), formatted for the horizon. */
-export function dateAxis(days: readonly number[]): { title: string; format: string } {
+/** Room one date label needs on the axis (about 8 characters of 11 px DejaVu Sans plus a gap), in CSS px. */
+const LABEL_ROOM_PX = 80;
+
+/** Smallest "nice" step (in the interval's units) that keeps the number of ticks at or below `max`. */
+function niceStep(units: number, max: number, steps: readonly number[]): number {
+  return steps.find((s) => units / s <= max) ?? Math.ceil(units / max);
+}
+
+/**
+ * Axis of dates in UTC (no dependence on the machine's time zone), formatted for the horizon.
+ * Ticks are calendar-aligned (1st of a month, quarter, year) and spaced so that the labels never
+ * touch at the given plot width: vega's automatic ticks put 12+ "Mon YYYY" labels on a two-year
+ * axis, which run into each other, and its overlap removal then leaves unlabelled ticks.
+ */
+export function dateAxis(days: readonly number[], width: number = CHART_WIDTH): { title: string; format: string; tickCount?: { interval: string; step: number } } {
   let lo = Infinity;
   let hi = -Infinity;
   for (const d of days) {
@@ -17,12 +32,16 @@ export function dateAxis(days: readonly number[]): { title: string; format: stri
     if (d > hi) hi = d;
   }
   const span = days.length > 0 ? hi - lo : 0;
-  return { title: 'Date (UTC)', format: span > 3 * 366 ? '%Y' : span > 75 ? '%b %Y' : '%d %b %Y' };
+  const maxLabels = Math.max(2, Math.floor(width / LABEL_ROOM_PX));
+  if (span > 3 * 366) return { title: 'Date (UTC)', format: '%Y', tickCount: { interval: 'year', step: niceStep(span / 365.25, maxLabels, [1, 2, 5, 10, 20, 50]) } };
+  if (span > 75) return { title: 'Date (UTC)', format: '%b %Y', tickCount: { interval: 'month', step: niceStep(span / 30.44, maxLabels, [1, 2, 3, 6, 12]) } };
+  if (span >= 2) return { title: 'Date (UTC)', format: '%d %b %Y', tickCount: { interval: 'day', step: niceStep(span, Math.max(2, Math.floor(width / 95)), [1, 2, 7, 14]) } };
+  return { title: 'Date (UTC)', format: '%d %b %Y' };
 }
 
 /** x encoding of a date field in UTC (the scale type makes vega format dates in UTC). */
-export function dateX(days: readonly number[], field = 'date'): Record<string, unknown> {
-  return { field, type: 'temporal', scale: { type: 'utc' }, axis: dateAxis(days) };
+export function dateX(days: readonly number[], field = 'date', width?: number): Record<string, unknown> {
+  return { field, type: 'temporal', scale: { type: 'utc' }, axis: dateAxis(days, width) };
 }
 
 /** Tooltip entry of a date field, formatted in UTC. */

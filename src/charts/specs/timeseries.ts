@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { COLORS, STATUS_COLORS } from '../theme.ts';
+import { COLORS, STATUS_COLORS, THEME } from '../theme.ts';
 import { axisTitle, metricInfo, numberFormat } from '../metrics.ts';
 import { bandsOf } from './fan.ts';
 import { DATE_TOOLTIP, dateX, dayToDate } from './time.ts';
@@ -12,6 +12,10 @@ export interface LineSeries {
   readonly stat: 'mean' | 'p5' | 'p25' | 'p50' | 'p75' | 'p95';
   /** Legend label; default "<metric label> (<stat>)". */
   readonly label?: string;
+  /** Line colour; default: the theme's category colours in series order. */
+  readonly color?: string;
+  /** Dashed line, e.g. a tail quantile drawn next to the mean of the same metric. */
+  readonly dashed?: boolean;
 }
 
 export interface MultiLineOptions extends TimeChartOptions {
@@ -20,6 +24,9 @@ export interface MultiLineOptions extends TimeChartOptions {
   readonly series: readonly LineSeries[];
 }
 
+/** The theme's category colours, so unnamed series look as they did before colours could be set. */
+const SERIES_COLORS = (THEME.range as { category: string[] }).category;
+
 const STAT_NAMES: Readonly<Record<LineSeries['stat'], string>> = { mean: 'mean', p5: '5th pct', p25: '25th pct', p50: 'median', p75: '75th pct', p95: '95th pct' };
 
 /** Lines of band statistics of several metrics on one axis; series whose metric is missing are left out; null if none is left. */
@@ -27,11 +34,15 @@ export function multiLineChart(rows: readonly BandRow[], opts: MultiLineOptions)
   const values: Array<{ date: string; series: string; value: number | null }> = [];
   const days: number[] = [];
   const labels: string[] = [];
+  const colors: string[] = [];
+  const dashes: number[][] = [];
   for (const s of opts.series) {
     const data = bandsOf(rows, s.metric);
     if (data.length === 0) continue;
     const label = s.label ?? `${metricInfo(s.metric).label} (${STAT_NAMES[s.stat]})`;
     labels.push(label);
+    colors.push(s.color ?? SERIES_COLORS[(labels.length - 1) % SERIES_COLORS.length]!);
+    dashes.push(s.dashed ? [5, 3] : [1, 0]);
     for (const r of data) {
       values.push({ date: dayToDate(opts.startDate, r.day), series: label, value: r[s.stat] });
       days.push(r.day);
@@ -45,9 +56,10 @@ export function multiLineChart(rows: readonly BandRow[], opts: MultiLineOptions)
       data: { values },
       mark: { type: 'line', strokeWidth: 1.25, point: false },
       encoding: {
-        x: dateX(days),
+        x: dateX(days, 'date', opts.width),
         y: { field: 'value', type: 'quantitative', title: opts.yTitle, axis: { format: fmt } },
-        color: { field: 'series', type: 'nominal', title: null, sort: labels, legend: { symbolStrokeWidth: 3 } },
+        color: { field: 'series', type: 'nominal', title: null, sort: labels, scale: { domain: labels, range: colors }, legend: { symbolStrokeWidth: 3 } },
+        strokeDash: { field: 'series', type: 'nominal', sort: labels, scale: { domain: labels, range: dashes } },
         tooltip: [DATE_TOOLTIP, { field: 'series', type: 'nominal' }, { field: 'value', type: 'quantitative', format: fmt }],
       },
     },
@@ -87,7 +99,7 @@ export function minersByStatusChart(rows: readonly BandRow[], opts: StatusAreaOp
       data: { values },
       mark: { type: 'area', interpolate: 'step-after' },
       encoding: {
-        x: dateX(days),
+        x: dateX(days, 'date', opts.width),
         y: { field: 'miners', type: 'quantitative', stack: 'zero', title: 'Miners', axis: { format: numberFormat(values.map((v) => v.miners)) } },
         color: {
           field: 'status',
