@@ -6,7 +6,9 @@ import {
   buildResultSetCharts, compareBandsChart, dayToDate, differenceBandsChart, fanChart, forestChart, histogramBins,
   markersFromBands, minersByStatusChart, outcomeHistograms, pairedDifferenceChart, renderChart, renderSvg, svgToPng,
   sweepHeatmap, tornadoChart, tornadoFromSweep, FONT_FILES, FONT_FAMILY, summaryStats, type BandRow,
+  constantSeries, buildReportHtml,
 } from '../src/charts/index.ts';
+import { dateAxis } from '../src/charts/specs/time.ts';
 import { quantileSorted } from '../src/charts/specs/common.ts';
 import { measureText } from '../src/charts/fontmetrics.ts';
 import { bandsOf, fakeRuns } from './charts-fixtures.ts';
@@ -22,6 +24,15 @@ describe('time axis', () => {
     expect(dayToDate('2026-03-01', 365)).toBe('2027-03-01'); // 2026 is not a leap year
     expect(dayToDate('2028-02-28', 1)).toBe('2028-02-29'); // 2028 is
     expect(dayToDate('2026-03-01', 0.5)).toBe('2026-03-01T12:00:00.000Z');
+  });
+  it('spaces date ticks so that labels (80 px each) fit the plot width', () => {
+    for (const [span, width] of [[730, 640], [365, 640], [3650, 640], [60, 640], [730, 300]] as const) {
+      const axis = dateAxis([0, span], width);
+      const t = axis.tickCount!;
+      const unitDays = t.interval === 'year' ? 365.25 : t.interval === 'month' ? 30.44 : 1;
+      // ticks at most: span / step length + 1 (calendar alignment adds at most one)
+      expect(span / (t.step * unitDays) + 1).toBeLessThanOrEqual(Math.floor(width / 80) + 1);
+    }
   });
 });
 
@@ -125,6 +136,29 @@ describe('spec builders', () => {
     expect(pairedDifferenceChart([null, NaN], { metric: 'x', labelA: 'a', labelB: 'b' })).toBeNull();
     expect(sweepHeatmap([{ a: 1, b: 2, v: null }], { x: 'a', y: 'b', value: 'v' })).toBeNull();
     expect(outcomeHistograms([{ metric: 'x', values: [null, null] }])).toBeNull();
+  });
+});
+
+describe('metrics that never change', () => {
+  const row = (metric: string, day: number, v: number): BandRow => ({ step: day, day, metric, mean: v, p5: v, p25: v, p50: v, p75: v, p95: v });
+  const days = Array.from({ length: 20 }, (_, d) => d);
+  const rows: BandRow[] = [
+    ...days.map((d) => row('ai_mw', d, 0)),
+    ...days.map((d) => row('subsidy_btc', d, 3.125)),
+    ...days.map((d) => row('margin_calls', d, 0)),
+    ...days.map((d) => row('liquidations', d, 0)),
+    ...days.map((d) => ({ ...row('hashrate_ehs', d, 900), p5: 900 - d, p95: 900 + d })),
+  ];
+  it('get no chart and are listed with their value in the report', () => {
+    expect(constantSeries(rows).map((c) => [c.metric, c.value])).toEqual([['ai_mw', 0], ['liquidations', 0], ['margin_calls', 0], ['subsidy_btc', 3.125]]);
+    const charts = buildResultSetCharts({ scenarioName: 's', startDate: '2026-03-01', bands: rows, summaries: [] });
+    const names = charts.map((c) => c.name);
+    expect(names).toContain('hashrate');
+    for (const n of ['ai-mw', 'metric-subsidy_btc', 'margin-calls-liquidations']) expect(names).not.toContain(n);
+    const manifest = { scenario: { name: 's', resolved: {}, sha256: 'x' }, files: {} } as unknown as Parameters<typeof buildReportHtml>[0]['manifest'];
+    const html = buildReportHtml({ manifest, charts: [], summaries: [], constantSeries: constantSeries(rows) });
+    expect(html).toMatch(/Not charted[^<]*<code>ai_mw<\/code>\) = 0/);
+    expect(html).toContain('<code>subsidy_btc</code>) = 3.125');
   });
 });
 

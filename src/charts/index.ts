@@ -20,3 +20,4 @@ export {
 } from './resultset.ts';
 export { writeReport, buildReportHtml, summaryStats, keyParameters, type SummaryStats, type ReportInput } from './report.ts';
 export { bandRowsFromRuns, summaryColumnsFromRuns, type RunLike } from './runs.ts';
+export { buildSweepCharts, renderSweepCharts, isSweepDir } from './sweepset.ts';

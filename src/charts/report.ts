@@ -7,7 +7,7 @@ import { atomicWrite } from '../results/atomic.ts';
 import { axisTitle, metricInfo } from './metrics.ts';
 import { finite, quantileSorted } from './specs/common.ts';
 import type { SummaryColumn } from './specs/types.ts';
-import { buildResultSetCharts, constantSeries, loadChartData, resolvedScenario, type ChartEntry, type ConstantSeries } from './resultset.ts';
+import { buildResultSetCharts, constantSeriesNotCharted, loadChartData, resolvedScenario, type ChartEntry, type ConstantSeries } from './resultset.ts';
 import { toVegaSpec } from './render.ts';
 
 /** One row of the report's summary table (also useful to notebooks). */
@@ -250,7 +250,7 @@ ${constantHtml}
 /** Writes <dir>/report.html for a result set; returns its path. */
 export async function writeReport(dir: string): Promise<string> {
   const data = await loadChartData(dir);
-  const html = buildReportHtml({ manifest: data.manifest, charts: buildResultSetCharts(data), summaries: data.summaries, constantSeries: constantSeries(data.bands) });
+  const html = buildReportHtml({ manifest: data.manifest, charts: buildResultSetCharts(data), summaries: data.summaries, constantSeries: constantSeriesNotCharted(data.bands) });
   const path = join(data.dir, RESULT_FILES.report);
   await atomicWrite(path, html);
   return path;

@@ -77,6 +77,11 @@ export function constantSeries(bands: readonly BandRow[]): ConstantSeries[] {
   return out.sort((a, b) => a.metric.localeCompare(b.metric));
 }
 
+/** Constant series that appear in no chart (the miner counts are drawn by miners-by-status anyway). */
+export function constantSeriesNotCharted(bands: readonly BandRow[]): ConstantSeries[] {
+  return constantSeries(bands).filter((c) => !NOT_CHARTED.has(c.metric) && !/^miners_(active|curtailing|pivoting|exited)$/.test(c.metric));
+}
+
 /** Length of one step in days (the most common gap between sampled steps), for "per step" axes. */
 export function stepDays(bands: readonly BandRow[]): number | null {
   const byMetric = new Map<string, BandRow[]>();

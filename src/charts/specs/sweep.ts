@@ -59,7 +59,7 @@ export function sweepHeatmap(points: readonly SweepPoint[], opts: SweepHeatmapOp
         {
           mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
           encoding: {
-            color: { field: 'value', type: 'quantitative', title: valueTitle, scale: { scheme: 'viridis' }, legend: { format: fmt, orient: 'right', direction: 'vertical', gradientLength: 200 } },
+            color: { field: 'value', type: 'quantitative', title: valueTitle, scale: { scheme: 'viridis' }, legend: { format: fmt, orient: 'right', direction: 'vertical', gradientLength: 200, titleLimit: 400 } },
             tooltip: [
               { field: 'x', title: opts.xTitle ?? opts.x },
               { field: 'y', title: opts.yTitle ?? opts.y },
