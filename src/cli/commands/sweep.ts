@@ -25,7 +25,8 @@ export function register(program: Command): void {
     .option('--resume', 'complete an interrupted sweep in the same folder')
     .option('--force', 'overwrite an output folder that holds a different sweep')
     .option('--quiet', 'no progress output')
-    .action(async (file: string, opts: { workers?: number; out?: string; resume?: boolean; force?: boolean; quiet?: boolean }) => {
+    .option('--no-charts', 'do not render the sweep heatmaps and tornado charts')
+    .action(async (file: string, opts: { workers?: number; out?: string; resume?: boolean; force?: boolean; quiet?: boolean; charts: boolean }) => {
       const res = await runSweep(file, {
         out: opts.out,
         workers: opts.workers,
@@ -33,6 +34,12 @@ export function register(program: Command): void {
         force: opts.force === true,
         quiet: opts.quiet === true,
       });
+      if (opts.charts) {
+        // Loaded lazily: vega and resvg are heavy and only needed here.
+        const { renderSweepCharts } = await import('../../charts/sweepset.ts');
+        const charts = await renderSweepCharts(res.out);
+        if (opts.quiet !== true) process.stderr.write(`charts: ${charts.length} in ${res.out}/charts\n`);
+      }
       if (res.runsFailed > 0) {
         const bad = res.points.filter((p) => p.runsFailed > 0).map((p) => `point ${p.point}: ${p.runsFailed}`);
         process.stderr.write(`hashsim sweep: ${res.runsFailed} runs failed (${bad.join('; ')}); see each point's runs.parquet\n`);
