@@ -117,18 +117,59 @@ export async function scanSource(source: RunSource, range: { start: number; end:
   return { summaryKeys: summary.keys, seriesKeys: series.keys, minerKeys: miners.keys, ok, failedRuns, maxSteps };
 }
 
-/** Column-wise row buffer that flushes whole batches to a ParquetStreamWriter. */
+/**
+ * Column-wise row buffer that flushes whole batches to a ParquetStreamWriter. Numbers go into typed
+ * arrays reused from batch to batch (float64 with a null flag per row), text into plain arrays: a
+ * batch of the series table costs its size in bytes, not a boxed number per cell.
+ */
 class TableBuffer {
-  private cols: (number | string | null)[][];
+  private cap = 1024;
+  private readonly num: (Float64Array | Int32Array | null)[];
+  private readonly nulls: (Uint8Array | null)[];
+  private text: ((string | null)[] | null)[];
   rows = 0;
   constructor(
     private readonly writer: ParquetStreamWriter,
     private readonly spec: readonly { name: string; type: ColumnType }[],
   ) {
-    this.cols = spec.map(() => []);
+    this.num = spec.map((s) => (s.type === 'float64' ? new Float64Array(this.cap) : s.type === 'int32' ? new Int32Array(this.cap) : null));
+    this.nulls = spec.map((s) => (s.type === 'float64' ? new Uint8Array(this.cap) : null));
+    this.text = spec.map((s) => (s.type === 'utf8' ? [] : null));
+  }
+  private grow(): void {
+    // Batches end on run boundaries, so a batch overshoots BATCH_ROWS by less than one run's rows.
+    const cap = this.cap < BATCH_ROWS ? Math.min(this.cap * 2, BATCH_ROWS) : this.cap + 8192;
+    for (let i = 0; i < this.spec.length; i++) {
+      const a = this.num[i];
+      if (a) {
+        const b = a instanceof Float64Array ? new Float64Array(cap) : new Int32Array(cap);
+        b.set(a);
+        this.num[i] = b;
+      }
+      const n = this.nulls[i];
+      if (n) {
+        const m = new Uint8Array(cap);
+        m.set(n);
+        this.nulls[i] = m;
+      }
+    }
+    this.cap = cap;
   }
   push(row: readonly (number | string | null)[]): void {
-    for (let i = 0; i < row.length; i++) this.cols[i]!.push(row[i]!);
+    if (this.rows === this.cap) this.grow();
+    const r = this.rows;
+    for (let i = 0; i < row.length; i++) {
+      const v = row[i]!;
+      const t = this.text[i];
+      if (t) {
+        t.push(v as string | null);
+        continue;
+      }
+      const nl = this.nulls[i];
+      if (nl) nl[r] = v === null ? 1 : 0;
+      // int32 columns are never null here; a null float's value is ignored (flagged above)
+      this.num[i]![r] = v === null ? 0 : (v as number);
+    }
     this.rows++;
   }
   async maybeFlush(): Promise<void> {
@@ -136,13 +177,17 @@ class TableBuffer {
   }
   async flush(): Promise<void> {
     if (this.rows === 0) return;
+    const n = this.rows;
     const columns: ParquetColumn[] = this.spec.map((s, i) => {
-      const v = this.cols[i]!;
-      if (s.type === 'int32') return { ...s, values: Int32Array.from(v as number[]) };
-      return { ...s, values: v as (number | null)[] };
+      const t = this.text[i];
+      if (t) return { ...s, values: t };
+      const values = this.num[i]!.subarray(0, n);
+      const nulls = this.nulls[i];
+      return nulls ? { ...s, values, nulls: nulls.subarray(0, n) } : { ...s, values };
     });
+    // write() copies the batch into WASM memory before its first await: the arrays can be reused.
     await this.writer.write(columns);
-    this.cols = this.spec.map(() => []);
+    this.text = this.spec.map((s) => (s.type === 'utf8' ? [] : null));
     this.rows = 0;
   }
 }
@@ -213,12 +258,56 @@ async function writeTables(dir: string, source: RunSource, scan: ScanResult): Pr
 /** Default memory for one bands pass; more runs x steps than fit take several passes. */
 export const DEFAULT_BANDS_MEMORY_BYTES = 128 * 1024 * 1024;
 
+type BandRow = readonly (number | string | null)[];
+
 /**
- * bands.parquet: exact per-step quantiles need every run's value at a step, so the steps are cut
- * into windows whose values fit `memoryBytes`, and each window re-reads the source. Memory is
- * bounded; the number of passes grows with runs x steps.
+ * The rows of bands.parquet, one per (step, metric) in step then metric order. Exact per-step
+ * quantiles need every run's value at a step, so the steps are cut into windows whose values fit
+ * `memoryBytes`, and each window re-reads the source. Memory is bounded; the number of passes grows
+ * with runs x steps. Runs before the Parquet writers: its values buffer (up to `memoryBytes`, one
+ * allocation, given back to the OS when freed) and parquet-wasm's memory (which never shrinks) are
+ * then never needed at the same time.
  */
-async function writeBands(dir: string, source: RunSource, scan: ScanResult, memoryBytes: number): Promise<void> {
+async function computeBands(source: RunSource, scan: ScanResult, memoryBytes: number): Promise<BandRow[]> {
+  const rows: BandRow[] = [];
+  const nKeys = scan.seriesKeys.length;
+  if (scan.ok === 0 || nKeys === 0 || scan.maxSteps === 0) return rows;
+  const perStep = scan.ok * nKeys * 8;
+  const window = Math.min(scan.maxSteps, Math.max(1, Math.floor(memoryBytes / perStep)));
+  // values[(step - s0) * nKeys + key] holds one value per ok run (NaN where a run lacks the step):
+  // views of one buffer, allocated once and refilled per window.
+  const buffer = new Float64Array(window * nKeys * scan.ok);
+  const values = Array.from({ length: window * nKeys }, (_, i) => buffer.subarray(i * scan.ok, (i + 1) * scan.ok));
+  const days = new Float64Array(window);
+  for (let s0 = 0; s0 < scan.maxSteps; s0 += window) {
+    const s1 = Math.min(scan.maxSteps, s0 + window);
+    buffer.fill(Number.NaN);
+    days.fill(Number.NaN);
+    let j = 0;
+    for await (const r of source.records()) {
+      if (r.status !== 'ok') continue;
+      const n = Math.min(r.sampleDays.length, s1);
+      for (let s = s0; s < n; s++) {
+        if (Number.isNaN(days[s - s0]!)) days[s - s0] = r.sampleDays[s]!;
+        for (let k = 0; k < nKeys; k++) {
+          const col = r.series[scan.seriesKeys[k]!];
+          if (col) values[(s - s0) * nKeys + k]![j] = col[s]!;
+        }
+      }
+      j++;
+    }
+    for (let s = s0; s < s1; s++) {
+      for (let k = 0; k < nKeys; k++) {
+        const st = bandStats(values[(s - s0) * nKeys + k]!);
+        rows.push([s, days[s - s0]!, scan.seriesKeys[k]!, st.n, num(st.mean), ...st.quantiles.map((q) => num(q))]);
+      }
+    }
+  }
+  return rows;
+}
+
+/** bands.parquet from computeBands' rows, batched at step boundaries. */
+async function writeBands(dir: string, rows: readonly BandRow[], nKeys: number): Promise<void> {
   const spec = [
     { name: 'step', type: 'int32' as const },
     { name: 'day', type: 'float64' as const },
@@ -228,42 +317,12 @@ async function writeBands(dir: string, source: RunSource, scan: ScanResult, memo
     ...BAND_QUANTILES.map(([name]) => ({ name, type: 'float64' as const })),
   ];
   const writer = new ParquetStreamWriter(join(dir, RESULT_FILES.bands), spec);
-  const nKeys = scan.seriesKeys.length;
   await withWriters([writer], async () => {
     const out = new TableBuffer(writer, spec);
-    if (scan.ok === 0 || nKeys === 0 || scan.maxSteps === 0) return;
-    const perStep = scan.ok * nKeys * 8;
-    const window = Math.min(scan.maxSteps, Math.max(1, Math.floor(memoryBytes / perStep)));
-    // values[(step - s0) * nKeys + key] holds one value per ok run (NaN where a run lacks the step).
-    // Allocated once and refilled per window: a new set per window would hold two windows' worth
-    // until the garbage collector gets to the old one.
-    const values = Array.from({ length: window * nKeys }, () => new Float64Array(scan.ok));
-    const days = new Float64Array(window);
-    for (let s0 = 0; s0 < scan.maxSteps; s0 += window) {
-      const s1 = Math.min(scan.maxSteps, s0 + window);
-      const w = s1 - s0;
-      for (let i = 0; i < w * nKeys; i++) values[i]!.fill(Number.NaN);
-      days.fill(Number.NaN);
-      let j = 0;
-      for await (const r of source.records()) {
-        if (r.status !== 'ok') continue;
-        const n = Math.min(r.sampleDays.length, s1);
-        for (let s = s0; s < n; s++) {
-          if (Number.isNaN(days[s - s0]!)) days[s - s0] = r.sampleDays[s]!;
-          for (let k = 0; k < nKeys; k++) {
-            const col = r.series[scan.seriesKeys[k]!];
-            if (col) values[(s - s0) * nKeys + k]![j] = col[s]!;
-          }
-        }
-        j++;
-      }
-      for (let s = s0; s < s1; s++) {
-        for (let k = 0; k < nKeys; k++) {
-          const st = bandStats(values[(s - s0) * nKeys + k]!);
-          out.push([s, days[s - s0]!, scan.seriesKeys[k]!, st.n, num(st.mean), ...st.quantiles.map((q) => num(q))]);
-        }
-        await out.maybeFlush();
-      }
+    for (let i = 0; i < rows.length; i++) {
+      out.push(rows[i]!);
+      // every step has nKeys rows; a batch may only end after a whole step
+      if ((i + 1) % nKeys === 0) await out.maybeFlush();
     }
     await out.flush();
   });
@@ -283,8 +342,9 @@ export interface AssembleOptions {
 export async function assembleResultSet(o: AssembleOptions): Promise<Manifest> {
   const range = o.manifest.runIndexes;
   const scan = await scanSource(o.source, range);
+  const bands = await computeBands(o.source, scan, o.bandsMemoryBytes ?? DEFAULT_BANDS_MEMORY_BYTES);
   await writeTables(o.dir, o.source, scan);
-  await writeBands(o.dir, o.source, scan, o.bandsMemoryBytes ?? DEFAULT_BANDS_MEMORY_BYTES);
+  await writeBands(o.dir, bands, scan.seriesKeys.length);
   const files: Record<string, FileEntry> = {};
   for (const f of [RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.bands]) {
     files[f] = await fileSha256(join(o.dir, f));

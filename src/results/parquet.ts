@@ -42,6 +42,8 @@ export interface ParquetColumn {
   readonly name: string;
   readonly type: ColumnType;
   readonly values: WritableValues;
+  /** With typed-array values: 1 marks a null row (its value is ignored). */
+  readonly nulls?: Uint8Array;
 }
 
 /**
@@ -105,9 +107,24 @@ export function arrowSchema(columns: readonly { name: string; type: ColumnType }
 function toVector(c: ParquetColumn): Vector {
   const type = arrowType(c.type);
   if ((c.type === 'float64' && c.values instanceof Float64Array) || (c.type === 'int32' && c.values instanceof Int32Array)) {
+    if (c.nulls) return typedWithNulls(c.name, type, c.values, c.nulls);
     return makeVector(c.values);
   }
   return vectorFromArray(Array.from(c.values as ArrayLike<unknown>), type as never);
+}
+
+/** A typed column with nulls, straight from its buffers (no boxed values, no builder). */
+function typedWithNulls(name: string, type: DataType, values: Float64Array | Int32Array, nulls: Uint8Array): Vector {
+  const length = values.length;
+  if (nulls.length !== length) throw new Error(`column ${name} has ${length} values but ${nulls.length} null flags`);
+  const nullBitmap = new Uint8Array((length + 7) >> 3);
+  let nullCount = 0;
+  for (let i = 0; i < length; i++) {
+    if (nulls[i]) nullCount++;
+    else nullBitmap[i >> 3]! |= 1 << (i & 7);
+  }
+  if (nullCount === 0) return makeVector(values);
+  return makeVector(makeData({ type, length, nullCount, nullBitmap, data: values } as never));
 }
 
 function recordBatchOf(schema: Schema, columns: readonly ParquetColumn[]): RecordBatch {
