@@ -123,6 +123,14 @@ describe('spec builders', () => {
     }
   });
 
+  it('a forest chart has exactly one row per effect (the zero line adds no category)', async () => {
+    const labels = ['final hashrate', 'BTC sold'];
+    const spec = forestChart(labels.map((label, i) => ({ label, estimate: i - 1, lo: i - 2, hi: i })), { title: 'Effects', xTitle: 'difference' });
+    const svg = await renderSvg(spec!);
+    for (const l of labels) expect(svg).toContain(`>${l}<`);
+    expect(svg).not.toContain('undefined');
+  });
+
   it('tornado main effects are the means at the lowest and highest grid settings', () => {
     const points = [0.3, 0.5, 0.8].flatMap((x) => [1, 2].map((y) => ({ vol: x, size: y, m: 10 * x + y })));
     const { rows, baseline } = tornadoFromSweep(points, ['vol', 'size'], 'm');

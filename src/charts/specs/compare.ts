@@ -209,7 +209,9 @@ export function forestChart(rows: readonly ForestRow[], opts: { title: string; x
             tooltip: [{ field: 'label', type: 'nominal' }, { field: 'estimate', type: 'quantitative', format: fmt }, { field: 'lo', type: 'quantitative', format: fmt }, { field: 'hi', type: 'quantitative', format: fmt }],
           },
         },
-        { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#000000', strokeDash: [3, 3] }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
+        // The zero line spans the whole plot: its y channel is explicitly unset, or it would inherit
+        // the shared `label` field and add an "undefined" category.
+        { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#000000', strokeDash: [3, 3] }, encoding: { x: { field: 'zero', type: 'quantitative' }, y: null } },
       ],
     },
     { width: opts.width ?? 560, height: Math.max(80, 28 * ok.length) },
