@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { aiBeatsMining, aiValueUsdPerMwYear, miningValueUsdPerMwYear } from '../src/agents/economics.ts';
 import { aiPivot, operate, StepFlows } from '../src/agents/policies.ts';
 import { MinerSchema } from '../src/agents/schema.ts';
-import { buildAgentState } from '../src/agents/state.ts';
+import { buildAgentState, REC, R_HASHPRICE_EMA } from '../src/agents/state.ts';
 import { deriveStream } from '../src/random/index.ts';
 
 // The engine skips the AI rule's site scan when the miner's averaged revenue is above a cached bound.
@@ -53,7 +53,7 @@ describe('AI pivot short-cut agrees with the rule', () => {
           const aiValue = aiValueUsdPerMwYear(aiRev, 0.8, 1e6, 10);
           for (let d = 0; d < revs.length; d++) {
             const rev = revs[d]!;
-            st.hashpriceEma[0] = rev;
+            st.rec[0 * REC + R_HASHPRICE_EMA] = rev;
             // The rule, by hand: site efficiency of the machines still installed at each site.
             let expected = false;
             for (let s = 0; s < 2; s++) {

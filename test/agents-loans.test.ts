@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { coverShortfall, spareCash, StepFlows } from '../src/agents/policies.ts';
 import { MinerSchema, type MinerInput } from '../src/agents/schema.ts';
-import { buildAgentState } from '../src/agents/state.ts';
+import {
+  buildAgentState,
+  REC,
+  R_CASH_USD,
+  R_COLLATERAL_BTC,
+  R_COST_USD_PER_DAY,
+  R_DEBT_USD,
+  R_SOLD_BTC,
+  R_TREASURY_BTC,
+} from '../src/agents/state.ts';
 import { simulate } from '../src/engine/index.ts';
 import { deriveStream } from '../src/random/index.ts';
 import { ScenarioSchema, type ScenarioInput } from '../src/scenario/schema.ts';
@@ -45,7 +54,7 @@ describe('daily cost reserve from step 0', () => {
         loan: { principalUsd: 1_000_000, rateAnnual: 0.073 },
       },
     ]);
-    expect(st.costUsdPerDay[0]).toBeCloseTo(84_000 + 10_000 + 200, 6);
+    expect(st.rec[0 * REC + R_COST_USD_PER_DAY]).toBeCloseTo(84_000 + 10_000 + 200, 6);
     // Default cashDays 30: reserve $2,826,000 > cash, so nothing is spare for capex.
     expect(spareCash(st, 0)).toBe(0);
   });
@@ -165,14 +174,14 @@ describe('coverShortfall: financing order, then pledged BTC equity at the origin
 
   it('raises the cash and leaves the loan at exactly the origination LTV', () => {
     const st = state([miner()]);
-    expect(st.collateralBtc[0]).toBeCloseTo(1000, 9); // all pledged at LTV 0.5, $100k
+    expect(st.rec[0 * REC + R_COLLATERAL_BTC]).toBeCloseTo(1000, 9); // all pledged at LTV 0.5, $100k
     const raised = coverShortfall(st, 0, 10_000_000, 100_000, new StepFlows());
     expect(raised).toBeCloseTo(10_000_000, 4);
     // D - c p = 0.5 (C - c - x) p with x = 100 BTC for cash: c = 100 BTC repays $10M.
-    expect(st.debtUsd[0]).toBeCloseTo(40_000_000, 4);
-    expect(st.collateralBtc[0]).toBeCloseTo(800, 9);
-    expect(st.soldBtc[0]).toBeCloseTo(200, 9);
-    expect(st.cashUsd[0]).toBeCloseTo(10_000_000, 4);
+    expect(st.rec[0 * REC + R_DEBT_USD]).toBeCloseTo(40_000_000, 4);
+    expect(st.rec[0 * REC + R_COLLATERAL_BTC]).toBeCloseTo(800, 9);
+    expect(st.rec[0 * REC + R_SOLD_BTC]).toBeCloseTo(200, 9);
+    expect(st.rec[0 * REC + R_CASH_USD]).toBeCloseTo(10_000_000, 4);
   });
 
   it('closes the loan when the shortfall exceeds the equity, and raises only the equity', () => {
@@ -180,17 +189,17 @@ describe('coverShortfall: financing order, then pledged BTC equity at the origin
     const raised = coverShortfall(st, 0, 80_000_000, 80_000, new StepFlows());
     // 1000 BTC x $80k - $50M = $30M of equity.
     expect(raised).toBeCloseTo(30_000_000, 4);
-    expect(st.debtUsd[0]).toBe(0);
-    expect(st.collateralBtc[0]).toBe(0);
-    expect(st.soldBtc[0]).toBeCloseTo(1000, 9);
+    expect(st.rec[0 * REC + R_DEBT_USD]).toBe(0);
+    expect(st.rec[0 * REC + R_COLLATERAL_BTC]).toBe(0);
+    expect(st.rec[0 * REC + R_SOLD_BTC]).toBeCloseTo(1000, 9);
   });
 
   it('sells free treasury before touching pledged BTC', () => {
     const st = state([{ ...miner(), treasuryBtc: 1100 }]);
-    expect(st.treasuryBtc[0]).toBeCloseTo(100, 9);
+    expect(st.rec[0 * REC + R_TREASURY_BTC]).toBeCloseTo(100, 9);
     coverShortfall(st, 0, 5_000_000, 100_000, new StepFlows());
-    expect(st.treasuryBtc[0]).toBeCloseTo(50, 9);
-    expect(st.collateralBtc[0]).toBeCloseTo(1000, 9);
-    expect(st.debtUsd[0]).toBe(50_000_000);
+    expect(st.rec[0 * REC + R_TREASURY_BTC]).toBeCloseTo(50, 9);
+    expect(st.rec[0 * REC + R_COLLATERAL_BTC]).toBeCloseTo(1000, 9);
+    expect(st.rec[0 * REC + R_DEBT_USD]).toBe(50_000_000);
   });
 });

@@ -3,7 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { Fringe } from '../src/agents/fringe.ts';
 import { operate, raiseCash, StepFlows, treasuryPolicy } from '../src/agents/policies.ts';
 import { FringeSchema, MinerSchema, PopulationSchema, type MinerInput } from '../src/agents/schema.ts';
-import { buildAgentState } from '../src/agents/state.ts';
+import {
+  buildAgentState,
+  REC,
+  R_ACTIVE_EHS,
+  R_CASH_USD,
+  R_COLLATERAL_BTC,
+  R_COST_USD_PER_DAY,
+  R_DEBT_USD,
+  R_MINING_MW,
+  R_POWER_USD_PER_DAY,
+  R_SOLD_BTC,
+  R_TREASURY_BTC,
+} from '../src/agents/state.ts';
 import type { StrategyModule } from '../src/agents/strategy-api.ts';
 import { simulate } from '../src/engine/index.ts';
 import { deriveStream } from '../src/random/index.ts';
@@ -43,10 +55,10 @@ describe('operate / curtail', () => {
     expect(on()).toEqual([0, 1, 0]); // 25.1 < 24 x 1.05 = 25.2: stays off
     operate(st, 0, 25.3, 1);
     expect(on()).toEqual([0, 1, 1]);
-    expect(st.activeEhs[0]).toBe(2);
+    expect(st.rec[0 * REC + R_ACTIVE_EHS]).toBe(2);
     // Power: 1 EH/s = 1000 PH/s at $18 + 1000 PH/s at $24 per PH/day.
-    expect(st.powerUsdPerDay[0]).toBeCloseTo(18_000 + 24_000, 6);
-    expect(st.miningMw[0]).toBeCloseTo(15 + 20, 9);
+    expect(st.rec[0 * REC + R_POWER_USD_PER_DAY]).toBeCloseTo(18_000 + 24_000, 6);
+    expect(st.rec[0 * REC + R_MINING_MW]).toBeCloseTo(15 + 20, 9);
   });
 
   it('least efficient first: the running set is always the cheapest cohorts (any revenue path)', () => {
@@ -84,37 +96,37 @@ describe('treasury and financing', () => {
     const flows = new StepFlows();
     const all = state([{ ...base, strategy: 'seller' }]);
     treasuryPolicy(all, 0, 2, 50_000, flows);
-    expect(all.soldBtc[0]).toBe(2);
-    expect(all.cashUsd[0]).toBe(100_000);
+    expect(all.rec[0 * REC + R_SOLD_BTC]).toBe(2);
+    expect(all.rec[0 * REC + R_CASH_USD]).toBe(100_000);
     const frac = state([{ ...base, policies: { treasury: { mode: 'sell-fraction', sellFraction: 0.25 } } }]);
     treasuryPolicy(frac, 0, 2, 50_000, flows);
-    expect(frac.soldBtc[0]).toBe(0.5);
+    expect(frac.rec[0 * REC + R_SOLD_BTC]).toBe(0.5);
     const hodl = state([{ ...base, strategy: 'hodler' }]);
     treasuryPolicy(hodl, 0, 2, 50_000, flows);
-    expect(hodl.soldBtc[0]).toBe(0);
+    expect(hodl.rec[0 * REC + R_SOLD_BTC]).toBe(0);
   });
 
   it('keep-cash sells just enough BTC to hold cashDays of costs', () => {
     const st = state([{ ...base, policies: { treasury: { mode: 'keep-cash', cashDays: 10 } } }]);
-    st.costUsdPerDay[0] = 20_000;
-    st.cashUsd[0] = 50_000;
+    st.rec[0 * REC + R_COST_USD_PER_DAY] = 20_000;
+    st.rec[0 * REC + R_CASH_USD] = 50_000;
     treasuryPolicy(st, 0, 0, 50_000, new StepFlows());
-    expect(st.cashUsd[0]).toBeCloseTo(200_000, 6);
-    expect(st.soldBtc[0]).toBeCloseTo(3, 12);
+    expect(st.rec[0 * REC + R_CASH_USD]).toBeCloseTo(200_000, 6);
+    expect(st.rec[0 * REC + R_SOLD_BTC]).toBeCloseTo(3, 12);
   });
 
   it('sell-first sells before borrowing; borrow-first borrows at the origination LTV first', () => {
     const sf = state([{ ...base, policies: { financing: { order: 'sell-first' } } }]);
     expect(raiseCash(sf, 0, 1_000_000, 50_000, new StepFlows())).toBeCloseTo(1_000_000, 6);
-    expect(sf.soldBtc[0]).toBeCloseTo(20, 9);
-    expect(sf.debtUsd[0]).toBe(0);
+    expect(sf.rec[0 * REC + R_SOLD_BTC]).toBeCloseTo(20, 9);
+    expect(sf.rec[0 * REC + R_DEBT_USD]).toBe(0);
     const bf = state([{ ...base, policies: { financing: { order: 'borrow-first' } } }]);
     expect(raiseCash(bf, 0, 1_000_000, 50_000, new StepFlows())).toBeCloseTo(1_000_000, 6);
-    expect(bf.soldBtc[0]).toBe(0);
-    expect(bf.debtUsd[0]).toBeCloseTo(1_000_000, 6);
+    expect(bf.rec[0 * REC + R_SOLD_BTC]).toBe(0);
+    expect(bf.rec[0 * REC + R_DEBT_USD]).toBeCloseTo(1_000_000, 6);
     // Collateral posted at the default origination LTV of 0.5: $1M / (0.5 x $50k) = 40 BTC.
-    expect(bf.collateralBtc[0]).toBeCloseTo(40, 9);
-    expect(bf.treasuryBtc[0]).toBeCloseTo(60, 9);
+    expect(bf.rec[0 * REC + R_COLLATERAL_BTC]).toBeCloseTo(40, 9);
+    expect(bf.rec[0 * REC + R_TREASURY_BTC]).toBeCloseTo(60, 9);
     // Borrowing capacity is the whole treasury at 0.5 LTV: $2.5M more at most, then it sells nothing
     // (all BTC is pledged).
     expect(raiseCash(bf, 0, 5_000_000, 50_000, new StepFlows())).toBeCloseTo(1_500_000, 6);

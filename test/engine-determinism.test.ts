@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MinerSchema } from '../src/agents/schema.ts';
-import { buildAgentState } from '../src/agents/state.ts';
+import { buildAgentState, REC, R_CASH_USD } from '../src/agents/state.ts';
 import { HashsimError } from '../src/errors.ts';
 import { simulate, type RunResult } from '../src/engine/index.ts';
 import { checkFinite } from '../src/engine/loop.ts';
@@ -63,7 +63,7 @@ describe('hard errors', () => {
       { priceUsd: 70_000, btcPerPhDay: 5e-7 },
     );
     expect(() => checkFinite(st, 4, 17, 17)).not.toThrow();
-    st.cashUsd[1] = Number.NaN;
+    st.rec[1 * REC + R_CASH_USD] = Number.NaN;
     expect(() => checkFinite(st, 4, 17, 17)).toThrow(HashsimError);
     expect(() => checkFinite(st, 4, 17, 17)).toThrow(/run 4, step 17 \(day 17\), miner "bad": cashUsd is NaN/);
   });

@@ -7,6 +7,31 @@ import {
   TREASURY_KEEP_CASH,
   TREASURY_SELL_ALL,
   TREASURY_SELL_FRACTION,
+  REC,
+  R_ACTIVE_EHS,
+  R_AI_GATE_REV,
+  R_AI_MW_CONVERTING,
+  R_AI_MW_OPERATING,
+  R_AI_READY_DAY,
+  R_AI_VALUE,
+  R_CASH_DAYS,
+  R_CASH_USD,
+  R_COLLATERAL_BTC,
+  R_COST_USD_PER_DAY,
+  R_DEBT_USD,
+  R_EXPAND_COOLDOWN_DAYS,
+  R_HASHPRICE_EMA,
+  R_LAST_ORDER_DAY,
+  R_MARGIN_CALL_LTV,
+  R_MAX_PRINCIPAL_USD,
+  R_MINING_MW,
+  R_OP_OFF_THR,
+  R_ORIGINATION_LTV,
+  R_PENDING_EHS,
+  R_POWER_USD_PER_DAY,
+  R_SELL_FRACTION,
+  R_SOLD_BTC,
+  R_TREASURY_BTC,
 } from './state.ts';
 import { aiBeatsMining, miningValueUsdPerMwYear, paybackDays, powerCostUsdPerPhDay } from './economics.ts';
 
@@ -40,12 +65,12 @@ const EPS = 1e-9;
 
 /** Sell up to `btc` from the free treasury at `price`; returns BTC sold. */
 export function sellBtc(st: AgentState, i: number, btc: number, price: number, flows: StepFlows): number {
-  const t = st.treasuryBtc[i]!;
+  const t = st.rec[i * REC + R_TREASURY_BTC]!;
   const x = btc < t ? btc : t;
   if (!(x > 0)) return 0;
-  st.treasuryBtc[i] = t - x;
-  st.cashUsd[i] = st.cashUsd[i]! + x * price;
-  st.soldBtc[i] = st.soldBtc[i]! + x;
+  st.rec[i * REC + R_TREASURY_BTC] = t - x;
+  st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! + x * price;
+  st.rec[i * REC + R_SOLD_BTC] = st.rec[i * REC + R_SOLD_BTC]! + x;
   flows.soldBtc += x;
   return x;
 }
@@ -57,34 +82,34 @@ export function sellBtc(st: AgentState, i: number, btc: number, price: number, f
  */
 export function borrow(st: AgentState, i: number, usd: number, price: number): number {
   if (st.canBorrow[i] === 0 || st.marginCallDay[i]! >= 0 || !(usd > 0)) return 0;
-  const ltv = st.originationLtv[i]!;
-  const debt = st.debtUsd[i]!;
-  const coll = st.collateralBtc[i]!;
-  let cap = (coll + st.treasuryBtc[i]!) * price * ltv - debt;
-  const limit = st.maxPrincipalUsd[i]! - debt;
+  const ltv = st.rec[i * REC + R_ORIGINATION_LTV]!;
+  const debt = st.rec[i * REC + R_DEBT_USD]!;
+  const coll = st.rec[i * REC + R_COLLATERAL_BTC]!;
+  let cap = (coll + st.rec[i * REC + R_TREASURY_BTC]!) * price * ltv - debt;
+  const limit = st.rec[i * REC + R_MAX_PRINCIPAL_USD]! - debt;
   if (limit < cap) cap = limit;
   const x = usd < cap ? usd : cap;
   if (!(x > 0)) return 0;
   const newDebt = debt + x;
-  st.debtUsd[i] = newDebt;
-  st.cashUsd[i] = st.cashUsd[i]! + x;
+  st.rec[i * REC + R_DEBT_USD] = newDebt;
+  st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! + x;
   const need = newDebt / (ltv * price) - coll;
   if (need > 0) {
-    const post = need < st.treasuryBtc[i]! ? need : st.treasuryBtc[i]!;
-    st.treasuryBtc[i] = st.treasuryBtc[i]! - post;
-    st.collateralBtc[i] = coll + post;
+    const post = need < st.rec[i * REC + R_TREASURY_BTC]! ? need : st.rec[i * REC + R_TREASURY_BTC]!;
+    st.rec[i * REC + R_TREASURY_BTC] = st.rec[i * REC + R_TREASURY_BTC]! - post;
+    st.rec[i * REC + R_COLLATERAL_BTC] = coll + post;
   }
   return x;
 }
 
 /** USD the miner could still raise by selling its free treasury and borrowing against it. */
 export function financingCapacity(st: AgentState, i: number, price: number): number {
-  const free = st.treasuryBtc[i]! * price;
+  const free = st.rec[i * REC + R_TREASURY_BTC]! * price;
   if (st.canBorrow[i] === 0 || st.marginCallDay[i]! >= 0) return free;
-  const ltv = st.originationLtv[i]!;
-  let headroom = st.collateralBtc[i]! * price * ltv - st.debtUsd[i]!;
+  const ltv = st.rec[i * REC + R_ORIGINATION_LTV]!;
+  let headroom = st.rec[i * REC + R_COLLATERAL_BTC]! * price * ltv - st.rec[i * REC + R_DEBT_USD]!;
   if (headroom < 0) headroom = 0;
-  const limit = st.maxPrincipalUsd[i]! - st.debtUsd[i]!;
+  const limit = st.rec[i * REC + R_MAX_PRINCIPAL_USD]! - st.rec[i * REC + R_DEBT_USD]!;
   // Borrowing first locks the treasury as collateral (raising ltv x its value); selling first
   // raises its whole value, then borrows only against collateral already posted.
   let viaBorrow = st.borrowFirst[i] === 1 ? headroom + free * ltv : headroom;
@@ -115,7 +140,7 @@ export function raiseCash(st: AgentState, i: number, usd: number, price: number,
  */
 export function coverShortfall(st: AgentState, i: number, usd: number, price: number, flows: StepFlows): number {
   let raised = raiseCash(st, i, usd, price, flows);
-  if (raised < usd && st.collateralBtc[i]! > 0) raised += sellCollateralForCash(st, i, usd - raised, price, flows);
+  if (raised < usd && st.rec[i * REC + R_COLLATERAL_BTC]! > 0) raised += sellCollateralForCash(st, i, usd - raised, price, flows);
   return raised;
 }
 
@@ -127,20 +152,20 @@ export function coverShortfall(st: AgentState, i: number, usd: number, price: nu
  * miner gets all the equity. Every BTC sold counts as a voluntary sale. Returns USD raised.
  */
 export function sellCollateralForCash(st: AgentState, i: number, usd: number, price: number, flows: StepFlows): number {
-  const coll = st.collateralBtc[i]!;
-  const debt = st.debtUsd[i]!;
+  const coll = st.rec[i * REC + R_COLLATERAL_BTC]!;
+  const debt = st.rec[i * REC + R_DEBT_USD]!;
   if (!(usd > 0) || !(coll > 0)) return 0;
   const equity = coll * price - debt;
   if (!(equity > 0)) return 0;
-  const ltv = st.originationLtv[i]!;
+  const ltv = st.rec[i * REC + R_ORIGINATION_LTV]!;
   let soldBtc: number;
   let cashIn: number;
   if (usd >= equity * (1 - EPS) || !(ltv < 1) || debt <= 0) {
     // Close the loan: all collateral is sold, the debt repaid, the rest is cash.
     soldBtc = coll;
     cashIn = equity;
-    st.debtUsd[i] = 0;
-    st.collateralBtc[i] = 0;
+    st.rec[i * REC + R_DEBT_USD] = 0;
+    st.rec[i * REC + R_COLLATERAL_BTC] = 0;
     st.marginCallDay[i] = -1;
   } else {
     const x = usd / price;
@@ -148,12 +173,12 @@ export function sellCollateralForCash(st: AgentState, i: number, usd: number, pr
     if (c < 0) c = 0;
     soldBtc = c + x;
     cashIn = usd;
-    st.debtUsd[i] = debt - c * price;
-    st.collateralBtc[i] = coll - soldBtc;
-    if (st.debtUsd[i]! < st.marginCallLtv[i]! * st.collateralBtc[i]! * price) st.marginCallDay[i] = -1;
+    st.rec[i * REC + R_DEBT_USD] = debt - c * price;
+    st.rec[i * REC + R_COLLATERAL_BTC] = coll - soldBtc;
+    if (st.rec[i * REC + R_DEBT_USD]! < st.rec[i * REC + R_MARGIN_CALL_LTV]! * st.rec[i * REC + R_COLLATERAL_BTC]! * price) st.marginCallDay[i] = -1;
   }
-  st.cashUsd[i] = st.cashUsd[i]! + cashIn;
-  st.soldBtc[i] = st.soldBtc[i]! + soldBtc;
+  st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! + cashIn;
+  st.rec[i * REC + R_SOLD_BTC] = st.rec[i * REC + R_SOLD_BTC]! + soldBtc;
   flows.soldBtc += soldBtc;
   return cashIn;
 }
@@ -164,26 +189,26 @@ export function treasuryPolicy(st: AgentState, i: number, minedBtc: number, pric
   if (mode === TREASURY_SELL_ALL) {
     sellBtc(st, i, minedBtc, price, flows);
   } else if (mode === TREASURY_SELL_FRACTION) {
-    sellBtc(st, i, minedBtc * st.sellFraction[i]!, price, flows);
+    sellBtc(st, i, minedBtc * st.rec[i * REC + R_SELL_FRACTION]!, price, flows);
   } else if (mode === TREASURY_KEEP_CASH) {
-    const target = st.cashDays[i]! * st.costUsdPerDay[i]!;
-    const gap = target - st.cashUsd[i]!;
+    const target = st.rec[i * REC + R_CASH_DAYS]! * st.rec[i * REC + R_COST_USD_PER_DAY]!;
+    const gap = target - st.rec[i * REC + R_CASH_USD]!;
     if (gap > 0) sellBtc(st, i, gap / price, price, flows);
   }
 }
 
 /** Repay debt with cash (never below zero debt). */
 function repay(st: AgentState, i: number, usd: number): void {
-  const d = st.debtUsd[i]!;
+  const d = st.rec[i * REC + R_DEBT_USD]!;
   const x = usd < d ? usd : d;
   if (!(x > 0)) return;
-  st.debtUsd[i] = d - x;
-  st.cashUsd[i] = st.cashUsd[i]! - x;
-  if (st.debtUsd[i]! <= d * EPS || st.debtUsd[i]! < DUST_USD) {
+  st.rec[i * REC + R_DEBT_USD] = d - x;
+  st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! - x;
+  if (st.rec[i * REC + R_DEBT_USD]! <= d * EPS || st.rec[i * REC + R_DEBT_USD]! < DUST_USD) {
     // Debt repaid: the lender releases the collateral.
-    st.debtUsd[i] = 0;
-    st.treasuryBtc[i] = st.treasuryBtc[i]! + st.collateralBtc[i]!;
-    st.collateralBtc[i] = 0;
+    st.rec[i * REC + R_DEBT_USD] = 0;
+    st.rec[i * REC + R_TREASURY_BTC] = st.rec[i * REC + R_TREASURY_BTC]! + st.rec[i * REC + R_COLLATERAL_BTC]!;
+    st.rec[i * REC + R_COLLATERAL_BTC] = 0;
   }
 }
 
@@ -193,28 +218,28 @@ function repay(st: AgentState, i: number, usd: number): void {
  * collateral at price p moves LTV to (D - c p) / ((C - c) p), so c = (D - L C p) / (p (1 - L))).
  */
 function sellToRepay(st: AgentState, i: number, targetLtv: number, price: number, flows: StepFlows): void {
-  const excess = st.debtUsd[i]! - targetLtv * st.collateralBtc[i]! * price;
+  const excess = st.rec[i * REC + R_DEBT_USD]! - targetLtv * st.rec[i * REC + R_COLLATERAL_BTC]! * price;
   if (!(excess > 0)) return;
   const sold = sellBtc(st, i, excess / price, price, flows);
   repay(st, i, sold * price);
-  const debt = st.debtUsd[i]!;
-  const coll = st.collateralBtc[i]!;
+  const debt = st.rec[i * REC + R_DEBT_USD]!;
+  const coll = st.rec[i * REC + R_COLLATERAL_BTC]!;
   const rest = debt - targetLtv * coll * price;
   if (!(rest > debt * EPS) || !(targetLtv < 1)) return;
   let c = rest / (price * (1 - targetLtv));
   if (c > coll) c = coll;
-  st.collateralBtc[i] = coll - c;
-  st.soldBtc[i] = st.soldBtc[i]! + c;
+  st.rec[i * REC + R_COLLATERAL_BTC] = coll - c;
+  st.rec[i * REC + R_SOLD_BTC] = st.rec[i * REC + R_SOLD_BTC]! + c;
   flows.soldBtc += c;
-  st.cashUsd[i] = st.cashUsd[i]! + c * price;
+  st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! + c * price;
   repay(st, i, c * price);
 }
 
 /** Strategic de-leveraging: once LTV >= the trigger, sell treasury BTC to repay down to the target LTV. */
 export function deleverage(st: AgentState, i: number, price: number, flows: StepFlows): void {
   const at = st.deleverageAtLtv[i]!;
-  if (at <= 0 || st.debtUsd[i]! <= 0) return;
-  const ltv = st.debtUsd[i]! / (st.collateralBtc[i]! * price);
+  if (at <= 0 || st.rec[i * REC + R_DEBT_USD]! <= 0) return;
+  const ltv = st.rec[i * REC + R_DEBT_USD]! / (st.rec[i * REC + R_COLLATERAL_BTC]! * price);
   if (ltv >= at) sellToRepay(st, i, st.deleverageToLtv[i]!, price, flows);
 }
 
@@ -226,17 +251,17 @@ export function deleverage(st: AgentState, i: number, price: number, flows: Step
  * Returns USD the miner still owes after a liquidation that the collateral did not cover.
  */
 export function monitorLoan(st: AgentState, i: number, price: number, day: number, flows: StepFlows): void {
-  const debt = st.debtUsd[i]!;
+  const debt = st.rec[i * REC + R_DEBT_USD]!;
   if (debt <= 0) {
     st.marginCallDay[i] = -1;
     return;
   }
-  let ltv = debt / (st.collateralBtc[i]! * price);
+  let ltv = debt / (st.rec[i * REC + R_COLLATERAL_BTC]! * price);
   if (ltv >= st.liquidationLtv[i]!) {
     liquidate(st, i, price, day, flows);
     return;
   }
-  if (ltv < st.marginCallLtv[i]!) {
+  if (ltv < st.rec[i * REC + R_MARGIN_CALL_LTV]!) {
     st.marginCallDay[i] = -1;
     return;
   }
@@ -247,8 +272,8 @@ export function monitorLoan(st: AgentState, i: number, price: number, day: numbe
     if (st.firstMarginCallDay[i]! < 0) st.firstMarginCallDay[i] = day;
   }
   respondToMarginCall(st, i, price, flows);
-  ltv = st.debtUsd[i]! > 0 ? st.debtUsd[i]! / (st.collateralBtc[i]! * price) : 0;
-  if (ltv < st.marginCallLtv[i]!) {
+  ltv = st.rec[i * REC + R_DEBT_USD]! > 0 ? st.rec[i * REC + R_DEBT_USD]! / (st.rec[i * REC + R_COLLATERAL_BTC]! * price) : 0;
+  if (ltv < st.rec[i * REC + R_MARGIN_CALL_LTV]!) {
     st.marginCallDay[i] = -1;
   } else if (day - st.marginCallDay[i]! >= st.cureDays[i]!) {
     liquidate(st, i, price, day, flows);
@@ -256,25 +281,25 @@ export function monitorLoan(st: AgentState, i: number, price: number, day: numbe
 }
 
 function respondToMarginCall(st: AgentState, i: number, price: number, flows: StepFlows): void {
-  const target = st.originationLtv[i]!;
+  const target = st.rec[i * REC + R_ORIGINATION_LTV]!;
   if (st.marginRepay[i] === 1) {
     sellToRepay(st, i, target, price, flows);
   } else {
-    const need = st.debtUsd[i]! / (target * price) - st.collateralBtc[i]!;
+    const need = st.rec[i * REC + R_DEBT_USD]! / (target * price) - st.rec[i * REC + R_COLLATERAL_BTC]!;
     if (need > 0) {
-      const post = need < st.treasuryBtc[i]! ? need : st.treasuryBtc[i]!;
-      st.treasuryBtc[i] = st.treasuryBtc[i]! - post;
-      st.collateralBtc[i] = st.collateralBtc[i]! + post;
+      const post = need < st.rec[i * REC + R_TREASURY_BTC]! ? need : st.rec[i * REC + R_TREASURY_BTC]!;
+      st.rec[i * REC + R_TREASURY_BTC] = st.rec[i * REC + R_TREASURY_BTC]! - post;
+      st.rec[i * REC + R_COLLATERAL_BTC] = st.rec[i * REC + R_COLLATERAL_BTC]! + post;
     }
   }
-  const still = st.debtUsd[i]! - st.marginCallLtv[i]! * st.collateralBtc[i]! * price;
+  const still = st.rec[i * REC + R_DEBT_USD]! - st.rec[i * REC + R_MARGIN_CALL_LTV]! * st.rec[i * REC + R_COLLATERAL_BTC]! * price;
   if (still >= 0) {
     // Spare cash repays what BTC could not, enough to get back to the origination LTV. Only cash
     // above the operating reserve: cash the miner needs for power and opex must not go to the
     // lender, or an uncured call turns into an exit instead of a liquidation.
     const spare = spareCash(st, i);
     if (spare > 0) {
-      const want = st.debtUsd[i]! - target * st.collateralBtc[i]! * price;
+      const want = st.rec[i * REC + R_DEBT_USD]! - target * st.rec[i * REC + R_COLLATERAL_BTC]! * price;
       repay(st, i, want < spare ? want : spare);
     }
   }
@@ -282,18 +307,18 @@ function respondToMarginCall(st: AgentState, i: number, price: number, flows: St
 
 /** The lender sells collateral for debt x (1 + penalty); leftover collateral returns to the treasury. */
 export function liquidate(st: AgentState, i: number, price: number, day: number, flows: StepFlows): void {
-  const claim = st.debtUsd[i]! * (1 + st.penaltyPct[i]!);
-  const coll = st.collateralBtc[i]!;
+  const claim = st.rec[i * REC + R_DEBT_USD]! * (1 + st.penaltyPct[i]!);
+  const coll = st.rec[i * REC + R_COLLATERAL_BTC]!;
   const needBtc = claim / price;
   const sold = needBtc < coll ? needBtc : coll;
-  st.collateralBtc[i] = 0;
-  st.treasuryBtc[i] = st.treasuryBtc[i]! + (coll - sold);
+  st.rec[i * REC + R_COLLATERAL_BTC] = 0;
+  st.rec[i * REC + R_TREASURY_BTC] = st.rec[i * REC + R_TREASURY_BTC]! + (coll - sold);
   st.liquidatedBtc[i] = st.liquidatedBtc[i]! + sold;
   flows.liquidatedBtc += sold;
   const unpaid = claim - sold * price;
-  st.debtUsd[i] = 0;
+  st.rec[i * REC + R_DEBT_USD] = 0;
   // A claim the collateral did not cover is due at once, in cash (the shortfall financing or exit follows).
-  if (unpaid > claim * EPS) st.cashUsd[i] = st.cashUsd[i]! - unpaid;
+  if (unpaid > claim * EPS) st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! - unpaid;
   st.marginCallDay[i] = -1;
   st.liquidations[i] = st.liquidations[i]! + 1;
   flows.liquidations++;
@@ -308,21 +333,22 @@ export function exitMiner(st: AgentState, i: number, price: number, day: number,
   st.status[i] = STATUS_EXITED;
   st.exitDay[i] = day;
   flows.exits++;
-  const btc = st.treasuryBtc[i]! + st.collateralBtc[i]!;
+  const btc = st.rec[i * REC + R_TREASURY_BTC]! + st.rec[i * REC + R_COLLATERAL_BTC]!;
   st.liquidatedBtc[i] = st.liquidatedBtc[i]! + btc;
   flows.liquidatedBtc += btc;
-  st.treasuryBtc[i] = 0;
-  st.collateralBtc[i] = 0;
-  st.cashUsd[i] = st.cashUsd[i]! + btc * price - st.debtUsd[i]!;
-  st.debtUsd[i] = 0;
+  st.rec[i * REC + R_TREASURY_BTC] = 0;
+  st.rec[i * REC + R_COLLATERAL_BTC] = 0;
+  st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! + btc * price - st.rec[i * REC + R_DEBT_USD]!;
+  st.rec[i * REC + R_DEBT_USD] = 0;
   st.marginCallDay[i] = -1;
   for (let c = st.cohortStart[i]!, e = st.cohortEnd[i]!; c < e; c++) st.cohortOn[c] = 0;
-  st.activeEhs[i] = 0;
-  st.powerUsdPerDay[i] = 0;
-  st.miningMw[i] = 0;
-  st.aiMwConverting[i] = 0;
-  st.aiMwOperating[i] = 0;
-  st.pendingEhs[i] = 0;
+  st.rec[i * REC + R_ACTIVE_EHS] = 0;
+  st.rec[i * REC + R_POWER_USD_PER_DAY] = 0;
+  st.rec[i * REC + R_MINING_MW] = 0;
+  st.rec[i * REC + R_AI_MW_CONVERTING] = 0;
+  st.rec[i * REC + R_AI_MW_OPERATING] = 0;
+  st.rec[i * REC + R_PENDING_EHS] = 0;
+  st.rec[i * REC + R_OP_OFF_THR] = Infinity;
 }
 
 /**
@@ -331,6 +357,21 @@ export function exitMiner(st: AgentState, i: number, price: number, day: number,
  * Sets activeEhs, installedEhs and powerUsdPerDay; returns whether any cohort is curtailed.
  */
 export function operate(st: AgentState, i: number, revenueUsdPerPhDay: number, stepDays: number): boolean {
+  POLICY_ARGS[0] = revenueUsdPerPhDay;
+  POLICY_ARGS[1] = stepDays;
+  return operateArgs(st, i);
+}
+
+/**
+ * Scratch for the doubles of the engine's calls to operateArgs/expandArgs: a double passed to a
+ * function V8 does not inline is boxed (a heap allocation per call); read from here it is not.
+ */
+export const POLICY_ARGS = new Float64Array(2);
+
+/** operate() with revenue and step length in POLICY_ARGS[0], [1] (the engine's hot-path entry). */
+export function operateArgs(st: AgentState, i: number): boolean {
+  const revenueUsdPerPhDay = POLICY_ARGS[0]!;
+  const stepDays = POLICY_ARGS[1]!;
   const curtail = st.curtail[i] === 1;
   const off = st.offRatio[i]!;
   const on = st.onRatio[i]!;
@@ -344,6 +385,10 @@ export function operate(st: AgentState, i: number, revenueUsdPerPhDay: number, s
   let power = 0;
   let mw = 0;
   let curtailed = false;
+  // For the engine's steady-state short-cut (R_OP_OFF_THR): whether every installed cohort ends the step
+  // running, and the revenue below which one of them would switch off (max of cost x offRatio).
+  let allOn = true;
+  let offThr = -Infinity;
   for (let c = st.cohortStart[i]!, e = st.cohortEnd[i]!; c < e; c++) {
     const ehs = cohortEhs[c]!;
     if (ehs === 0) continue;
@@ -364,7 +409,10 @@ export function operate(st: AgentState, i: number, revenueUsdPerPhDay: number, s
       installed += ehs;
       power += ehs * 1000 * cost;
       mw += ehs * st.cohortJPerTH[c]!;
+      const thr = cost * off;
+      if (thr > offThr) offThr = thr;
     } else {
+      allOn = false;
       const idle = offDays[c]! + stepDays;
       if (idle >= retire) {
         cohortEhs[c] = 0;
@@ -377,16 +425,17 @@ export function operate(st: AgentState, i: number, revenueUsdPerPhDay: number, s
       }
     }
   }
-  st.activeEhs[i] = active;
+  st.rec[i * REC + R_ACTIVE_EHS] = active;
   st.installedEhs[i] = installed;
-  st.powerUsdPerDay[i] = power;
-  st.miningMw[i] = mw;
+  st.rec[i * REC + R_POWER_USD_PER_DAY] = power;
+  st.rec[i * REC + R_MINING_MW] = mw;
+  st.rec[i * REC + R_OP_OFF_THR] = !allOn ? Infinity : curtail ? offThr : -Infinity;
   return curtailed;
 }
 
 /** Spare cash for capex: cash above the treasury policy's reserve of cashDays days of costs. */
 export function spareCash(st: AgentState, i: number): number {
-  const x = st.cashUsd[i]! - st.cashDays[i]! * st.costUsdPerDay[i]!;
+  const x = st.rec[i * REC + R_CASH_USD]! - st.rec[i * REC + R_CASH_DAYS]! * st.rec[i * REC + R_COST_USD_PER_DAY]!;
   return x > 0 ? x : 0;
 }
 
@@ -398,7 +447,7 @@ function fundCapex(st: AgentState, i: number, usd: number, finance: boolean, pri
     const raised = raiseCash(st, i, usd - spare, price, flows);
     if (raised < (usd - spare) * (1 - EPS)) return false;
   }
-  st.cashUsd[i] = st.cashUsd[i]! - usd;
+  st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! - usd;
   flows.capexUsd += usd;
   return true;
 }
@@ -428,6 +477,7 @@ function siteEfficiency(st: AgentState, i: number, site: number): number {
 /** Retire hashrate at a site, least efficient cohorts first, until it draws at most `maxMw`. */
 export function shedSite(st: AgentState, i: number, site: number, maxMw: number): void {
   st.aiGateDirty[i] = 1;
+  st.rec[i * REC + R_OP_OFF_THR] = Infinity;
   let excess = siteDrawMw(st, i, site) - maxMw;
   while (excess > maxMw * EPS + 1e-12) {
     let worst = -1;
@@ -455,16 +505,16 @@ export function shedSite(st: AgentState, i: number, site: number, maxMw: number)
  * Returns MW that started converting.
  */
 export function aiPivot(st: AgentState, i: number, price: number, day: number, flows: StepFlows): number {
-  if (st.aiMwConverting[i]! > 0) return 0;
-  const aiValue = st.aiValue[i]!;
+  if (st.rec[i * REC + R_AI_MW_CONVERTING]! > 0) return 0;
+  const aiValue = st.rec[i * REC + R_AI_VALUE]!;
   if (!(aiValue > 0)) return 0;
   if (st.aiGateDirty[i] === 1) refreshAiGate(st, i, aiValue);
-  if (st.hashpriceEma[i]! > st.aiGateRev[i]!) return 0;
+  if (st.rec[i * REC + R_HASHPRICE_EMA]! > st.rec[i * REC + R_AI_GATE_REV]!) return 0;
   for (let s = st.siteStart[i]!, e = st.siteEnd[i]!; s < e; s++) {
     const convertible = st.siteMw[s]! * st.siteAiShare[s]! - st.siteAiMw[s]!;
     if (convertible <= st.siteMw[s]! * EPS) continue;
     const jth = siteEfficiency(st, i, s);
-    const mining = jth > 0 ? miningValueUsdPerMwYear(st.hashpriceEma[i]!, jth, st.sitePriceUsdPerMWh[s]!) : 0;
+    const mining = jth > 0 ? miningValueUsdPerMwYear(st.rec[i * REC + R_HASHPRICE_EMA]!, jth, st.sitePriceUsdPerMWh[s]!) : 0;
     if (!aiBeatsMining(aiValue, mining, st.aiHurdle[i]!)) continue;
     let mw = Math.min(convertible, st.aiTranchePct[i]! * st.siteMw[s]! * st.siteAiShare[s]!);
     const capexPerMw = st.aiCapexUsdPerMw[i]!;
@@ -489,7 +539,7 @@ const AI_GATE_OPEN = 1e300;
  * relative so rounding can never skip a step the exact rule (still run below the gate) would pivot
  * in; results are unchanged, only the per-step scan of sites and cohorts is skipped.
  */
-function refreshAiGate(st: AgentState, i: number, aiValue: number): void {
+export function refreshAiGate(st: AgentState, i: number, aiValue: number): void {
   let gate = -AI_GATE_OPEN;
   const scale = aiValue / ((1 + st.aiHurdle[i]!) * 365_000);
   for (let s = st.siteStart[i]!, e = st.siteEnd[i]!; s < e; s++) {
@@ -504,7 +554,7 @@ function refreshAiGate(st: AgentState, i: number, aiValue: number): void {
     const padded = thr + Math.abs(thr) * 1e-9 + 1e-9;
     if (padded > gate) gate = padded;
   }
-  st.aiGateRev[i] = gate;
+  st.rec[i * REC + R_AI_GATE_REV] = gate;
   st.aiGateDirty[i] = 0;
 }
 
@@ -513,8 +563,8 @@ export function startConversion(st: AgentState, i: number, s: number, mw: number
   st.siteAiMw[s] = st.siteAiMw[s]! + mw;
   st.aiGateDirty[i] = 1;
   shedSite(st, i, s, st.siteMw[s]! - st.siteAiMw[s]!);
-  st.aiMwConverting[i] = st.aiMwConverting[i]! + mw;
-  st.aiReadyDay[i] = day + st.aiLeadDays[i]!;
+  st.rec[i * REC + R_AI_MW_CONVERTING] = st.rec[i * REC + R_AI_MW_CONVERTING]! + mw;
+  st.rec[i * REC + R_AI_READY_DAY] = day + st.aiLeadDays[i]!;
   st.mwPivoted[i] = st.mwPivoted[i]! + mw;
   if (st.firstPivotDay[i]! < 0) st.firstPivotDay[i] = day;
   flows.pivotsStarted++;
@@ -523,9 +573,9 @@ export function startConversion(st: AgentState, i: number, s: number, mw: number
 
 /** Finish a conversion whose lead time has passed. */
 export function advanceConversion(st: AgentState, i: number, day: number): void {
-  if (st.aiMwConverting[i]! > 0 && day >= st.aiReadyDay[i]!) {
-    st.aiMwOperating[i] = st.aiMwOperating[i]! + st.aiMwConverting[i]!;
-    st.aiMwConverting[i] = 0;
+  if (st.rec[i * REC + R_AI_MW_CONVERTING]! > 0 && day >= st.rec[i * REC + R_AI_READY_DAY]!) {
+    st.rec[i * REC + R_AI_MW_OPERATING] = st.rec[i * REC + R_AI_MW_OPERATING]! + st.rec[i * REC + R_AI_MW_CONVERTING]!;
+    st.rec[i * REC + R_AI_MW_CONVERTING] = 0;
   }
 }
 
@@ -535,7 +585,16 @@ export function advanceConversion(st: AgentState, i: number, day: number): void 
  * capped by free MW, maxOrderPct of the fleet, and funding; it arrives after deliveryLagDays.
  */
 export function expand(st: AgentState, i: number, revenueUsdPerPhDay: number, price: number, day: number, flows: StepFlows): void {
-  if (st.pendingEhs[i]! > 0 || day - st.lastOrderDay[i]! < st.expandCooldownDays[i]!) return;
+  POLICY_ARGS[0] = revenueUsdPerPhDay;
+  POLICY_ARGS[1] = price;
+  expandArgs(st, i, day, flows);
+}
+
+/** expand() with revenue and price in POLICY_ARGS[0], [1] (the engine's hot-path entry). */
+export function expandArgs(st: AgentState, i: number, day: number, flows: StepFlows): void {
+  const revenueUsdPerPhDay = POLICY_ARGS[0]!;
+  const price = POLICY_ARGS[1]!;
+  if (st.rec[i * REC + R_PENDING_EHS]! > 0 || day - st.rec[i * REC + R_LAST_ORDER_DAY]! < st.rec[i * REC + R_EXPAND_COOLDOWN_DAYS]!) return;
   const jth = st.expandJPerTH[i]!;
   let best = -1;
   let free = 0;
@@ -549,7 +608,7 @@ export function expand(st: AgentState, i: number, revenueUsdPerPhDay: number, pr
   if (best < 0) return;
   const usdPerTH = st.machineUsdPerTH[i]!;
   if (!(paybackDays(usdPerTH, revenueUsdPerPhDay, jth, st.sitePriceUsdPerMWh[best]!) < st.paybackDays[i]!)) return;
-  st.lastOrderDay[i] = day;
+  st.rec[i * REC + R_LAST_ORDER_DAY] = day;
   let ehs = free / jth;
   const cap = st.maxOrderPct[i]! * st.installedEhs[i]!;
   if (cap > 0 && cap < ehs) ehs = cap;
@@ -557,24 +616,25 @@ export function expand(st: AgentState, i: number, revenueUsdPerPhDay: number, pr
   const affordable = (spareCash(st, i) + (st.expandFinance[i] === 1 ? financingCapacity(st, i, price) : 0)) / usdPerEhs;
   if (affordable < ehs) ehs = affordable * (1 - 1e-9);
   if (!(ehs > 1e-9) || !fundCapex(st, i, ehs * usdPerEhs, st.expandFinance[i] === 1, price, flows)) return;
-  st.pendingEhs[i] = ehs;
+  st.rec[i * REC + R_PENDING_EHS] = ehs;
   st.pendingDay[i] = day + st.deliveryLagDays[i]!;
   st.pendingCohort[i] = st.siteSlot[best]!;
 }
 
 /** Deliver an order whose lag has passed into the site's expansion slot (clipped to free MW). */
 export function deliver(st: AgentState, i: number, day: number): void {
-  if (!(st.pendingEhs[i]! > 0) || day < st.pendingDay[i]!) return;
+  if (!(st.rec[i * REC + R_PENDING_EHS]! > 0) || day < st.pendingDay[i]!) return;
   const c = st.pendingCohort[i]!;
   const s = st.cohortSite[c]!;
   const jth = st.cohortJPerTH[c]!;
   const free = st.siteMw[s]! - st.siteAiMw[s]! - siteDrawMw(st, i, s);
-  let ehs = st.pendingEhs[i]!;
+  let ehs = st.rec[i * REC + R_PENDING_EHS]!;
   if (ehs * jth > free) ehs = free > 0 ? free / jth : 0;
   if (st.cohortEhs[c] === 0) st.cohortBirthDay[c] = day;
   st.cohortEhs[c] = st.cohortEhs[c]! + ehs;
   st.aiGateDirty[i] = 1;
   st.cohortOn[c] = 1;
   st.cohortOffDays[c] = 0;
-  st.pendingEhs[i] = 0;
+  st.rec[i * REC + R_OP_OFF_THR] = Infinity;
+  st.rec[i * REC + R_PENDING_EHS] = 0;
 }

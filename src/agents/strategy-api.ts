@@ -11,7 +11,20 @@
 //     sellBtc: (miner, ctx, minedBtc) => (ctx.priceUsd > 80_000 ? miner.treasuryBtc : 0),
 //   };
 //   export default strategy;
-import { STATUS_NAMES, type AgentState } from './state.ts';
+import {
+  STATUS_NAMES,
+  type AgentState,
+  REC,
+  R_ACTIVE_EHS,
+  R_AI_MW_CONVERTING,
+  R_AI_MW_OPERATING,
+  R_CASH_USD,
+  R_COLLATERAL_BTC,
+  R_COST_USD_PER_DAY,
+  R_DEBT_USD,
+  R_OP_OFF_THR,
+  R_TREASURY_BTC,
+} from './state.ts';
 
 /** What every hook sees about the world this step. */
 export interface StrategyContext {
@@ -158,16 +171,16 @@ export class MinerViewImpl implements MinerView {
     return STATUS_NAMES[this.st.status[this.index]!]!;
   }
   get treasuryBtc(): number {
-    return this.st.treasuryBtc[this.index]!;
+    return this.st.rec[this.index * REC + R_TREASURY_BTC]!;
   }
   get collateralBtc(): number {
-    return this.st.collateralBtc[this.index]!;
+    return this.st.rec[this.index * REC + R_COLLATERAL_BTC]!;
   }
   get cashUsd(): number {
-    return this.st.cashUsd[this.index]!;
+    return this.st.rec[this.index * REC + R_CASH_USD]!;
   }
   get debtUsd(): number {
-    return this.st.debtUsd[this.index]!;
+    return this.st.rec[this.index * REC + R_DEBT_USD]!;
   }
   get ltv(): number {
     const d = this.debtUsd;
@@ -177,16 +190,16 @@ export class MinerViewImpl implements MinerView {
     return this.st.marginCallDay[this.index]! >= 0;
   }
   get activeHashrateEHs(): number {
-    return this.st.activeEhs[this.index]!;
+    return this.st.rec[this.index * REC + R_ACTIVE_EHS]!;
   }
   get installedHashrateEHs(): number {
     return this.st.installedEhs[this.index]!;
   }
   get aiMwOperating(): number {
-    return this.st.aiMwOperating[this.index]!;
+    return this.st.rec[this.index * REC + R_AI_MW_OPERATING]!;
   }
   get aiMwConverting(): number {
-    return this.st.aiMwConverting[this.index]!;
+    return this.st.rec[this.index * REC + R_AI_MW_CONVERTING]!;
   }
   get siteMw(): number {
     let mw = 0;
@@ -201,7 +214,7 @@ export class MinerViewImpl implements MinerView {
     return mw;
   }
   get costUsdPerDay(): number {
-    return this.st.costUsdPerDay[this.index]!;
+    return this.st.rec[this.index * REC + R_COST_USD_PER_DAY]!;
   }
   get cohortCount(): number {
     return this.st.cohortEnd[this.index]! - this.st.cohortStart[this.index]!;
@@ -213,6 +226,7 @@ export class MinerViewImpl implements MinerView {
   setCohortOn(k: number, on: boolean): void {
     this.checkCohort(k);
     this.st.cohortOn[this.st.cohortStart[this.index]! + k] = on ? 1 : 0;
+    this.st.rec[this.index * REC + R_OP_OFF_THR] = Infinity;
   }
   private checkCohort(k: number): void {
     if (!Number.isInteger(k) || k < 0 || k >= this.cohortCount) {

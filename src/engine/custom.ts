@@ -2,7 +2,18 @@
 // `moduleIndex >= 0` (a predictable branch) and only then calls through here.
 import { HashsimError } from '../errors.ts';
 import { sellBtc, spareCash, startConversion, financingCapacity, raiseCash, type StepFlows } from '../agents/policies.ts';
-import type { AgentState } from '../agents/state.ts';
+import {
+  REC,
+  R_ACTIVE_EHS,
+  R_AI_MW_CONVERTING,
+  R_CASH_USD,
+  R_LAST_ORDER_DAY,
+  R_MINING_MW,
+  R_PENDING_EHS,
+  R_POOL_FEE,
+  R_POWER_USD_PER_DAY,
+  type AgentState,
+} from '../agents/state.ts';
 import { MinerViewImpl, MutableStrategyContext, type StrategyModule } from '../agents/strategy-api.ts';
 
 export class CustomStrategies {
@@ -75,7 +86,7 @@ export class CustomStrategies {
 
   pivot(i: number, m: number, rev: number, price: number, day: number, flows: StepFlows): void {
     const st = this.st;
-    if (st.aiMwConverting[i]! > 0) return;
+    if (st.rec[i * REC + R_AI_MW_CONVERTING]! > 0) return;
     const mod = this.mods[m]!;
     let mw = this.num(i, m, 'aiPivotMw', this.call(i, m, 'aiPivotMw', rev, price, () => mod.aiPivotMw!(this.view, this.ctx)));
     if (!(mw > 0)) return;
@@ -99,7 +110,7 @@ export class CustomStrategies {
       const cost = mw * capex;
       const spare = spareCash(st, i);
       if (cost > spare && raiseCash(st, i, cost - spare, price, flows) < (cost - spare) * (1 - 1e-9)) return;
-      st.cashUsd[i] = st.cashUsd[i]! - cost;
+      st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! - cost;
       flows.capexUsd += cost;
     }
     startConversion(st, i, best, mw, day, flows);
@@ -107,7 +118,7 @@ export class CustomStrategies {
 
   expand(i: number, m: number, rev: number, price: number, day: number, flows: StepFlows): void {
     const st = this.st;
-    if (st.pendingEhs[i]! > 0) return;
+    if (st.rec[i * REC + R_PENDING_EHS]! > 0) return;
     const mod = this.mods[m]!;
     let ehs = this.num(i, m, 'expandEHs', this.call(i, m, 'expandEHs', rev, price, () => mod.expandEHs!(this.view, this.ctx)));
     if (!(ehs > 0)) return;
@@ -118,15 +129,15 @@ export class CustomStrategies {
     const cost = ehs * usdPerEhs;
     const spare = spareCash(st, i);
     if (cost > spare && raiseCash(st, i, cost - spare, price, flows) < (cost - spare) * (1 - 1e-9)) return;
-    st.cashUsd[i] = st.cashUsd[i]! - cost;
+    st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! - cost;
     flows.capexUsd += cost;
     // Cheapest site; delivery clips the order to free MW.
     let best = st.siteStart[i]!;
     for (let s = best + 1; s < st.siteEnd[i]!; s++) if (st.sitePriceUsdPerMWh[s]! < st.sitePriceUsdPerMWh[best]!) best = s;
-    st.pendingEhs[i] = ehs;
+    st.rec[i * REC + R_PENDING_EHS] = ehs;
     st.pendingDay[i] = day + st.deliveryLagDays[i]!;
     st.pendingCohort[i] = st.siteSlot[best]!;
-    st.lastOrderDay[i] = day;
+    st.rec[i * REC + R_LAST_ORDER_DAY] = day;
   }
 
   /** Run the module's operate hook after the built-in rule; recompute the miner's running totals. */
@@ -151,10 +162,10 @@ export class CustomStrategies {
         curtailed = true;
       }
     }
-    st.activeEhs[i] = active;
+    st.rec[i * REC + R_ACTIVE_EHS] = active;
     st.installedEhs[i] = installed;
-    st.powerUsdPerDay[i] = power;
-    st.miningMw[i] = mw;
+    st.rec[i * REC + R_POWER_USD_PER_DAY] = power;
+    st.rec[i * REC + R_MINING_MW] = mw;
     return curtailed;
   }
 
@@ -179,7 +190,7 @@ export class CustomStrategies {
 
   sell(i: number, m: number, mined: number, _hp: number, price: number, flows: StepFlows): void {
     const mod = this.mods[m]!;
-    const rev = this.hp * (1 - this.st.poolFee[i]!);
+    const rev = this.hp * (1 - this.st.rec[i * REC + R_POOL_FEE]!);
     const btc = this.num(i, m, 'sellBtc', this.call(i, m, 'sellBtc', rev, price, () => mod.sellBtc!(this.view, this.ctx, mined)));
     sellBtc(this.st, i, btc, price, flows);
   }
@@ -187,7 +198,7 @@ export class CustomStrategies {
   wantsExit(i: number, m: number, _hp: number, price: number): boolean {
     const mod = this.mods[m]!;
     if (mod.exit === undefined) return false;
-    const rev = this.hp * (1 - this.st.poolFee[i]!);
+    const rev = this.hp * (1 - this.st.rec[i * REC + R_POOL_FEE]!);
     return this.call(i, m, 'exit', rev, price, () => mod.exit!(this.view, this.ctx)) === true;
   }
 }

@@ -9,7 +9,23 @@ import { btcPerPhDay, hashpriceUsdPerPhDay, powerCostUsdPerPhDay } from '../agen
 import { Fringe } from '../agents/fringe.ts';
 import { StepFlows } from '../agents/policies.ts';
 import type { PoliciesInput } from '../agents/schema.ts';
-import { AgentState, buildAgentState, STATUS_EXITED, STATUS_NAMES } from '../agents/state.ts';
+import {
+  AgentState,
+  buildAgentState,
+  STATUS_EXITED,
+  STATUS_NAMES,
+  REC,
+  R_ACTIVE_EHS,
+  R_AI_MW_OPERATING,
+  R_CASH_USD,
+  R_COLLATERAL_BTC,
+  R_DEBT_USD,
+  R_EMA_ALPHA,
+  R_MINED_BTC,
+  R_SOLD_BTC,
+  R_TREASURY_BTC,
+  R_WON_BTC,
+} from '../agents/state.ts';
 import { checkFinite, decideMiners, settleMiners, StepTotals } from './loop.ts';
 import type { StrategyModule } from '../agents/strategy-api.ts';
 import { CustomStrategies } from './custom.ts';
@@ -87,7 +103,7 @@ class RewardSink implements BlockSink {
       else lo = mid + 1;
     }
     const i = this.soloIdx[lo]!;
-    this.st.wonBtc[i] = this.st.wonBtc[i]! + reward;
+    this.st.rec[i * REC + R_WON_BTC] = this.st.rec[i * REC + R_WON_BTC]! + reward;
     this.st.blocksWon[i] = this.st.blocksWon[i]! + 1;
   }
 }
@@ -139,8 +155,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   let nAlive = st.n;
   for (let i = 0; i < st.n; i++) alive[i] = i;
   // EMA weights of the AI decision's hashprice average, per miner (constant for the run).
-  const emaAlpha = new Float64Array(st.n);
-  for (let i = 0; i < st.n; i++) emaAlpha[i] = -Math.expm1(-stepDays / st.aiLookbackDays[i]!);
+  for (let i = 0; i < st.n; i++) st.rec[i * REC + R_EMA_ALPHA] = -Math.expm1(-stepDays / st.aiLookbackDays[i]!);
 
   // --- outputs
   const every = scenario.output.sampleEverySteps;
@@ -209,7 +224,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     flows.reset();
 
     // ---- decisions: deliveries, AI pivots, expansion, operate/curtail; build the reward tables
-    decideMiners(st, alive, nAlive, s, day, dtDays, hp, priceUsd, emaAlpha, custom, flows, sink, tot);
+    decideMiners(st, alive, nAlive, s, day, dtDays, hp, priceUsd, custom, flows, sink, tot);
     const agentEhs = tot.agentEhs;
     const poolEhs = tot.poolEhs;
     const soloN = tot.soloN;
@@ -355,15 +370,15 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   let minedTotal = 0;
   let initialTotal = 0;
   for (let i = 0; i < st.n; i++) {
-    minedTotal += st.minedBtc[i]!;
+    minedTotal += st.rec[i * REC + R_MINED_BTC]!;
     initialTotal += st.initialBtc[i]!;
   }
   for (let k = 0; k < nAlive; k++) {
     const i = alive[k]!;
-    finalTreasury += st.treasuryBtc[i]!;
-    finalCollateral += st.collateralBtc[i]!;
-    finalDebt += st.debtUsd[i]!;
-    aiFinal += st.aiMwOperating[i]!;
+    finalTreasury += st.rec[i * REC + R_TREASURY_BTC]!;
+    finalCollateral += st.rec[i * REC + R_COLLATERAL_BTC]!;
+    finalDebt += st.rec[i * REC + R_DEBT_USD]!;
+    aiFinal += st.rec[i * REC + R_AI_MW_OPERATING]!;
   }
   const nul = (x: number) => (x < 0 ? null : x);
   const summary: Record<string, number | null> = {
@@ -416,14 +431,14 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   for (let i = 0; i < st.namedCount; i++) {
     const values: Record<(typeof MINER_OUTCOME_FIELDS)[number]['name'], number | null> = {
       initial_btc: st.initialBtc[i]!,
-      mined_btc: st.minedBtc[i]!,
-      sold_btc: st.soldBtc[i]!,
+      mined_btc: st.rec[i * REC + R_MINED_BTC]!,
+      sold_btc: st.rec[i * REC + R_SOLD_BTC]!,
       liquidated_btc: st.liquidatedBtc[i]!,
-      final_treasury_btc: st.treasuryBtc[i]!,
-      final_collateral_btc: st.collateralBtc[i]!,
-      final_cash_usd: st.cashUsd[i]!,
-      final_debt_usd: st.debtUsd[i]!,
-      final_hashrate_ehs: st.status[i] === STATUS_EXITED ? 0 : st.activeEhs[i]!,
+      final_treasury_btc: st.rec[i * REC + R_TREASURY_BTC]!,
+      final_collateral_btc: st.rec[i * REC + R_COLLATERAL_BTC]!,
+      final_cash_usd: st.rec[i * REC + R_CASH_USD]!,
+      final_debt_usd: st.rec[i * REC + R_DEBT_USD]!,
+      final_hashrate_ehs: st.status[i] === STATUS_EXITED ? 0 : st.rec[i * REC + R_ACTIVE_EHS]!,
       installed_hashrate_ehs: st.status[i] === STATUS_EXITED ? 0 : st.installedEhs[i]!,
       margin_calls: st.marginCalls[i]!,
       liquidations: st.liquidations[i]!,
@@ -432,7 +447,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
       exit_day: nul(st.exitDay[i]!),
       first_pivot_day: nul(st.firstPivotDay[i]!),
       mw_pivoted: st.mwPivoted[i]!,
-      ai_mw: st.aiMwOperating[i]!,
+      ai_mw: st.rec[i * REC + R_AI_MW_OPERATING]!,
       blocks_won: st.blocksWon[i]!,
     };
     miners.push({ name: st.names[i]!, status: STATUS_NAMES[st.status[i]!]!, values });
