@@ -403,7 +403,22 @@ export class AgentState {
       // cash above cashDays x this) must already see the reserve. All machines run at the start.
       this.rec[i * REC + R_POWER_USD_PER_DAY] = powerPerDay;
       this.rec[i * REC + R_COST_USD_PER_DAY] = dailyCostUsd(powerPerDay, opex, this.rec[i * REC + R_DEBT_USD]!, loan.rateAnnual, 1);
-      this.initialBtc[i] = s.treasuryBtc;
+      // A keep-cash miner has been following its policy before the start: opening cash below its
+      // target is topped up from the free treasury at the start price here, before the run, rather
+      // than as one day-0 sale that no miner in that steady state would make (it would show up as a
+      // spike in sold_btc and, through price impact, in the price). Wealth at the start price is
+      // unchanged; initial_btc is the BTC held after this (docs/parts/agents.md, "Treasury").
+      let openingSale = 0;
+      if (p.treasury.mode === 'keep-cash' && s.module === undefined) {
+        const gap = p.treasury.cashDays * this.rec[i * REC + R_COST_USD_PER_DAY]! - this.rec[i * REC + R_CASH_USD]!;
+        const free = this.rec[i * REC + R_TREASURY_BTC]!;
+        if (gap > 0 && free > 0) {
+          openingSale = Math.min(gap / start.priceUsd, free);
+          this.rec[i * REC + R_TREASURY_BTC] = free - openingSale;
+          this.rec[i * REC + R_CASH_USD] = this.rec[i * REC + R_CASH_USD]! + openingSale * start.priceUsd;
+        }
+      }
+      this.initialBtc[i] = s.treasuryBtc - openingSale;
 
       this.curtail[i] = p.operate.curtail ? 1 : 0;
       this.offRatio[i] = 1 + p.operate.minMarginPct - p.operate.hysteresisPct;

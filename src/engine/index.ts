@@ -262,9 +262,12 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     accFringeSold += fringeBtc;
 
     // ---- settlement: revenue, costs, treasury, loans, financing, exit
-    const k2 = settleMiners(st, alive, nAlive, day, dtDays, hp, priceUsd, perEhs, expectedShare, networkEhs, sink.lottery, custom, flows, tot);
+    const k2 = settleMiners(st, alive, nAlive, day, dtDays, hp, priceUsd, perEhs, expectedShare, sink.lottery, custom, flows, tot);
     poolBalance -= tot.poolPaid;
-    const { treasury, collateral, cash, debt, aiMw, aiConv, hhi, nActive, nCurt, nPiv } = tot;
+    const { treasury, collateral, cash, debt, aiMw, aiConv, nActive, nCurt, nPiv, nConv } = tot;
+    // Shares of the network's hashrate; the fringe is atomistic (many small miners: share^2 -> 0),
+    // so HHI is 0 when only the fringe mines (docs/parts/engine.md).
+    const hhi = networkEhs > 0 ? tot.agentSq / (networkEhs * networkEhs) : 0;
     exited += nAlive - k2;
     nAlive = k2;
     const agg = treasury + collateral + cash + debt + aiMw + aiConv;
@@ -301,7 +304,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     minH = Math.min(minH, networkEhs);
     maxH = Math.max(maxH, networkEhs);
     peakH = Math.max(peakH, networkEhs);
-    if (peakH > 0) maxDrawdown = Math.max(maxDrawdown, 1 - networkEhs / peakH);
+    if (peakH > 0) maxDrawdown = Math.max(maxDrawdown, 100 * (1 - networkEhs / peakH));
     minDiff = Math.min(minDiff, difficulty);
     maxDiff = Math.max(maxDiff, difficulty);
     minHp = Math.min(minHp, hp);
@@ -333,6 +336,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
       c.miners_curtailing[j] = nCurt;
       c.miners_pivoting[j] = nPiv;
       c.miners_exited[j] = exited;
+      c.miners_converting[j] = nConv;
       c.treasury_btc[j] = treasury;
       c.collateral_btc[j] = collateral;
       c.sold_btc[j] = accSold;

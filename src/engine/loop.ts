@@ -121,10 +121,13 @@ export class StepTotals {
   debt = 0;
   aiMw = 0;
   aiConv = 0;
-  hhi = 0;
+  /** Sum over live agents of (running EH/s)^2, for the HHI (index.ts divides by network^2). */
+  agentSq = 0;
   nActive = 0;
   nCurt = 0;
   nPiv = 0;
+  /** Live miners with an AI conversion in progress (any status). */
+  nConv = 0;
 }
 
 /**
@@ -162,6 +165,7 @@ export function decideMiners(
   const AI_READY = 27;
   const WON = 8;
   const EMA_ALPHA = 7;
+  const AI_OP = 13;
   // Flag and status codes, also as function-local literals (checked in LAYOUT_CHECK).
   const K_SOLO = 1;
   const K_AI = 2;
@@ -176,7 +180,10 @@ export function decideMiners(
   let soloN = 0;
   let soloCum = 0;
   let mw = 0;
+  let agentSq = 0;
+  let nConv = 0;
   const rec = st.rec;
+  const installedEhs = st.installedEhs;
   const soloCumArr = table.soloCum;
   const soloIdx = table.soloIdx;
   const kinds = st.kind;
@@ -246,11 +253,18 @@ export function decideMiners(
         curtailed = operateArgs(st, i);
       }
     }
-    const stt = conv > 0 ? S_PIVOTING : curtailed ? S_CURTAILING : S_ACTIVE;
+    // Status by what the miner's hashrate does (docs/parts/engine.md, "Miner status"): a conversion
+    // of one tranche while the rest of the fleet mines does not make a miner 'pivoting'.
+    const a = rec[b + ACTIVE]!;
+    if (conv > 0) nConv++;
+    let stt = S_ACTIVE;
+    if (!(a > 0) && !(installedEhs[i]! > 0) && (conv > 0 || rec[b + AI_OP]! > 0)) stt = S_PIVOTING;
+    else if (curtailed || !(a > 0)) stt = S_CURTAILING;
     status[i] = stt;
     counts[stt]!++;
-    const a = rec[b + ACTIVE]!;
     agentEhs += a;
+    // Every miner that ran this step, including one that exits at this step's settlement.
+    agentSq += a * a;
     mw += rec[b + MINING_MW]!;
     if ((kind & K_SOLO) !== 0) {
       rec[b + WON] = 0;
@@ -268,6 +282,8 @@ export function decideMiners(
   tot.poolEhs = poolEhs;
   tot.soloN = soloN;
   tot.mw = mw;
+  tot.agentSq = agentSq;
+  tot.nConv = nConv;
 }
 
 /** Decisions of a miner with a user strategy module (the general path, hooks in the documented order). */
@@ -309,7 +325,6 @@ export function settleMiners(
   priceUsd: number,
   perEhs: number,
   expectedShare: number,
-  networkEhs: number,
   lottery: boolean,
   custom: CustomStrategies,
   flows: StepFlows,
@@ -352,7 +367,6 @@ export function settleMiners(
   let debt = 0;
   let aiMw = 0;
   let aiConv = 0;
-  let hhi = 0;
   let poolPaid = 0;
   let k2 = 0;
   // Status counts from decideMiners (the status does not change in between); exits are taken off.
@@ -360,7 +374,6 @@ export function settleMiners(
   // Running sum of the step's BTC sales, kept in a local (same additions in the same order) and
   // handed to `flows` around every policy call, which may add to it.
   let sold = flows.soldBtc;
-  const invNet = networkEhs > 0 ? 1 / networkEhs : 0;
   const kinds = st.kind;
   const aiRev = st.aiRevenueUsdPerMwYear;
   const aiMargin = st.aiMarginPct;
@@ -527,9 +540,7 @@ export function settleMiners(
         rec[b + COLL] = coll;
         counts[status[i]!]!--;
         flows.soldBtc = sold;
-        flows.soldBtc = sold;
-      exitMiner(st, i, priceUsd, day, flows);
-      sold = flows.soldBtc;
+        exitMiner(st, i, priceUsd, day, flows);
         sold = flows.soldBtc;
         continue;
       }
@@ -552,8 +563,6 @@ export function settleMiners(
     debt += d;
     aiMw += op;
     aiConv += rec[b + CONVERTING]!;
-    const sh = a * invNet;
-    hhi += sh * sh;
   }
   flows.soldBtc = sold;
   tot.treasury = treasury;
@@ -562,10 +571,9 @@ export function settleMiners(
   tot.debt = debt;
   tot.aiMw = aiMw;
   tot.aiConv = aiConv;
-  tot.hhi = hhi;
   tot.nActive = counts[STATUS_ACTIVE]!;
   tot.nCurt = counts[STATUS_CURTAILING]!;
-  tot.nPiv = counts[STATUS_PIVOTING]! + counts[STATUS_EXITED]!;
+  tot.nPiv = counts[STATUS_PIVOTING]!;
   tot.poolPaid = poolPaid;
   return k2;
 }
