@@ -13,7 +13,7 @@ import {
 import { simulate } from '../src/engine/index.ts';
 import { ScenarioSchema, type ScenarioInput } from '../src/scenario/schema.ts';
 
-// Hand-computed values (worked on paper from the formulas in docs/parts/agents.md) and end-to-end
+// Hand-computed values (worked on paper from the formulas in docs/MODEL.md) and end-to-end
 // checks of the loan and AI-pivot rules at their documented thresholds.
 
 const BITS = 0x170240c3; // difficulty 124.93T (height 953,568)

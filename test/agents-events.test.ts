@@ -5,7 +5,7 @@ import { ScenarioSchema, type ScenarioInput } from '../src/scenario/schema.ts';
 
 // Margin calls and liquidations are events (counted when they happen, not on every check), and the
 // opening state of a keep-cash miner is already at its cash target. Expected values by hand from
-// docs/parts/agents.md.
+// docs/MODEL.md.
 
 function world(over: Partial<ScenarioInput>, prices: number[], horizonDays = prices.length) {
   return ScenarioSchema.parse({

@@ -16,7 +16,7 @@ import { deriveStream } from '../src/random/index.ts';
 import { ScenarioSchema, type ScenarioInput } from '../src/scenario/schema.ts';
 
 // Loans under stress and the daily cost reserve from step 0. Expected values are worked by hand from
-// the rules in docs/parts/agents.md (LTV, cure period, penalty, origination LTV), not read back from
+// the rules in docs/MODEL.md (LTV, cure period, penalty, origination LTV), not read back from
 // the code.
 
 const START = { priceUsd: 100_000, btcPerPhDay: 5e-7 };

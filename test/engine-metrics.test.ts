@@ -14,7 +14,7 @@ describe('metrics contract', () => {
     output: { sampleEverySteps: 7 },
   });
   const r = simulate(sc, { seed: 1, runIndex: 0 });
-  const doc = readFileSync(new URL('../docs/parts/engine.md', import.meta.url), 'utf8');
+  const doc = readFileSync(new URL('../docs/MODEL.md', import.meta.url), 'utf8');
 
   it('series, summary and miner outcomes carry exactly the documented names, snake_case', () => {
     expect(Object.keys(r.series)).toEqual(SERIES_METRICS.map((m) => m.name));

@@ -3,7 +3,7 @@ import type { MinerInput } from '../src/agents/schema.ts';
 import { simulate } from '../src/engine/index.ts';
 import { ScenarioSchema, type ScenarioInput } from '../src/scenario/schema.ts';
 
-// Definitions of output columns (docs/parts/engine.md: "Miner status", "Majority-attack cost and
+// Definitions of output columns (docs/MODEL.md: "Miner status", "Majority-attack cost and
 // concentration", the summary table). Expected values are computed by hand or from other columns
 // (independent of how the engine accumulates them).
 

@@ -1,4 +1,4 @@
-// Unit conventions and the economic formulas of docs/parts/agents.md ("Daily economics").
+// Unit conventions and the economic formulas of docs/MODEL.md ("Daily economics").
 //
 // 1 TH/s at E J/TH draws E W. 1 EH/s = 1e6 TH/s, so 1 EH/s at E J/TH draws E MW, and
 // 1 PH/s draws E kW, i.e. 24 E kWh per day.

@@ -1,6 +1,6 @@
 // The built-in policies, as plain functions over the struct-of-arrays state (no per-miner objects,
 // no closures): the engine calls them once per miner per step. Rules, parameters and defaults are
-// documented in docs/parts/agents.md; the comments here say why, not what.
+// documented in docs/MODEL.md; the comments here say why, not what.
 import {
   AgentState,
   STATUS_EXITED,
@@ -500,7 +500,7 @@ export function shedSite(st: AgentState, i: number, site: number, maxMw: number)
  * AI pivot. Each step without a conversion in progress, for each site with AI-convertible MW left:
  * convert a tranche when aiValue > (1 + hurdle) x max(miningValue, 0) and aiValue > 0, where
  * aiValue = revenue x margin - capex / contract years and miningValue is the mining margin per
- * MW-year of the site's fleet at the averaged hashprice (docs/parts/agents.md). The capex is paid
+ * MW-year of the site's fleet at the averaged hashprice (docs/MODEL.md). The capex is paid
  * up front (scaled down to what can be funded); the tranche's hashrate is retired at once.
  * Returns MW that started converting.
  */

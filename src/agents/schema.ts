@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 // Miner, population and fringe configuration. Units are in the field names (EH/s, J/TH, $/MWh,
 // MW, days, USD, BTC, Pct = a fraction in [0, 1]). Every field that can have a sensible default has
-// one, so a named miner is a few lines: see docs/parts/agents.md.
+// one, so a named miner is a few lines: see docs/MODEL.md.
 
 const nonneg = () => z.number().nonnegative();
 const frac = () => z.number().min(0).max(1);

@@ -407,7 +407,7 @@ export class AgentState {
       // target is topped up from the free treasury at the start price here, before the run, rather
       // than as one day-0 sale that no miner in that steady state would make (it would show up as a
       // spike in sold_btc and, through price impact, in the price). Wealth at the start price is
-      // unchanged; initial_btc is the BTC held after this (docs/parts/agents.md, "Treasury").
+      // unchanged; initial_btc is the BTC held after this (docs/MODEL.md, "Treasury").
       let openingSale = 0;
       if (p.treasury.mode === 'keep-cash' && s.module === undefined) {
         const gap = p.treasury.cashDays * this.rec[i * REC + R_COST_USD_PER_DAY]! - this.rec[i * REC + R_CASH_USD]!;

@@ -12,7 +12,7 @@ import {
 
 /**
  * Built-in strategies: named bundles of policy overrides on top of the policy defaults
- * (docs/parts/agents.md lists them with their rationale).
+ * (docs/MODEL.md lists them with their rationale).
  */
 export const BUILTIN_STRATEGIES: Readonly<Record<string, PoliciesInput>> = {
   /** Curtails on margin, sells everything it mines, sells before borrowing. The default. */

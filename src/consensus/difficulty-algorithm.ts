@@ -84,7 +84,7 @@ class BitcoinDifficulty implements DifficultyAlgorithm {
     } else if (start.epochFirstBlockTime !== undefined) {
       this.epochFirstTime = Math.floor(start.epochFirstBlockTime);
     } else {
-      // Unknown history: assume the period so far ran exactly on schedule (documented in docs/parts/consensus.md).
+      // Unknown history: assume the period so far ran exactly on schedule (documented in docs/MODEL.md).
       this.epochFirstTime = tipTime - params.powTargetSpacing * offset;
     }
   }

@@ -1,5 +1,5 @@
 // One seeded run of a scenario: the step loop. Pure: no I/O, threads, clock or Math.random; the
-// result is a function of (scenario, seed, runIndex, crnKey) only. See docs/parts/engine.md.
+// result is a function of (scenario, seed, runIndex, crnKey) only. See docs/MODEL.md.
 import { createDifficultyAlgorithm, difficultyFromBits } from '../consensus/index.ts';
 import { HashsimError } from '../errors.ts';
 import { createFeeProcess, createPriceProcess } from '../market/index.ts';
@@ -266,7 +266,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     poolBalance -= tot.poolPaid;
     const { treasury, collateral, cash, debt, aiMw, aiConv, nActive, nCurt, nPiv, nConv } = tot;
     // Shares of the network's hashrate; the fringe is atomistic (many small miners: share^2 -> 0),
-    // so HHI is 0 when only the fringe mines (docs/parts/engine.md).
+    // so HHI is 0 when only the fringe mines (docs/MODEL.md).
     const hhi = networkEhs > 0 ? tot.agentSq / (networkEhs * networkEhs) : 0;
     exited += nAlive - k2;
     nAlive = k2;

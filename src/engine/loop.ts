@@ -253,7 +253,7 @@ export function decideMiners(
         curtailed = operateArgs(st, i);
       }
     }
-    // Status by what the miner's hashrate does (docs/parts/engine.md, "Miner status"): a conversion
+    // Status by what the miner's hashrate does (docs/MODEL.md, "Miner status"): a conversion
     // of one tranche while the rest of the fleet mines does not make a miner 'pivoting'.
     const a = rec[b + ACTIVE]!;
     if (conv > 0) nConv++;

@@ -1,5 +1,5 @@
 // Names, units and meaning of every per-step series column and per-run summary value, in the
-// fixed order the engine writes them (docs/parts/engine.md renders the same lists).
+// fixed order the engine writes them (docs/MODEL.md renders the same lists).
 
 export interface MetricDef {
   readonly name: string;

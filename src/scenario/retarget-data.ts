@@ -8,7 +8,7 @@
 // condition that the above copyright notice and this permission notice are included.
 //
 // Epoch start times are ESTIMATES (not block timestamps): see scripts/gen-retarget-data.ts and
-// docs/parts/scenario.md ("Calibrated start").
+// docs/MODEL.md ("Calibrated start").
 
 /** Blocks per retarget epoch. */
 export const EPOCH_BLOCKS = 2016;

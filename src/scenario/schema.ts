@@ -5,7 +5,7 @@ import { compactToTarget, MAINNET } from '../consensus/index.ts';
 
 // Top-level scenario schema. Sub-schemas live with the module that interprets them
 // (market/schema.ts, agents/schema.ts) so each model owns its parameters. Every object is
-// `.strict()`: an unknown key is an error, never silently ignored. Field docs: docs/parts/scenario.md.
+// `.strict()`: an unknown key is an error, never silently ignored. Field docs: docs/MODEL.md.
 
 /** Default start: 2026-03-01, after the Feb 2026 drawdown and the miners' AI pivots (DESIGN section 12). */
 export const DEFAULT_START_DATE = '2026-03-01';
