@@ -69,7 +69,7 @@ if (have('baseline-2026') && have('ai-pivot-wave-2026')) {
   const runRow = async (label: string, expr: string) =>
     line(`| ${label} | ${await band(A, 'runs', expr)} | ${await band(B, 'runs', expr)} | ${await paired(A, B, 'runs', expr)} |`);
   await runRow('min hashrate (EH/s)', 'min_hashrate_ehs');
-  await runRow('max hashrate drawdown (fraction)', 'max_hashrate_drawdown_pct');
+  await runRow('max hashrate drawdown (%)', 'max_hashrate_drawdown_pct');
   await runRow('min difficulty (T)', 'min_difficulty / 1e12');
   await runRow('agent BTC sold voluntarily, 2 y', 'sold_total_btc');
   await runRow('BTC liquidated (lenders + exits), 2 y', 'liquidated_total_btc');
@@ -130,7 +130,7 @@ if (have('price-crash-stress')) {
     ['min price ($)', 'min_price_usd'],
     ['final price ($)', 'final_price_usd'],
     ['min hashrate (EH/s)', 'min_hashrate_ehs'],
-    ['max hashrate drawdown', 'max_hashrate_drawdown_pct'],
+    ['max hashrate drawdown (%)', 'max_hashrate_drawdown_pct'],
     ['min hashprice ($/PH/day)', 'min_hashprice_usd_per_ph_day'],
     ['margin calls', 'margin_calls_total'],
     ['liquidations', 'liquidations_total'],
