@@ -4,6 +4,7 @@ import { axisNumberFormat, axisTitle, metricInfo, numberFormat } from '../metric
 import { finite, quantileSorted, titleOf, topLevel } from './common.ts';
 import { histogramBins } from './histogram.ts';
 import { DATE_TOOLTIP, dateX, dayToDate } from './time.ts';
+import type { BandRow } from './types.ts';
 import type { TimeChartOptions } from './types.ts';
 
 /** Quantile bands of one series metric in result sets A and B at one sampled step. */
@@ -67,16 +68,8 @@ export function compareBandsChart(rows: readonly CompareBandRow[], opts: Compare
 }
 
 /** Per-step quantiles of the paired differences B − A of one series metric. */
-export interface DifferenceBandRow {
-  readonly step: number;
-  readonly day: number;
-  readonly mean: number | null;
-  readonly p5: number | null;
-  readonly p25: number | null;
-  readonly p50: number | null;
-  readonly p75: number | null;
-  readonly p95: number | null;
-}
+/** A band row of paired differences (B - A) of one metric: bands.parquet's shape without the metric. */
+export type DifferenceBandRow = Omit<BandRow, 'metric'>;
 
 /** Fan chart of paired differences B − A over time, with a zero line. */
 export function differenceBandsChart(rows: readonly DifferenceBandRow[], opts: CompareOptions): TopLevelSpec | null {
