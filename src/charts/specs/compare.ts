@@ -4,8 +4,7 @@ import { axisNumberFormat, axisTitle, metricInfo, numberFormat } from '../metric
 import { finite, quantileSorted, titleOf, topLevel } from './common.ts';
 import { histogramBins } from './histogram.ts';
 import { DATE_TOOLTIP, dateX, dayToDate } from './time.ts';
-import type { BandRow } from './types.ts';
-import type { TimeChartOptions } from './types.ts';
+import type { BandRow, TimeChartOptions } from './types.ts';
 
 /** Quantile bands of one series metric in result sets A and B at one sampled step. */
 export interface CompareBandRow {
