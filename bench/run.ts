@@ -198,12 +198,15 @@ async function main(): Promise<void> {
   let runsPerSecondAll: number | null = null;
   const maxW = Math.min(num('max-workers', availableParallelism()), availableParallelism());
   if (!flag('skip-mc')) {
-    // Size the batches from one in-process run so each worker count computes for ~20 s (quick: ~4 s).
+    // Size the batches from in-process runs so each worker count computes for ~20 s (quick: ~4 s).
+    // Warmed up first: the second run of a fresh process still runs mostly unoptimized code (~3x
+    // slower than a worker's steady state), which made the batches ~3x smaller than intended and
+    // let worker start-up (~1 s) weigh on the rates and the efficiency.
     const sc = loadScenarioFile(def.path).scenario;
-    simulate(sc, { seed: 1, runIndex: 0 });
+    for (let i = 0; i < 20; i++) simulate(sc, { seed: 1, runIndex: 1000 + i });
     const t0 = performance.now();
-    simulate(sc, { seed: 1, runIndex: 1 });
-    const perRun = (performance.now() - t0) / 1000;
+    for (let i = 0; i < 10; i++) simulate(sc, { seed: 1, runIndex: i });
+    const perRun = (performance.now() - t0) / 1000 / 10;
     const runs = Math.round(num('mc-runs', Math.max(maxW * 4, Math.min(5000, Math.round((quick ? 4 : 20) / perRun)))));
     const points: McPoint[] = [];
     for (let w = 1; w <= maxW; w++) {

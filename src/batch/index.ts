@@ -60,7 +60,7 @@ export interface BatchOptions {
   readonly progress?: ProgressMode;
   /** Where messages go (default: stderr). */
   readonly log?: (line: string) => void;
-  /** Runs per task; default scales with runs / workers (1..50). Does not change the output. */
+  /** Largest runs per task (chunks shrink towards the end); default scales with runs / workers (1..50). Does not change the output. */
   readonly chunkSize?: number;
   /** Module exporting `simulate` (default: the engine). For benchmarks and tests of the batch layer. */
   readonly runModule?: string;
@@ -178,12 +178,18 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const chunkSize = o.chunkSize ?? Math.max(1, Math.min(50, Math.ceil(todo / (workers * 8))));
   // Each worker's first task is a single run, so the first result (and progress) comes after one
   // run, not one chunk. Chunk boundaries never change the output.
+  // Towards the end chunks shrink (guided scheduling: at most 1/(2 x workers) of the runs still to
+  // plan), so the workers finish within about one run of each other instead of one idling while the
+  // other computes a whole last chunk (measured: ~0.4 s of a 5 s compute phase at 2 workers).
   const tasks: { start: number; end: number }[] = [];
+  let left = todo;
   for (const g of gaps) {
     for (let s = g.start; s < g.end; ) {
-      const size = tasks.length < workers ? 1 : chunkSize;
-      tasks.push({ start: s, end: Math.min(g.end, s + size) });
-      s += size;
+      const size = tasks.length < workers ? 1 : Math.max(1, Math.min(chunkSize, Math.ceil(left / (2 * workers))));
+      const end = Math.min(g.end, s + size);
+      tasks.push({ start: s, end });
+      left -= end - s;
+      s = end;
     }
   }
   // Parquet assembly loads apache-arrow and parquet-wasm (~0.5 s): only once the first run is done,
