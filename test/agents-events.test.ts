@@ -1,24 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { MinerInput } from '../src/agents/schema.ts';
 import { simulate } from '../src/engine/index.ts';
-import { ScenarioSchema, type ScenarioInput } from '../src/scenario/schema.ts';
+import type { ScenarioInput } from '../src/scenario/schema.ts';
+import { pathWorld } from './engine-fixtures.ts';
 
 // Margin calls and liquidations are events (counted when they happen, not on every check), and the
 // opening state of a keep-cash miner is already at its cash target. Expected values by hand from
 // docs/MODEL.md.
 
 function world(over: Partial<ScenarioInput>, prices: number[], horizonDays = prices.length) {
-  return ScenarioSchema.parse({
-    name: 'events',
-    start: { date: '2026-03-01', height: 953_567, bits: '0x170240c3' },
-    horizonDays,
-    price: { model: 'path', pricesUsd: prices, onShort: 'hold-last' },
-    fees: { model: 'constant', btcPerBlock: 0.03 },
-    fringe: { hashrateEHs: 900, lagDays: 1e9 },
-    rewards: 'expected',
-    output: { sampleEverySteps: 1 },
-    ...over,
-  });
+  return pathWorld('events', over, prices, horizonDays);
 }
 
 /** 1,000 BTC back a $50M loan at LTV 0.5; `free` BTC more in the treasury; earns nothing, costs nothing. */

@@ -13,7 +13,8 @@ import {
 } from '../src/agents/state.ts';
 import { simulate } from '../src/engine/index.ts';
 import { deriveStream } from '../src/random/index.ts';
-import { ScenarioSchema, type ScenarioInput } from '../src/scenario/schema.ts';
+import type { ScenarioInput } from '../src/scenario/schema.ts';
+import { pathWorld } from './engine-fixtures.ts';
 
 // Loans under stress and the daily cost reserve from step 0. Expected values are worked by hand from
 // the rules in docs/MODEL.md (LTV, cure period, penalty, origination LTV), not read back from
@@ -23,17 +24,8 @@ const START = { priceUsd: 100_000, btcPerPhDay: 5e-7 };
 const rng = () => deriveStream({ seed: 1, scenario: 'agents-loans', runIndex: 0, component: 'population' });
 const state = (miners: MinerInput[]) => buildAgentState(miners.map((m) => MinerSchema.parse(m)), [], rng(), START);
 
-function world(over: Partial<ScenarioInput>, prices: number[], horizonDays = prices.length): ReturnType<typeof ScenarioSchema.parse> {
-  return ScenarioSchema.parse({
-    name: 'loans',
-    start: { date: '2026-03-01', height: 953_567, bits: '0x170240c3' },
-    horizonDays,
-    price: { model: 'path', pricesUsd: prices, onShort: 'hold-last' },
-    fees: { model: 'constant', btcPerBlock: 0.03 },
-    fringe: { hashrateEHs: 900, lagDays: 1e9 },
-    rewards: 'expected',
-    ...over,
-  });
+function world(over: Partial<ScenarioInput>, prices: number[], horizonDays = prices.length) {
+  return pathWorld('loans', over, prices, horizonDays);
 }
 
 describe('daily cost reserve from step 0', () => {

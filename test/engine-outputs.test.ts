@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { MinerInput } from '../src/agents/schema.ts';
 import { simulate } from '../src/engine/index.ts';
-import { ScenarioSchema, type ScenarioInput } from '../src/scenario/schema.ts';
+import type { ScenarioInput } from '../src/scenario/schema.ts';
+import { pathWorld } from './engine-fixtures.ts';
 
 // Definitions of output columns (docs/MODEL.md: "Miner status", "Majority-attack cost and
 // concentration", the summary table). Expected values are computed by hand or from other columns
 // (independent of how the engine accumulates them).
 
 function world(over: Partial<ScenarioInput>, prices: number[], horizonDays = prices.length) {
-  return ScenarioSchema.parse({
-    name: 'outputs',
-    start: { date: '2026-03-01', height: 953_567, bits: '0x170240c3' },
-    horizonDays,
-    price: { model: 'path', pricesUsd: prices, onShort: 'hold-last' },
-    fees: { model: 'constant', btcPerBlock: 0.03 },
-    rewards: 'expected',
-    output: { sampleEverySteps: 1 },
-    ...over,
-  });
+  return pathWorld('outputs', over, prices, horizonDays, { fringe: false });
 }
 
 const plain = (name: string, hashrateEHs: number, extra: Partial<MinerInput> = {}): MinerInput => ({
