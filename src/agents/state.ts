@@ -90,6 +90,19 @@ export interface StartEconomics {
 }
 
 /** One miner before it is packed into arrays (built once, at setup; never used in the hot loop). */
+/**
+ * `xs.map(f)` with a stable elements kind. Array.prototype.map returns a PACKED array from its builtin
+ * but a HOLEY one once TurboFan inlines it, so arrays it builds (AgentState.names, the spec's sites and
+ * cohorts) changed map between runs as the callers tiered up, deoptimizing every optimized reader
+ * ("wrong map" in simulate, AgentState, namedSpec) and re-optimizing each Monte Carlo worker
+ * repeatedly. push() into a literal always gives PACKED_ELEMENTS.
+ */
+export function packedMap<T, U>(xs: readonly T[], f: (x: T) => U): U[] {
+  const out: U[] = [];
+  for (let i = 0; i < xs.length; i++) out.push(f(xs[i]!));
+  return out;
+}
+
 interface MinerSpec {
   name: string;
   named: boolean;
@@ -233,7 +246,7 @@ export class AgentState {
   constructor(specs: readonly MinerSpec[], start: StartEconomics) {
     const n = specs.length;
     this.n = n;
-    this.names = specs.map((s) => s.name);
+    this.names = packedMap(specs, (s) => s.name);
     this.namedCount = specs.filter((s) => s.named).length;
     const moduleKeys: string[] = [];
     this.moduleIndex = new Int32Array(n).fill(-1);
@@ -480,8 +493,8 @@ function namedSpec(m: MinerConfig, custom: Readonly<Record<string, PoliciesInput
   let sites: MinerSpec['sites'];
   let cohorts: MinerSpec['cohorts'];
   if (m.cohorts !== undefined) {
-    sites = m.sites!.map((s) => ({ mw: s.mw, price: s.powerPriceUsdPerMWh, aiShare: s.aiConvertibleShare }));
-    cohorts = m.cohorts.map((c) => ({
+    sites = packedMap(m.sites!, (s) => ({ mw: s.mw, price: s.powerPriceUsdPerMWh, aiShare: s.aiConvertibleShare }));
+    cohorts = packedMap(m.cohorts, (c) => ({
       ehs: c.hashrateEHs ?? (c.units! * c.thPerUnit!) / 1e6,
       jth: c.efficiencyJPerTH,
       age: c.ageDays,

@@ -3,6 +3,7 @@
 import { HashsimError } from '../errors.ts';
 import { sellBtc, spareCash, startConversion, financingCapacity, raiseCash, type StepFlows } from '../agents/policies.ts';
 import {
+  packedMap,
   REC,
   R_ACTIVE_EHS,
   R_AI_MW_CONVERTING,
@@ -26,7 +27,8 @@ export class CustomStrategies {
     private readonly st: AgentState,
     modules: Readonly<Record<string, StrategyModule>>,
   ) {
-    this.mods = st.moduleKeys.map((key) => {
+    // packedMap: a stable elements kind (see there).
+    this.mods = packedMap(st.moduleKeys, (key) => {
       const m = modules[key];
       if (m === undefined || typeof m !== 'object') {
         throw new HashsimError(`strategyModule "${key}": no loaded module was passed to simulate (options.strategies["${key}"])`);

@@ -431,6 +431,18 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     pool_balance_btc: poolBalance,
   };
 
+  const miners = namedOutcomes(st);
+  return { runIndex, sampleDays, series: cols, summary, miners };
+}
+
+/**
+ * The named miners' outcomes. A function of its own (too large to be inlined) so that the `values`
+ * literal's fields settling their representation (a day is first null, then a small integer, then
+ * maybe a fraction, at a data-dependent run) deoptimizes only this small function, not simulate's
+ * optimized and OSR code (~100 ms of TurboFan each time, on every Monte Carlo worker).
+ */
+function namedOutcomes(st: AgentState): MinerOutcome[] {
+  const nul = (x: number) => (x < 0 ? null : x);
   const miners: MinerOutcome[] = [];
   for (let i = 0; i < st.namedCount; i++) {
     const values: Record<(typeof MINER_OUTCOME_FIELDS)[number]['name'], number | null> = {
@@ -456,5 +468,5 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     };
     miners.push({ name: st.names[i]!, status: STATUS_NAMES[st.status[i]!]!, values });
   }
-  return { runIndex, sampleDays, series: cols, summary, miners };
+  return miners;
 }
