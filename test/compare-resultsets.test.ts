@@ -1,18 +1,14 @@
 // Integration tests of `hashsim compare` on real result sets produced by the real batch and engine.
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { runCli } from './cli-helpers.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../src/batch/index.ts';
 import { loadScenarioFile } from '../src/scenario/load.ts';
 import { compareResultSets, type Comparison } from '../src/compare/index.ts';
 import { readParquetFile } from '../src/results/parquet.ts';
 
-const exec = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'hashsim.mjs');
 const RUNS = 24;
 // 60 days of the minimal scenario, sampled every 5 days: a few seconds per set.
 const BASE = `
@@ -48,14 +44,8 @@ async function batch(name: string, yaml: string, seed: number): Promise<string> 
   return out;
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await exec(process.execPath, [BIN, ...args], { cwd: tmp, maxBuffer: 1 << 24 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function cli(args: string[]): ReturnType<typeof runCli> {
+  return runCli(args, tmp);
 }
 
 function metric(c: Comparison, name: string) {

@@ -1,9 +1,8 @@
 // Integration tests of `hashsim verify` on a real result set produced by the real batch and engine.
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { runCli } from './cli-helpers.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../src/batch/index.ts';
 import { loadScenarioFile } from '../src/scenario/load.ts';
@@ -11,22 +10,13 @@ import { sampleRunIndexes, verifyResultSet } from '../src/compare/index.ts';
 import { deterministicHash, fileSha256, type Manifest } from '../src/results/manifest.ts';
 import { readParquetFile, writeParquetFile, type ParquetColumn } from '../src/results/parquet.ts';
 
-const exec = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'hashsim.mjs');
 const RUNS = 20;
 
 let tmp: string;
 let set: string;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await exec(process.execPath, [BIN, ...args], { cwd: tmp, maxBuffer: 1 << 24 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function cli(args: string[]): ReturnType<typeof runCli> {
+  return runCli(args, tmp);
 }
 
 function copySet(name: string): string {
