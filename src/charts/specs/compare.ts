@@ -2,7 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { COLORS } from '../theme.ts';
 import { axisNumberFormat, axisTitle, metricInfo, numberFormat } from '../metrics.ts';
 import { finite, quantileSorted, titleOf, topLevel } from './common.ts';
-import { histogramBins } from './histogram.ts';
+import { binTooltip, histogramBins } from './histogram.ts';
 import { DATE_TOOLTIP, dateX, dayToDate } from './time.ts';
 import type { BandRow, TimeChartOptions } from './types.ts';
 
@@ -148,11 +148,7 @@ export function pairedDifferenceChart(differences: readonly (number | null)[], o
             x: { field: 'start', type: 'quantitative', title: `Paired difference in ${axisTitle(info)}`, scale: { zero: true, nice: false }, axis: xAxis },
             x2: { field: 'end' },
             y: { field: 'count', type: 'quantitative', title: 'run pairs' },
-            tooltip: [
-              { field: 'start', type: 'quantitative', title: 'from', format: fmt },
-              { field: 'end', type: 'quantitative', title: 'to', format: fmt },
-              { field: 'count', type: 'quantitative', title: 'pairs' },
-            ],
+            tooltip: binTooltip(fmt, 'pairs'),
           },
         },
         {

@@ -19,6 +19,15 @@ export interface HistogramBin {
 }
 
 /** Equal-width bins over the finite values; a constant column gives one bin of width 1e-9 relative. */
+/** Tooltip of one histogram bin: its range and how many runs (or run pairs) fall in it. */
+export function binTooltip(format: string, countTitle: string) {
+  return [
+    { field: 'start', type: 'quantitative' as const, title: 'from', format },
+    { field: 'end', type: 'quantitative' as const, title: 'to', format },
+    { field: 'count', type: 'quantitative' as const, title: countTitle },
+  ];
+}
+
 export function histogramBins(values: readonly number[], binCount: number): HistogramBin[] {
   if (values.length === 0) return [];
   let lo = Infinity;
@@ -84,11 +93,7 @@ export function outcomeHistograms(columns: readonly SummaryColumn[], opts: Outco
             x: { field: 'start', type: 'quantitative', title: null, scale: { zero: false, nice: false }, axis: { labelExpr: ADAPTIVE_LABEL, tickCount: 5 } },
             x2: { field: 'end' },
             y: { field: 'count', type: 'quantitative', title: 'runs' },
-            tooltip: [
-              { field: 'start', type: 'quantitative', title: 'from', format: fmt },
-              { field: 'end', type: 'quantitative', title: 'to', format: fmt },
-              { field: 'count', type: 'quantitative', title: 'runs' },
-            ],
+            tooltip: binTooltip(fmt, 'runs'),
           },
         },
         {
