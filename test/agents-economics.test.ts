@@ -60,7 +60,7 @@ function world(over: Partial<ScenarioInput>, prices: number[]): ReturnType<typeo
     horizonDays: prices.length,
     price: { model: 'path', pricesUsd: prices, onShort: 'hold-last' },
     fees: { model: 'constant', btcPerBlock: 0.03 },
-    fringe: { hashrateEHs: 900, lagDays: 1e9 },
+    fringe: { hashrateEHs: 900, responsive: false },
     ...over,
   });
 }

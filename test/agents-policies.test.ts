@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Fringe } from '../src/agents/fringe.ts';
 import { operate, raiseCash, StepFlows, treasuryPolicy } from '../src/agents/policies.ts';
 import { FringeSchema, MinerSchema, PopulationSchema, type MinerInput } from '../src/agents/schema.ts';
 import {
@@ -38,13 +37,17 @@ describe('operate / curtail', () => {
       { hashrateEHs: 1, efficiencyJPerTH: 15 },
       { hashrateEHs: 1, efficiencyJPerTH: 20 },
     ],
-    policies: { operate: { hysteresisPct: 0.05, retireAfterCurtailedDays: 10_000 } },
+    // No spread within a cohort and no ramp limit: each cohort switches as one block (the rule's
+    // limiting case; the progressive case is tested in test/supply.test.ts).
+    policies: { operate: { hysteresisPct: 0.05, retireAfterCurtailedDays: 10_000, costSpreadShare: 0, rampSharePerDay: 1 } },
   };
   const costs = [30, 18, 24];
 
   it('switches a running cohort off below cost x 0.95 and an idle one on above cost x 1.05', () => {
     const st = state([fleet]);
-    const on = () => [0, 1, 2].map((k) => st.cohortOn[k]);
+    const on = () => [0, 1, 2].map((k) => st.cohortShare[k]);
+    operate(st, 0, 40, 1); // everything covers its cost: all run
+    expect(on()).toEqual([1, 1, 1]);
     operate(st, 0, 25, 1);
     expect(on()).toEqual([0, 1, 1]); // 25 < 30 x 0.95
     operate(st, 0, 22.9, 1);
@@ -70,7 +73,7 @@ describe('operate / curtail', () => {
           // If a costlier cohort runs, every cheaper one runs too.
           for (let a = 0; a < 3; a++) {
             for (let b = 0; b < 3; b++) {
-              if (costs[a]! < costs[b]! && st.cohortOn[b] === 1) expect(st.cohortOn[a]).toBe(1);
+              if (costs[a]! < costs[b]! && st.cohortShare[b] === 1) expect(st.cohortShare[a]).toBe(1);
             }
           }
         }
@@ -80,7 +83,8 @@ describe('operate / curtail', () => {
   });
 
   it('retires a cohort curtailed for retireAfterCurtailedDays days in a row', () => {
-    const st = state([{ ...fleet, policies: { operate: { retireAfterCurtailedDays: 5 } } }]);
+    const st = state([{ ...fleet, policies: { operate: { retireAfterCurtailedDays: 5, costSpreadShare: 0, rampSharePerDay: 1 } } }]);
+    operate(st, 0, 40, 1); // all running
     for (let d = 0; d < 4; d++) operate(st, 0, 23, 1);
     expect(st.cohortEhs[0]).toBe(1); // 25 J/TH idle 4 days
     operate(st, 0, 23, 1);
@@ -140,7 +144,7 @@ function scenario(over: Partial<ScenarioInput>): ReturnType<typeof ScenarioSchem
     horizonDays: 60,
     price: { model: 'gbm', initialUsd: 70_000, volAnnual: 0 },
     fees: { model: 'constant', btcPerBlock: 0.03 },
-    fringe: { hashrateEHs: 900, lagDays: 1e6 },
+    fringe: { hashrateEHs: 900, responsive: false },
     rewards: 'expected',
     ...over,
   });
@@ -223,16 +227,6 @@ describe('expansion, exit, populations, fringe, user strategies (end to end)', (
     expect(Math.abs(sum / a.n - 55)).toBeLessThan((4 * sd) / Math.sqrt(a.n));
     // Solo share 0.25: binomial sd sqrt(n p q).
     expect(Math.abs(solo - 500)).toBeLessThan(4 * Math.sqrt(2000 * 0.25 * 0.75));
-  });
-
-  it('fringe: first-order lag toward capacity x min(1, hp/breakeven)^elasticity', () => {
-    const cfg = FringeSchema.parse({ hashrateEHs: 500, breakevenUsdPerPhDay: 40, breakevenElasticity: 2, lagDays: 30 });
-    const f = new Fringe(cfg, 40, 1); // starts at breakeven: capacity = 500
-    let h = 500;
-    for (let d = 0; d < 90; d++) h = f.update(20, d);
-    // Target 500 x 0.5^2 = 125; gap shrinks by exp(-1/30) a day.
-    const expected = 125 + (500 - 125) * Math.exp(-90 / 30);
-    expect(h).toBeCloseTo(expected, 9);
   });
 
   it('a user strategy module replaces the treasury policy and can switch machines off', () => {

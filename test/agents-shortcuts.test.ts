@@ -41,7 +41,7 @@ describe('operate short-cut (record slot R_OP_OFF_THR)', () => {
             rng(),
             START,
           );
-          const on = () => Array.from(st.cohortOn.subarray(st.cohortStart[0]!, st.cohortEnd[0]!));
+          const on = () => Array.from(st.cohortShare.subarray(st.cohortStart[0]!, st.cohortEnd[0]!));
           const totals = () => [R_ACTIVE_EHS, R_POWER_USD_PER_DAY, R_MINING_MW].map((f) => st.rec[0 * REC + f]!).concat(st.installedEhs[0]!);
           for (const rev of revs) {
             const thr = st.rec[0 * REC + R_OP_OFF_THR]!;

@@ -16,7 +16,7 @@ export function pathWorld(
     price: { model: 'path', pricesUsd: prices, onShort: 'hold-last' },
     fees: { model: 'constant', btcPerBlock: 0.03 },
     // A fringe that never adapts (lag of ~forever) keeps the network, and so difficulty, steady.
-    ...(options.fringe === false ? {} : { fringe: { hashrateEHs: 900, lagDays: 1e9 } }),
+    ...(options.fringe === false ? {} : { fringe: { hashrateEHs: 900, responsive: false } }),
     rewards: 'expected',
     output: { sampleEverySteps: 1 },
     ...over,

@@ -24,7 +24,7 @@ const plain = (name: string, hashrateEHs: number, extra: Partial<MinerInput> = {
 
 describe('hhi: sum over agents of (running share of the network)^2, fringe atomistic', () => {
   it('two miners of 10 and 30 EH/s next to a 60 EH/s fringe: 0.1^2 + 0.3^2 = 0.1', () => {
-    const sc = world({ miners: [plain('a', 10), plain('b', 30)], fringe: { hashrateEHs: 60, lagDays: 1e9 } }, [70_000], 3);
+    const sc = world({ miners: [plain('a', 10), plain('b', 30)], fringe: { hashrateEHs: 60, responsive: false } }, [70_000], 3);
     const r = simulate(sc, { seed: 1, runIndex: 0 });
     for (let j = 0; j < 3; j++) {
       const net = r.series.hashrate_ehs![j]!;
@@ -36,7 +36,7 @@ describe('hhi: sum over agents of (running share of the network)^2, fringe atomi
   it('a miner that exits at a step\'s settlement still counts in that step\'s HHI (it mined during the step)', () => {
     // 'broke' has no BTC, no cash and $1B a day of opex: it mines on day 0 and exits at day 0's settlement.
     const broke = plain('broke', 20, { cashUsd: 0, opexUsdPerDay: 1e9, policies: { operate: { curtail: false }, financing: { borrow: false } } });
-    const sc = world({ miners: [plain('a', 20), broke], fringe: { hashrateEHs: 60, lagDays: 1e9 } }, [70_000], 3);
+    const sc = world({ miners: [plain('a', 20), broke], fringe: { hashrateEHs: 60, responsive: false } }, [70_000], 3);
     const r = simulate(sc, { seed: 1, runIndex: 0 });
     expect(r.miners[1]!.values.exit_day).toBe(0);
     // Day 0: 20 + 20 of 100 EH/s -> 2 x 0.2^2; day 1: 20 of 80 -> 0.25^2.
@@ -49,7 +49,7 @@ describe('hhi: sum over agents of (running share of the network)^2, fringe atomi
   it('is 0 when every agent is switched off and only the (atomistic) fringe mines', () => {
     // Power at $500/MWh: 15 J/TH costs $180/PH/day, far above a ~$35 hashprice: curtailed at step 0.
     const dear = { ...plain('dear', 50), powerPriceUsdPerMWh: 500, policies: {} };
-    const sc = world({ miners: [dear], fringe: { hashrateEHs: 900, lagDays: 1e9 } }, [70_000], 2);
+    const sc = world({ miners: [dear], fringe: { hashrateEHs: 900, responsive: false } }, [70_000], 2);
     const r = simulate(sc, { seed: 1, runIndex: 0 });
     expect(r.series.agent_hashrate_ehs![0]).toBe(0);
     expect(r.series.hashrate_ehs![0]).toBeGreaterThan(0);
@@ -62,7 +62,7 @@ describe('max_hashrate_drawdown_pct is a percentage', () => {
     // Price halves on day 5: dear cohorts switch off and the hashrate falls.
     const prices = [...Array(5).fill(70_000), ...Array(10).fill(30_000)] as number[];
     const miners = [plain('cheap', 30), { ...plain('dear', 60), efficiencyJPerTH: 25, powerPriceUsdPerMWh: 50, policies: {} }];
-    const r = simulate(world({ miners, fringe: { hashrateEHs: 300, lagDays: 5 } }, prices), { seed: 1, runIndex: 0 });
+    const r = simulate(world({ miners, fringe: { hashrateEHs: 300 } }, prices), { seed: 1, runIndex: 0 });
     const h = Array.from(r.series.hashrate_ehs!);
     let peak = 0;
     let dd = 0;
@@ -94,7 +94,7 @@ describe('miner status follows what the hashrate does', () => {
       cashUsd: 1e12,
       policies: { operate: { curtail: false }, aiPivot: { ...ai, tranchePct: 0.5 } },
     };
-    const r = simulate(world({ miners: [m], fringe: { hashrateEHs: 900, lagDays: 1e9 } }, [70_000], 3), { seed: 1, runIndex: 0 });
+    const r = simulate(world({ miners: [m], fringe: { hashrateEHs: 900, responsive: false } }, [70_000], 3), { seed: 1, runIndex: 0 });
     // 0.5 x 0.5 x 220 = 55 MW converting: site 0 keeps 165 MW for 200 MW of machines -> 35 MW
     // (1.75 EH/s) retired; 18.25 EH/s still mine, all of it running.
     expect(r.series.ai_converting_mw![0]).toBeCloseTo(55, 9);
@@ -114,7 +114,7 @@ describe('miner status follows what the hashrate does', () => {
       policies: { aiPivot: { ...ai, tranchePct: 1 } },
     };
     const dear = { ...plain('dear', 5), powerPriceUsdPerMWh: 500, policies: {} };
-    const r = simulate(world({ miners: [all, plain('runs', 5), dear], fringe: { hashrateEHs: 900, lagDays: 1e9 } }, [70_000], 10), { seed: 1, runIndex: 0 });
+    const r = simulate(world({ miners: [all, plain('runs', 5), dear], fringe: { hashrateEHs: 900, responsive: false } }, [70_000], 10), { seed: 1, runIndex: 0 });
     const s = r.series;
     expect(s.miners_pivoting![0]).toBe(1);
     expect(s.miners_converting![0]).toBe(1);

@@ -34,6 +34,7 @@ import {
   R_TREASURY_BTC,
 } from './state.ts';
 import { aiBeatsMining, miningValueUsdPerMwYear, paybackDays, powerCostUsdPerPhDay } from './economics.ts';
+import { bandShare, fullRunThreshold, runningMeanCost } from './utilisation.ts';
 
 /** Flows of the current step, summed over miners (one mutable object, fixed shape). */
 export class StepFlows {
@@ -55,6 +56,25 @@ export class StepFlows {
     this.mwPivotStarted = 0;
     this.capexUsd = 0;
   }
+}
+
+/**
+ * Machines (EH/s at `jPerTH`) leave miner ownership for the secondary market: into the network
+ * supply class nearest in efficiency (log scale); the engine hands them to the supply each step.
+ */
+export function releaseMachines(st: AgentState, ehs: number, jPerTH: number): void {
+  if (!(ehs > 0)) return;
+  const cls = st.releaseClassJPerTH;
+  let best = 0;
+  let bestD = Infinity;
+  for (let v = 0; v < cls.length; v++) {
+    const d = Math.abs(Math.log(jPerTH / cls[v]!));
+    if (d < bestD) {
+      bestD = d;
+      best = v;
+    }
+  }
+  st.releasedByClass[best] = st.releasedByClass[best]! + ehs;
 }
 
 /** Debt below this (USD) counts as repaid: floating-point residue of repaying in pieces. */
@@ -341,7 +361,15 @@ export function exitMiner(st: AgentState, i: number, price: number, day: number,
   st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! + btc * price - st.rec[i * REC + R_DEBT_USD]!;
   st.rec[i * REC + R_DEBT_USD] = 0;
   st.marginCallDay[i] = -1;
-  for (let c = st.cohortStart[i]!, e = st.cohortEnd[i]!; c < e; c++) st.cohortOn[c] = 0;
+  // The fleet (and machines on order, paid for) is sold on the secondary market with the estate.
+  for (let c = st.cohortStart[i]!, e = st.cohortEnd[i]!; c < e; c++) {
+    releaseMachines(st, st.cohortEhs[c]!, st.cohortJPerTH[c]!);
+    st.cohortEhs[c] = 0;
+    st.cohortShare[c] = 0;
+  }
+  const pending = st.rec[i * REC + R_PENDING_EHS]!;
+  if (pending > 0) releaseMachines(st, pending, st.cohortJPerTH[st.pendingCohort[i]!]!);
+  st.installedEhs[i] = 0;
   st.rec[i * REC + R_ACTIVE_EHS] = 0;
   st.rec[i * REC + R_POWER_USD_PER_DAY] = 0;
   st.rec[i * REC + R_MINING_MW] = 0;
@@ -352,9 +380,12 @@ export function exitMiner(st: AgentState, i: number, price: number, day: number,
 }
 
 /**
- * Operate/curtail each cohort by its own power cost against the miner's revenue per PH/day, with
- * hysteresis; a cohort idle `retireDays` in a row is retired (its hashrate removed for good).
- * Sets activeEhs, installedEhs and powerUsdPerDay; returns whether any cohort is curtailed.
+ * Operate/curtail each cohort: its running share moves inside the band of inaction at the miner's
+ * revenue (utilisation.ts, the rule the network supply uses too): costs spread within the cohort,
+ * switch-off below cost x offRatio, restart above cost x onRatio, at most rampPerDay of the cohort
+ * per day. A cohort with idle machines retireDays in a row sells its idle part to the secondary
+ * market. Sets activeEhs, installedEhs, powerUsdPerDay and mining MW; returns whether any cohort has
+ * idle machines.
  */
 export function operate(st: AgentState, i: number, revenueUsdPerPhDay: number, stepDays: number): boolean {
   POLICY_ARGS[0] = revenueUsdPerPhDay;
@@ -375,9 +406,11 @@ export function operateArgs(st: AgentState, i: number): boolean {
   const curtail = st.curtail[i] === 1;
   const off = st.offRatio[i]!;
   const on = st.onRatio[i]!;
+  const spread = st.costSpread[i]!;
+  const ramp = st.rampPerDay[i]! * stepDays;
   const retire = st.retireDays[i]!;
   const cohortEhs = st.cohortEhs;
-  const cohortOn = st.cohortOn;
+  const shares = st.cohortShare;
   const offDays = st.cohortOffDays;
   const costs = st.cohortCostPerPhDay;
   let active = 0;
@@ -385,45 +418,46 @@ export function operateArgs(st: AgentState, i: number): boolean {
   let power = 0;
   let mw = 0;
   let curtailed = false;
-  // For the engine's steady-state short-cut (R_OP_OFF_THR): whether every installed cohort ends the step
-  // running, and the revenue below which one of them would switch off (max of cost x offRatio).
+  // For the engine's steady-state short-cut (R_OP_OFF_THR): whether every installed cohort ends the
+  // step fully running, and the revenue below which one of them would start to switch off.
   let allOn = true;
   let offThr = -Infinity;
   for (let c = st.cohortStart[i]!, e = st.cohortEnd[i]!; c < e; c++) {
-    const ehs = cohortEhs[c]!;
+    let ehs = cohortEhs[c]!;
     if (ehs === 0) continue;
     // USD per PH/day: J/TH x 24 h x $/MWh / 1000 (economics.ts), precomputed per cohort.
     const cost = costs[c]!;
-    let running = cohortOn[c]!;
+    let u = shares[c]!;
     if (curtail) {
-      if (running === 1) {
-        if (revenueUsdPerPhDay < cost * off) running = 0;
-      } else if (revenueUsdPerPhDay > cost * on) {
-        running = 1;
-      }
-      cohortOn[c] = running;
+      u = bandShare(u, revenueUsdPerPhDay, cost, spread, off, on, ramp);
+      shares[c] = u;
     }
-    if (running === 1) {
-      offDays[c] = 0;
-      active += ehs;
-      installed += ehs;
-      power += ehs * 1000 * cost;
-      mw += ehs * st.cohortJPerTH[c]!;
-      const thr = cost * off;
-      if (thr > offThr) offThr = thr;
-    } else {
-      allOn = false;
+    if (u < 1) {
       const idle = offDays[c]! + stepDays;
       if (idle >= retire) {
-        cohortEhs[c] = 0;
+        releaseMachines(st, ehs * (1 - u), st.cohortJPerTH[c]!);
+        ehs = ehs * u;
+        cohortEhs[c] = ehs;
+        u = 1;
+        shares[c] = 1;
         offDays[c] = 0;
         st.aiGateDirty[i] = 1;
+        if (ehs === 0) continue;
       } else {
         offDays[c] = idle;
-        installed += ehs;
         curtailed = true;
+        allOn = false;
       }
+    } else {
+      offDays[c] = 0;
+      const thr = fullRunThreshold(cost, spread, off);
+      if (thr > offThr) offThr = thr;
     }
+    const run = ehs * u;
+    active += run;
+    installed += ehs;
+    power += run * 1000 * runningMeanCost(u, cost, spread);
+    mw += run * st.cohortJPerTH[c]!;
   }
   st.rec[i * REC + R_ACTIVE_EHS] = active;
   st.installedEhs[i] = installed;
@@ -486,11 +520,15 @@ export function shedSite(st: AgentState, i: number, site: number, maxMw: number)
     }
     if (worst < 0) return;
     const mw = st.cohortEhs[worst]! * st.cohortJPerTH[worst]!;
+    // The machines taken off the site go to the secondary market.
     if (mw <= excess) {
+      releaseMachines(st, st.cohortEhs[worst]!, st.cohortJPerTH[worst]!);
       st.cohortEhs[worst] = 0;
       excess -= mw;
     } else {
-      st.cohortEhs[worst] = st.cohortEhs[worst]! - excess / st.cohortJPerTH[worst]!;
+      const gone = excess / st.cohortJPerTH[worst]!;
+      releaseMachines(st, gone, st.cohortJPerTH[worst]!);
+      st.cohortEhs[worst] = st.cohortEhs[worst]! - gone;
       excess = 0;
     }
   }
@@ -628,13 +666,18 @@ export function deliver(st: AgentState, i: number, day: number): void {
   const s = st.cohortSite[c]!;
   const jth = st.cohortJPerTH[c]!;
   const free = st.siteMw[s]! - st.siteAiMw[s]! - siteDrawMw(st, i, s);
-  let ehs = st.rec[i * REC + R_PENDING_EHS]!;
+  const ordered = st.rec[i * REC + R_PENDING_EHS]!;
+  let ehs = ordered;
   if (ehs * jth > free) ehs = free > 0 ? free / jth : 0;
-  if (st.cohortEhs[c] === 0) st.cohortBirthDay[c] = day;
-  st.cohortEhs[c] = st.cohortEhs[c]! + ehs;
+  // Machines that no longer fit (the site went to AI meanwhile) are resold, not lost.
+  releaseMachines(st, ordered - ehs, jth);
+  const old = st.cohortEhs[c]!;
+  if (old === 0) st.cohortBirthDay[c] = day;
+  // New machines start running; the slot's running share mixes them in by hashrate.
+  const total = old + ehs;
+  if (total > 0) st.cohortShare[c] = (old * st.cohortShare[c]! + ehs) / total;
+  st.cohortEhs[c] = total;
   st.aiGateDirty[i] = 1;
-  st.cohortOn[c] = 1;
-  st.cohortOffDays[c] = 0;
   st.rec[i * REC + R_OP_OFF_THR] = Infinity;
   st.rec[i * REC + R_PENDING_EHS] = 0;
 }

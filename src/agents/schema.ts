@@ -15,11 +15,22 @@ export const OperatePolicySchema = z
   .object({
     /** false: machines run regardless of margin (e.g. hedged power). */
     curtail: z.boolean().default(true),
-    /** A running cohort switches off when revenue/power cost < 1 + minMarginPct - hysteresisPct. */
+    /** Running machines switch off when revenue/power cost < 1 + minMarginPct - hysteresisPct. */
     minMarginPct: z.number().min(-1).max(10).default(0),
-    /** An idle cohort switches on when revenue/power cost > 1 + minMarginPct + hysteresisPct. */
-    hysteresisPct: frac().default(0.05),
-    /** A cohort curtailed this many days in a row is retired for good (it never covers power). */
+    /** Idle machines switch on when revenue/power cost > 1 + minMarginPct + hysteresisPct (restart costs). */
+    hysteresisPct: frac().default(0.1),
+    /**
+     * Relative spread of power costs within a cohort (units, racks and site contracts differ): costs
+     * are uniform over cost x [1 - spread, 1 + spread] and the cheapest machines run first, so a
+     * cohort curtails progressively (agents/utilisation.ts). 0: the whole cohort switches at once.
+     */
+    costSpreadShare: z.number().min(0).lt(1).default(0.25),
+    /** Largest change of a cohort's running share per day (crews, power contracts, demand response). */
+    rampSharePerDay: z.number().positive().max(1).default(0.05),
+    /**
+     * A cohort with idle machines this many days in a row sells its idle part to the secondary
+     * market (the network supply's; docs/MODEL.md): it leaves the miner, not the world.
+     */
     retireAfterCurtailedDays: z.number().int().positive().default(180),
   })
   .strict();
@@ -300,25 +311,129 @@ export const PopulationSchema = z
 export type PopulationConfig = z.infer<typeof PopulationSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Reduced-form fringe: the rest of the network as one aggregate whose hashrate follows profitability.
+// The network outside the agents ("fringe"): a capacity stock by efficiency vintage x power-price
+// bin with a marginal-cost curve, investment, efficiency progress, retirement and a secondary market
+// (agents/supply.ts; docs/MODEL.md, "Hashrate supply"). Every default has a source or prior there.
+
+const share = () => z.number().min(0).max(1);
+
+export const VintageSchema = z
+  .object({
+    /** Efficiency of the machines of this vintage class (J/TH). */
+    efficiencyJPerTH: z.number().positive(),
+    /** Share of the fringe's installed capacity (EH/s) at the start in this class. */
+    share: share(),
+  })
+  .strict();
 
 export const FringeSchema = z
   .object({
-    hashrateEHs: nonneg(),
-    /** Elasticity of target hashrate to (hashprice / breakeven hashprice). */
-    breakevenElasticity: nonneg().default(1),
-    /** Time constant (days) of the fringe's adjustment toward its target hashrate. */
-    lagDays: z.number().positive().default(60),
-    /** Fleet efficiency and power price that define the fringe's breakeven hashprice. */
-    efficiencyJPerTH: z.number().positive().default(20),
-    powerPriceUsdPerMWh: nonneg().default(50),
-    /** Breakeven hashprice (USD/PH/day); default: power cost x (1 + overheadPct). */
-    breakevenUsdPerPhDay: z.number().positive().optional(),
-    overheadPct: nonneg().default(0.3),
-    /** Trend growth of the fringe's installed capacity (new machines), per year (continuous rate). */
-    growthAnnual: z.number().default(0),
+    /**
+     * Running hashrate of the fringe at the start (EH/s), or 'realized': the realized hashrate of the
+     * last retarget epoch completed before the start (from the real retarget data) minus the agents'
+     * running hashrate at the start, so the network starts at the real network's hashrate.
+     */
+    hashrateEHs: z.union([nonneg(), z.literal('realized')]),
+    /**
+     * false: an exogenous background that runs its start hashrate throughout (no switching, investment
+     * or retirement), for studies that isolate the agents; machines agents release still go to its
+     * secondary market, and stay there.
+     */
+    responsive: z.boolean().default(true),
+    /** Installed capacity by efficiency class at the start (shares sum to 1). */
+    vintages: z
+      .array(VintageSchema)
+      .min(1)
+      .default([
+        { efficiencyJPerTH: 13.5, share: 0.15 },
+        { efficiencyJPerTH: 16.5, share: 0.3 },
+        { efficiencyJPerTH: 20, share: 0.3 },
+        { efficiencyJPerTH: 25, share: 0.15 },
+        { efficiencyJPerTH: 30, share: 0.1 },
+      ]),
+    /** Power price ($/MWh) across the fringe's sites: lognormal, cut into equal-probability bins. */
+    powerPrice: z
+      .object({
+        medianUsdPerMWh: z.number().positive().default(40),
+        sigmaLog: z.number().positive().max(3).default(0.4),
+        bins: z.number().int().min(2).max(64).default(12),
+      })
+      .strict()
+      .default({ medianUsdPerMWh: 40, sigmaLog: 0.4, bins: 12 }),
+    /** Variable non-power cost (hosting markup, maintenance, pool fee) as a share of power cost. */
+    overheadShare: z.number().min(0).max(5).default(0.05),
+    switching: z
+      .object({
+        /** Running machines switch off when revenue < cost x (1 - offMarginShare). */
+        offMarginShare: z.number().min(0).lt(1).default(0.1),
+        /** Idle machines restart when revenue > cost x (1 + restartMarginShare) (restart costs). */
+        restartMarginShare: z.number().min(0).max(5).default(0.1),
+        /** Largest change of a cell's running share per day (share of its installed capacity). */
+        rampSharePerDay: z.number().positive().max(1).default(0.02),
+      })
+      .strict()
+      .default({ offMarginShare: 0.1, restartMarginShare: 0.1, rampSharePerDay: 0.02 }),
+    retirement: z
+      .object({
+        /** Mean days an idle machine waits before it is sold to the secondary market (hazard 1/mean). */
+        idleDaysMean: z.number().positive().default(180),
+      })
+      .strict()
+      .default({ idleDaysMean: 180 }),
+    secondary: z
+      .object({
+        /** Power price of the buyers of used machines ($/MWh; hydro and flare sites). */
+        buyerPowerPriceUsdPerMWh: nonneg().default(35),
+        /** Mean days a used machine that covers the buyer's power (with the restart margin) waits for a buyer. */
+        resaleDaysMean: z.number().positive().default(90),
+        /** Mean days a used machine that cannot cover even the buyer's power waits before it is scrapped. */
+        scrapDaysMean: z.number().positive().default(365),
+      })
+      .strict()
+      .default({ buyerPowerPriceUsdPerMWh: 35, resaleDaysMean: 90, scrapDaysMean: 365 }),
+    investment: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** New machines are ordered when their payback (days, halvings included) is below this. */
+        paybackThresholdDays: z.number().positive().default(600),
+        /** Orders per year as a share of installed capacity when payback -> 0 (the intensity's ceiling). */
+        maxOrdersShareAnnual: z.number().min(0).max(10).default(3),
+        /** Days from order to hashing. */
+        deliveryLagDays: z.number().int().positive().max(3650).default(120),
+        /** Time constant (days) of the hashprice average investors look at. */
+        expectationDays: z.number().positive().default(30),
+        /** Width (days) of the vintage classes deliveries are grouped in. */
+        vintageDays: z.number().int().positive().default(90),
+      })
+      .strict()
+      .default({ enabled: true, paybackThresholdDays: 600, maxOrdersShareAnnual: 3, deliveryLagDays: 120, expectationDays: 30, vintageDays: 90 }),
+    asicPrice: z
+      .object({
+        /** Price of a frontier machine (USD/TH) when the averaged hashprice is the reference. */
+        usdPerTHAtRef: z.number().positive().default(15),
+        refHashpriceUsdPerPhDay: z.number().positive().default(45),
+        /** Elasticity of the ASIC price to hashprice: price = ref x (hashprice / refHashprice)^elasticity. */
+        hashpriceElasticity: z.number().min(0).max(3).default(0.5),
+      })
+      .strict()
+      .default({ usdPerTHAtRef: 15, refHashpriceUsdPerPhDay: 45, hashpriceElasticity: 0.5 }),
+    frontier: z
+      .object({
+        /** Efficiency of the best machines shipping at the start (J/TH). */
+        efficiencyJPerTH: z.number().positive().default(13.5),
+        /** Continuous annual rate at which the frontier J/TH falls. */
+        declineAnnual: z.number().min(0).max(1).default(0.15),
+      })
+      .strict()
+      .default({ efficiencyJPerTH: 13.5, declineAnnual: 0.15 }),
   })
-  .strict();
+  .strict()
+  .superRefine((f, ctx) => {
+    const total = f.vintages.reduce((a, v) => a + v.share, 0);
+    if (Math.abs(total - 1) > 1e-6) {
+      ctx.addIssue({ code: 'custom', path: ['vintages'], message: `expected vintage shares summing to 1, got ${total}` });
+    }
+  });
 export type FringeConfig = z.infer<typeof FringeSchema>;
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { HashsimError } from '../errors.ts';
 import type { RandomStream } from '../random/index.ts';
 import { aiValueUsdPerMwYear, dailyCostUsd, powerCostUsdPerPhDay } from './economics.ts';
 import { resolvePolicies } from './strategies.ts';
+import { costShareBelow, runningMeanCost } from './utilisation.ts';
 import {
   LoanSchema,
   type Dist,
@@ -167,6 +168,10 @@ export class AgentState {
   readonly curtail: Uint8Array;
   readonly offRatio: Float64Array;
   readonly onRatio: Float64Array;
+  /** Relative spread of power costs within each of the miner's cohorts (utilisation.ts). */
+  readonly costSpread: Float64Array;
+  /** Largest change of a cohort's running share per day. */
+  readonly rampPerDay: Float64Array;
   readonly retireDays: Float64Array;
   readonly treasuryMode: Uint8Array;
   /** LTV that triggers strategic de-leveraging; 0 = off. */
@@ -230,8 +235,16 @@ export class AgentState {
   readonly cohortBirthDay: Float64Array;
   /** Power cost of the cohort per PH/s per day (USD): J/TH x 24 x site $/MWh / 1000, fixed. */
   readonly cohortCostPerPhDay: Float64Array;
-  readonly cohortOn: Uint8Array;
+  /** Running share of the cohort's machines (cheapest first; utilisation.ts), 0..1. */
+  readonly cohortShare: Float64Array;
+  /** Days in a row the cohort has had idle machines (its idle part retires at retireDays). */
   readonly cohortOffDays: Float64Array;
+  /**
+   * Machines leaving agents (retired idle parts, AI conversions, exits) for the secondary market, EH/s
+   * by the network supply's class (the engine binds the classes and drains this every step).
+   */
+  releaseClassJPerTH: Float64Array = new Float64Array([1]);
+  releasedByClass: Float64Array = new Float64Array(1);
 
   // --- per site
   readonly nSites: number;
@@ -272,6 +285,8 @@ export class AgentState {
     this.curtail = u();
     this.offRatio = f();
     this.onRatio = f();
+    this.costSpread = f();
+    this.rampPerDay = f();
     this.retireDays = f();
     this.treasuryMode = u();
     this.deleverageAtLtv = f();
@@ -326,7 +341,7 @@ export class AgentState {
     this.cohortJPerTH = new Float64Array(nc);
     this.cohortBirthDay = new Float64Array(nc);
     this.cohortCostPerPhDay = new Float64Array(nc);
-    this.cohortOn = new Uint8Array(nc);
+    this.cohortShare = new Float64Array(nc);
     this.cohortOffDays = new Float64Array(nc);
     this.siteMw = new Float64Array(ns);
     this.sitePriceUsdPerMWh = new Float64Array(ns);
@@ -357,25 +372,31 @@ export class AgentState {
       this.cohortStart[i] = c;
       let ehs = 0;
       let powerPerDay = 0;
+      const p = s.policies;
+      // Cohorts start in their band's middle at the start's revenue: the machines whose cost it
+      // covers run (all of them for a miner that does not curtail).
+      const rev0 = start.btcPerPhDay * start.priceUsd * (1 - (s.solo ? 0 : s.poolFee));
+      const on0 = 1 + p.operate.minMarginPct;
       for (const co of s.cohorts) {
         this.cohortMiner[c] = i;
         this.cohortSite[c] = this.siteStart[i]! + co.site;
         this.cohortEhs[c] = co.ehs;
         this.cohortJPerTH[c] = co.jth;
         this.cohortBirthDay[c] = -co.age;
-        this.cohortCostPerPhDay[c] = powerCostUsdPerPhDay(co.jth, s.sites[co.site]!.price);
-        this.cohortOn[c] = 1;
+        const cost = powerCostUsdPerPhDay(co.jth, s.sites[co.site]!.price);
+        this.cohortCostPerPhDay[c] = cost;
+        const u = p.operate.curtail ? costShareBelow(rev0 / on0, cost, p.operate.costSpreadShare) : 1;
+        this.cohortShare[c] = u;
         ehs += co.ehs;
-        powerPerDay += co.ehs * 1000 * powerCostUsdPerPhDay(co.jth, s.sites[co.site]!.price);
+        powerPerDay += co.ehs * u * 1000 * runningMeanCost(u, cost, p.operate.costSpreadShare);
         c++;
       }
-      const p = s.policies;
       for (let k = 0; k < s.sites.length; k++) {
         this.cohortMiner[c] = i;
         this.cohortSite[c] = this.siteStart[i]! + k;
         this.cohortJPerTH[c] = p.expand.efficiencyJPerTH;
         this.cohortCostPerPhDay[c] = powerCostUsdPerPhDay(p.expand.efficiencyJPerTH, s.sites[k]!.price);
-        this.cohortOn[c] = 1;
+        this.cohortShare[c] = 1;
         this.siteSlot[this.siteStart[i]! + k] = c;
         c++;
       }
@@ -413,7 +434,7 @@ export class AgentState {
       }
 
       // Set now, not at the first settlement: step 0's decisions (AI pivot and expansion capex from
-      // cash above cashDays x this) must already see the reserve. All machines run at the start.
+      // cash above cashDays x this) must already see the reserve. The start's running shares apply.
       this.rec[i * REC + R_POWER_USD_PER_DAY] = powerPerDay;
       this.rec[i * REC + R_COST_USD_PER_DAY] = dailyCostUsd(powerPerDay, opex, this.rec[i * REC + R_DEBT_USD]!, loan.rateAnnual, 1);
       // A keep-cash miner has been following its policy before the start: opening cash below its
@@ -436,6 +457,8 @@ export class AgentState {
       this.curtail[i] = p.operate.curtail ? 1 : 0;
       this.offRatio[i] = 1 + p.operate.minMarginPct - p.operate.hysteresisPct;
       this.onRatio[i] = 1 + p.operate.minMarginPct + p.operate.hysteresisPct;
+      this.costSpread[i] = p.operate.costSpreadShare;
+      this.rampPerDay[i] = p.operate.rampSharePerDay;
       this.retireDays[i] = p.operate.retireAfterCurtailedDays;
       this.treasuryMode[i] = TREASURY_CODES[p.treasury.mode];
       this.rec[i * REC + R_SELL_FRACTION] = p.treasury.sellFraction;

@@ -53,7 +53,10 @@ export interface CohortView {
   /** Power cost of this cohort per PH/s per day (USD). */
   readonly powerCostUsdPerPhDay: number;
   readonly ageDays: number;
+  /** Whether any of the cohort's machines run. */
   readonly on: boolean;
+  /** Share of the cohort's machines running (cheapest first), 0..1. */
+  readonly runningShare: number;
   /** Index of the cohort's site within the miner's sites. */
   readonly site: number;
 }
@@ -81,8 +84,10 @@ export interface MinerView {
   readonly costUsdPerDay: number;
   readonly cohortCount: number;
   cohort(k: number): CohortView;
-  /** Switch cohort k on or off for this step (operate hook only). */
+  /** Switch all of cohort k on or off for this step (operate hook only). */
   setCohortOn(k: number, on: boolean): void;
+  /** Run share `share` (0..1, cheapest machines first) of cohort k for this step (operate hook only). */
+  setCohortShare(k: number, share: number): void;
 }
 
 /**
@@ -145,7 +150,10 @@ class CohortViewImpl implements CohortView {
     return this.day - this.st.cohortBirthDay[this.c]!;
   }
   get on(): boolean {
-    return this.st.cohortOn[this.c] === 1;
+    return this.st.cohortShare[this.c]! > 0;
+  }
+  get runningShare(): number {
+    return this.st.cohortShare[this.c]!;
   }
   get site(): number {
     return this.st.cohortSite[this.c]! - this.st.siteStart[this.st.cohortMiner[this.c]!]!;
@@ -225,7 +233,13 @@ export class MinerViewImpl implements MinerView {
   }
   setCohortOn(k: number, on: boolean): void {
     this.checkCohort(k);
-    this.st.cohortOn[this.st.cohortStart[this.index]! + k] = on ? 1 : 0;
+    this.st.cohortShare[this.st.cohortStart[this.index]! + k] = on ? 1 : 0;
+    this.st.rec[this.index * REC + R_OP_OFF_THR] = Infinity;
+  }
+  setCohortShare(k: number, share: number): void {
+    this.checkCohort(k);
+    if (!(share >= 0 && share <= 1)) throw new RangeError(`cohort share ${share} is not in 0..1`);
+    this.st.cohortShare[this.st.cohortStart[this.index]! + k] = share;
     this.st.rec[this.index * REC + R_OP_OFF_THR] = Infinity;
   }
   private checkCohort(k: number): void {

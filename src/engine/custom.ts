@@ -1,6 +1,7 @@
 // Dispatch to user strategy modules. Kept out of the hot loop's built-in path: the engine checks
 // `moduleIndex >= 0` (a predictable branch) and only then calls through here.
 import { HashsimError } from '../errors.ts';
+import { runningMeanCost } from '../agents/utilisation.ts';
 import { sellBtc, spareCash, startConversion, financingCapacity, raiseCash, type StepFlows } from '../agents/policies.ts';
 import {
   packedMap,
@@ -156,13 +157,12 @@ export class CustomStrategies {
       const ehs = st.cohortEhs[c]!;
       if (ehs === 0) continue;
       installed += ehs;
-      if (st.cohortOn[c] === 1) {
-        active += ehs;
-        power += ehs * 1000 * st.cohortCostPerPhDay[c]!;
-        mw += ehs * st.cohortJPerTH[c]!;
-      } else {
-        curtailed = true;
-      }
+      const u = st.cohortShare[c]!;
+      const run = ehs * u;
+      active += run;
+      power += run * 1000 * runningMeanCost(u, st.cohortCostPerPhDay[c]!, st.costSpread[i]!);
+      mw += run * st.cohortJPerTH[c]!;
+      if (u < 1) curtailed = true;
     }
     st.rec[i * REC + R_ACTIVE_EHS] = active;
     st.installedEhs[i] = installed;

@@ -1,12 +1,12 @@
 // One seeded run of a scenario: the step loop. Pure: no I/O, threads, clock or Math.random; the
 // result is a function of (scenario, seed, runIndex, crnKey) only. See docs/MODEL.md.
-import { createDifficultyAlgorithm, difficultyFromBits } from '../consensus/index.ts';
+import { createDifficultyAlgorithm, difficultyFromBits, MAINNET } from '../consensus/index.ts';
 import { HashsimError } from '../errors.ts';
 import { createFeeProcess, createPriceProcess } from '../market/index.ts';
 import { deriveStream, type RandomStream } from '../random/index.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { btcPerPhDay, hashpriceUsdPerPhDay, powerCostUsdPerPhDay } from '../agents/economics.ts';
-import { Fringe } from '../agents/fringe.ts';
+import { NetworkSupply, type SupplyWorld } from '../agents/supply.ts';
 import { StepFlows } from '../agents/policies.ts';
 import type { PoliciesInput } from '../agents/schema.ts';
 import {
@@ -116,6 +116,53 @@ function nonFinite(runIndex: number, step: number, day: number, what: string, va
   throw new HashsimError(`run ${runIndex}, step ${step} (day ${day}): ${what} is ${value} (NaN/Infinity in the model state)`, 3);
 }
 
+/** Days to the next halving (at 600 s per block) and the hashprice ratio across it (fees held). */
+function setHalvingOutlook(world: SupplyWorld, height: number, subsidyBtc: number, feeBtc: number): void {
+  // The first halving block after the next block (height + 1, whose subsidy is subsidyBtc).
+  const interval = MAINNET.subsidyHalvingInterval;
+  const next = (Math.floor((height + 1) / interval) + 1) * interval;
+  world.daysToHalving = ((next - height) * 600) / SECONDS_PER_DAY;
+  world.postHalvingRatio = subsidyBtc + feeBtc > 0 ? (subsidyBtc / 2 + feeBtc) / (subsidyBtc + feeBtc) : 1;
+}
+
+/**
+ * The fringe's supply at the start. Its running hashrate is the scenario's number, or 'realized':
+ * the real network's realized hashrate over the last epoch completed before the start, less the
+ * agents' running hashrate at the start (their cohorts' start shares), so the network starts at the
+ * real hashrate rather than at whatever the miner list adds up to.
+ */
+function startSupply(scenario: Scenario, st: AgentState, world: SupplyWorld, start: EngineStart): NetworkSupply {
+  const cfg = scenario.fringe!;
+  const supply = new NetworkSupply(cfg, { stepDays: scenario.stepDays, horizonDays: scenario.horizonDays });
+  let running: number;
+  if (cfg.hashrateEHs === 'realized') {
+    if (start.realizedHashrateEHs === undefined) {
+      throw new HashsimError(`fringe.hashrateEHs: 'realized' needs a start whose last completed retarget epoch is in the retarget data (start.date/start.height)`);
+    }
+    let agents = 0;
+    for (let c = 0; c < st.nCohorts; c++) agents += st.cohortEhs[c]! * st.cohortShare[c]!;
+    running = start.realizedHashrateEHs - agents;
+    if (!(running >= 0)) {
+      throw new HashsimError(
+        `fringe.hashrateEHs: 'realized' gives ${running.toFixed(1)} EH/s: the agents run ${agents.toFixed(1)} EH/s at the start, more than the realized ${start.realizedHashrateEHs.toFixed(1)} EH/s of the network`,
+      );
+    }
+  } else {
+    running = cfg.hashrateEHs;
+  }
+  supply.start(running, world);
+  return supply;
+}
+
+/** Machines are conserved in the supply (initial + ordered + released = where they are now). */
+function checkMachines(supply: NetworkSupply, runIndex: number, step: number, day: number): void {
+  const r = supply.conservationResidual();
+  const scale = supply.initialEHs + supply.orderedEHs + supply.releasedEHs;
+  if (!(Math.abs(r) <= 1e-9 * (1 + scale))) {
+    throw new HashsimError(`run ${runIndex}, step ${step} (day ${day}): machines not conserved in the fringe supply (residual ${r} EH/s)`, 3);
+  }
+}
+
 /**
  * Simulate one seeded run of a validated scenario (ScenarioSchema output). Returns per-step series at
  * the scenario's sampling interval, a per-run summary and the named miners' outcomes.
@@ -144,7 +191,15 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   const customBundles: Readonly<Record<string, PoliciesInput>> = scenario.strategies;
   const st = buildAgentState(scenario.miners, scenario.populations, stream('population'), { priceUsd, btcPerPhDay: startBtcPerPhDay }, customBundles);
   const custom = new CustomStrategies(st, options.strategies ?? {});
-  const fringe = scenario.fringe ? new Fringe(scenario.fringe, startBtcPerPhDay * priceUsd, stepDays) : null;
+  const world: SupplyWorld = { hashpriceUsdPerPhDay: startBtcPerPhDay * priceUsd, daysToHalving: 0, postHalvingRatio: 1 };
+  setHalvingOutlook(world, chain.height, chain.subsidyBtc, feeBtc);
+  const fringe = scenario.fringe ? startSupply(scenario, st, world, start) : null;
+  if (fringe !== null) {
+    st.releaseClassJPerTH = fringe.classJPerTH.slice(0, fringe.nInitialClasses);
+    st.releasedByClass = new Float64Array(fringe.nInitialClasses);
+  }
+  // Machines released by agents with no fringe to sell them to are scrapped (EH/s).
+  let scrappedNoMarket = 0;
   const sink = new RewardSink(st, stream('winners'));
   sink.lottery = scenario.rewards === 'lottery';
   const flows = new StepFlows();
@@ -231,7 +286,20 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     const mw = tot.mw;
     if (flows.pivotsStarted > 0 && firstPivot < 0) firstPivot = day;
     mwPivoted += flows.mwPivotStarted;
-    const fringeEhs = fringe === null ? 0 : fringe.update(hp, day);
+    // Machines agents released since the last step enter the secondary market.
+    const released = st.releasedByClass;
+    for (let v = 0; v < released.length; v++) {
+      if (fringe !== null) fringe.release(v, released[v]!);
+      else scrappedNoMarket += released[v]!;
+      released[v] = 0;
+    }
+    let fringeEhs = 0;
+    if (fringe !== null) {
+      world.hashpriceUsdPerPhDay = hp;
+      setHalvingOutlook(world, chain.height, chain.subsidyBtc, feeBtc);
+      fringeEhs = fringe.update(world, day);
+      checkMachines(fringe, runIndex, s, day);
+    }
     const networkEhs = agentEhs + fringeEhs;
     if (!Number.isFinite(networkEhs)) {
       if (!Number.isFinite(fringeEhs)) nonFinite(runIndex, s, day, 'fringe hashrate', fringeEhs);
@@ -354,6 +422,10 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
       c.attack_cost_usd_per_hour[j] = attack;
       c.hhi[j] = hhi;
       c.pool_balance_btc[j] = poolBalance;
+      c.fringe_installed_ehs[j] = fringe === null ? 0 : fringe.installedEHs();
+      c.fringe_in_transit_ehs[j] = fringe === null ? 0 : fringe.inTransitEHs();
+      c.secondary_market_ehs[j] = fringe === null ? 0 : fringe.secondaryEHs();
+      c.asic_usd_per_th[j] = fringe === null ? 0 : fringe.asicUsdPerTH;
       accBlocks = 0;
       accRewards = 0;
       accSold = 0;
@@ -429,6 +501,8 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     final_hhi: lastHhi,
     max_hhi: maxHhi,
     pool_balance_btc: poolBalance,
+    fringe_ordered_total_ehs: fringe === null ? 0 : fringe.orderedEHs,
+    scrapped_total_ehs: (fringe === null ? 0 : fringe.scrappedEHs) + scrappedNoMarket,
   };
 
   const miners = namedOutcomes(st);

@@ -13,7 +13,7 @@ export const SERIES_METRICS = [
   { name: 'price_usd', unit: 'USD/BTC', kind: 'level', description: 'BTC price during the step' },
   { name: 'hashrate_ehs', unit: 'EH/s', kind: 'level', description: 'network hashrate running during the step (agents + fringe)' },
   { name: 'agent_hashrate_ehs', unit: 'EH/s', kind: 'level', description: 'hashrate of named and generated miners running during the step' },
-  { name: 'fringe_hashrate_ehs', unit: 'EH/s', kind: 'level', description: 'hashrate of the reduced-form fringe during the step' },
+  { name: 'fringe_hashrate_ehs', unit: 'EH/s', kind: 'level', description: 'hashrate of the fringe (the network outside the agents, supply model) running during the step' },
   { name: 'difficulty', unit: '1', kind: 'stock', description: "difficulty of the next block at the end of the step (Core's GetDifficulty)" },
   { name: 'bits', unit: 'compact', kind: 'stock', description: 'compact target (nBits) of the next block at the end of the step, as an integer' },
   { name: 'height', unit: 'blocks', kind: 'stock', description: 'height of the last block at the end of the step' },
@@ -60,6 +60,10 @@ export const SERIES_METRICS = [
   },
   { name: 'hhi', unit: '1', kind: 'level', description: 'Herfindahl-Hirschman index of hashrate shares of the network, sum over agents of (running EH/s / network EH/s)^2; the fringe is atomistic (adds 0), so 0 when only the fringe mines; 0..1' },
   { name: 'pool_balance_btc', unit: 'BTC', kind: 'stock', description: "FPPS pool's cumulative block income minus payouts (its luck and fees)" },
+  { name: 'fringe_installed_ehs', unit: 'EH/s', kind: 'stock', description: "fringe capacity installed (running + idle) at the end of the step (supply model)" },
+  { name: 'fringe_in_transit_ehs', unit: 'EH/s', kind: 'stock', description: 'fringe machines ordered and not yet delivered at the end of the step' },
+  { name: 'secondary_market_ehs', unit: 'EH/s', kind: 'stock', description: 'used machines held for resale (retired by the fringe or released by agents) at the end of the step' },
+  { name: 'asic_usd_per_th', unit: 'USD/TH', kind: 'level', description: "price of a frontier machine at the investors' averaged hashprice" },
 ] as const satisfies readonly MetricDef[];
 
 export type SeriesName = (typeof SERIES_METRICS)[number]['name'];
@@ -114,6 +118,8 @@ export const SUMMARY_METRICS = [
   { name: 'final_hhi', unit: '1', description: 'HHI in the last step' },
   { name: 'max_hhi', unit: '1', description: 'highest HHI of any step' },
   { name: 'pool_balance_btc', unit: 'BTC', description: "FPPS pool's block income minus payouts at the end" },
+  { name: 'fringe_ordered_total_ehs', unit: 'EH/s', description: 'machines the fringe ordered during the run (hashrate)' },
+  { name: 'scrapped_total_ehs', unit: 'EH/s', description: 'used machines scrapped during the run (hashrate)' },
 ] as const satisfies readonly SummaryDef[];
 
 export type SummaryName = (typeof SUMMARY_METRICS)[number]['name'];

@@ -1,3 +1,4 @@
+import { compactToTarget, difficultyFromBits } from '../consensus/index.ts';
 import { HashsimError } from '../errors.ts';
 import { EPOCH_BITS, EPOCH_BLOCKS, EPOCH_START_TIME, FIRST_TIMED_EPOCH } from './retarget-data.ts';
 
@@ -107,4 +108,25 @@ export function resolveStart(scenario: StartInput): ResolvedStart {
   const epoch = Math.floor(height / EPOCH_BLOCKS);
   const epochFirstBlockTime = Math.round(time - (height - epoch * EPOCH_BLOCKS) * epochBlockInterval(epoch));
   return { height, bits, time, epochFirstBlockTime, dateIso: date };
+}
+
+/**
+ * Realized mean hashrate (EH/s) of retarget epoch `epoch`, from the real bits of it and the next
+ * epoch: the retarget set target' = target x timespan / 1209600 (2015 intervals; unclamped within
+ * 4x), so timespan = 1209600 x target' / target and H = difficulty x 2^32 x 2015 / timespan.
+ * Null when the next epoch's bits are not in the data, or the retarget was clamped or capped.
+ */
+export function realizedHashrateOfEpoch(epoch: number): number | null {
+  if (epoch < 0 || epoch + 1 > LAST_EPOCH) return null;
+  const a = compactToTarget(EPOCH_BITS[epoch]!).target;
+  const b = compactToTarget(EPOCH_BITS[epoch + 1]!).target;
+  const ratio = Number(b) / Number(a);
+  if (!(ratio > 0.25 && ratio < 4) || ratio === 1) return null;
+  const timespan = 1_209_600 * ratio;
+  return (difficultyFromBits(EPOCH_BITS[epoch]!) * 2 ** 32 * 2015) / timespan / 1e18;
+}
+
+/** Realized hashrate (EH/s) of the last epoch completed at a chain tip of `height`, or null. */
+export function realizedHashrateBefore(height: number): number | null {
+  return realizedHashrateOfEpoch(Math.floor((height + 1) / EPOCH_BLOCKS) - 1);
 }
