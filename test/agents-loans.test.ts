@@ -44,6 +44,9 @@ describe('daily cost reserve from step 0', () => {
         cashUsd: 1e6,
         // $1M at 7.3%/yr = $200/day.
         loan: { principalUsd: 1_000_000, rateAnnual: 0.073 },
+        // Machines that do not curtail run in full from the start (a curtailing fleet starts at the
+        // share its start revenue covers).
+        policies: { operate: { curtail: false } },
       },
     ]);
     expect(st.rec[0 * REC + R_COST_USD_PER_DAY]).toBeCloseTo(84_000 + 10_000 + 200, 6);
