@@ -71,6 +71,7 @@ if (have('baseline-2026') && have('ai-pivot-wave-2026')) {
   await runRow('min hashrate (EH/s)', 'min_hashrate_ehs');
   await runRow('max hashrate drawdown (%)', 'max_hashrate_drawdown_pct');
   await runRow('min difficulty (T)', 'min_difficulty / 1e12');
+  await runRow('agent BTC mined, 2 y', 'mined_total_btc');
   await runRow('agent BTC sold voluntarily, 2 y', 'sold_total_btc');
   await runRow('BTC liquidated (lenders + exits), 2 y', 'liquidated_total_btc');
   await runRow('margin calls, 2 y', 'margin_calls_total');
@@ -117,6 +118,41 @@ if (have('baseline-2026') && have('ai-pivot-wave-2026')) {
     };
     line(`| Q${q + 1} (${q === 0 ? 0 : q * 91 + 1}-${(q + 1) * 91}) | ${await bq(A)} | ${await bq(B)} |`);
   }
+  line();
+  line('Where the hashrate goes (supply model): agents vs fringe, stocks of the fringe (median [p5 - p95]; paired B - A):');
+  line();
+  line('| metric | baseline | pivot | paired B - A |');
+  line('|---|---|---|---|');
+  for (const d of [0, 90, 365, 729]) await dayRow(`network hashrate EH/s, day ${d}`, 'hashrate_ehs', d);
+  for (const d of [0, 90, 365, 729]) await dayRow(`agents' running hashrate EH/s, day ${d}`, 'agent_hashrate_ehs', d);
+  for (const d of [0, 90, 365, 729]) await dayRow(`fringe running hashrate EH/s, day ${d}`, 'fringe_hashrate_ehs', d);
+  for (const d of [0, 365, 729]) await dayRow(`fringe installed EH/s, day ${d}`, 'fringe_installed_ehs', d);
+  for (const d of [0, 365, 729]) await dayRow(`secondary-market stock EH/s, day ${d}`, 'secondary_market_ehs', d);
+  for (const d of [365, 729]) await dayRow(`ASIC price $/TH, day ${d}`, 'asic_usd_per_th', d);
+  await runRow('fringe machines ordered, 2 y (EH/s)', 'fringe_ordered_total_ehs');
+  await runRow('machines scrapped, 2 y (EH/s)', 'scrapped_total_ehs');
+  for (const d of [0, 365, 729]) await dayRow(`miners curtailing, day ${d}`, 'miners_curtailing', d);
+  await dayRow('agents\' BTC sold on day 0', 'sold_btc', 0);
+  line();
+  const conv: string[] = [];
+  for (const d of [0, 30, 45, 60, 90, 365]) {
+    const [r] = await rows(`select median(miners_converting) m from '${R}/${B}/series.parquet' where day = ${d}`);
+    conv.push(`day ${d}: ${fmt(num(r!.m))}`);
+  }
+  line(`Pivot world, miners converting (median over runs): ${conv.join(', ')}.`);
+  line();
+  line('Named miners, mean per run (margin calls) and medians (debt at the end, exit day among runs that exit):');
+  line();
+  line('| miner | margin calls per run (baseline / pivot) | final debt $M (baseline / pivot) | exit day median (baseline / pivot) |');
+  line('|---|---|---|---|');
+  for (const r of await rows(`select a.miner, a.miner_index, avg(a.margin_calls) ca, avg(b.margin_calls) cb, median(a.final_debt_usd) / 1e6 da, median(b.final_debt_usd) / 1e6 db, median(a.exit_day) ea, median(b.exit_day) eb from '${R}/${A}/miners.parquet' a join '${R}/${B}/miners.parquet' b using (run_index, miner_index) where a.miner not like 'private%' group by a.miner, a.miner_index order by a.miner_index`)) {
+    line(`| ${r.miner} | ${fmt(num(r.ca))} / ${fmt(num(r.cb))} | ${fmt(num(r.da))} / ${fmt(num(r.db))} | ${fmt(num(r.ea))} / ${fmt(num(r.eb))} |`);
+  }
+  line();
+  const privExits = (d: string) =>
+    `select r.run_index, r.miners_exited - coalesce(n.e, 0) e from '${R}/${d}/runs.parquet' r left join (select run_index, sum(case when exit_day is not null then 1 else 0 end) e from '${R}/${d}/miners.parquet' group by run_index) n using (run_index)`;
+  const [px] = await rows(`select (select median(e) from (${privExits(A)})) a, (select median(e) from (${privExits(B)})) b`);
+  line(`Generated private miners exited in 2 years (all exits minus named ones; median, of 60): baseline ${fmt(num(px!.a))}, pivot ${fmt(num(px!.b))}.`);
   line();
 }
 
@@ -170,6 +206,11 @@ if (have('price-crash-stress')) {
   line();
   line(`Generated private miners exited per run (all exits minus named ones): median ${fmt(num(pm!.ex))} of 60.`);
   line();
+  const [cl] = await rows(`select median(first_liquidation_day) m, quantile_cont(first_liquidation_day, 0.1) lo, quantile_cont(first_liquidation_day, 0.9) hi from '${R}/${C}/miners.parquet' where miner = 'CleanSpark' and first_liquidation_day is not null`);
+  line(`CleanSpark's first liquidation day, runs with one: median ${fmt(num(cl!.m))} (10-90%: ${fmt(num(cl!.lo))} - ${fmt(num(cl!.hi))}).`);
+  const [ce] = await rows(`select median(exit_day) m from '${R}/${C}/miners.parquet' where miner = 'Cango' and exit_day is not null`);
+  line(`Cango's exit day, runs with an exit: median ${fmt(num(ce!.m))}.`);
+  line();
 }
 
 if (have('halving-2028')) {
@@ -190,6 +231,12 @@ if (have('halving-2028')) {
     ['difficulty T, 90 d after', 'difficulty / 1e12', 90],
     ['miners exited (cum.), 30 d before', 'miners_exited', -30],
     ['miners exited (cum.), 180 d after', 'miners_exited', 180],
+    ['fringe machines in transit EH/s, 180 d before', 'fringe_in_transit_ehs', -180],
+    ['fringe machines in transit EH/s, 30 d before', 'fringe_in_transit_ehs', -30],
+    ['fringe running EH/s, 30 d before', 'fringe_hashrate_ehs', -30],
+    ['fringe running EH/s, 90 d after', 'fringe_hashrate_ehs', 90],
+    ['agents running EH/s, 30 d before', 'agent_hashrate_ehs', -30],
+    ['agents running EH/s, 90 d after', 'agent_hashrate_ehs', 90],
   ] as const) {
     line(`| ${label} | ${await band(Hv, 'series', col, `day = ${hday + off}`)} |`);
   }
@@ -231,6 +278,9 @@ for (const C of ['cango-deleveraging', 'cango-margin-call']) {
     line(`| ${num(r.day)} | ${date} | ${fmt(num(r.p))} | ${fmt(num(r.s))} | ${fmt(num(r.l))} | ${fmt(num(r.d) / 1e6)} |`);
   }
   line();
+  const [ds] = await rows(`select median(s) m from (select run_index, avg(sold_btc) s from '${R}/${C}/series.parquet' where day >= 60 group by run_index)`);
+  line(`Mean BTC sold per day from day 60 (mid-March) to the end: median over runs ${fmt(num(ds!.m))}.`);
+  line();
 }
 
 if (existsSync(`${R}/sweeps/ai-revenue-x-drift/sweep.csv`)) {
@@ -238,6 +288,14 @@ if (existsSync(`${R}/sweeps/ai-revenue-x-drift/sweep.csv`)) {
   line();
   const cols = await rows(`describe select * from read_csv_auto('${R}/sweeps/ai-revenue-x-drift/sweep.csv')`);
   line('Columns: ' + cols.map((c) => c.column_name).join(', '));
+  line();
+  line('| AI revenue $M/MW-yr | drift | MW converted (mean) | final hashrate EH/s (median / mean / sd) | final difficulty T (median) | agents\' BTC sold (mean) | final attack cost $M/h (median / mean) |');
+  line('|---|---|---|---|---|---|---|');
+  const rev = '"strategies.aiCapable.aiPivot.revenueUsdPerMwYear"';
+  const drift = '"price.driftAnnual"';
+  for (const r of await rows(`select ${rev} rev, ${drift} drift, mw_pivoted_mean mw, final_hashrate_ehs_p50 h50, final_hashrate_ehs_mean hm, final_hashrate_ehs_sd hsd, final_difficulty_p50 / 1e12 d50, sold_total_btc_mean sold, final_attack_cost_usd_per_hour_p50 / 1e6 a50, final_attack_cost_usd_per_hour_mean / 1e6 am from read_csv_auto('${R}/sweeps/ai-revenue-x-drift/sweep.csv') order by rev, drift`)) {
+    line(`| ${(num(r.rev) / 1e6).toFixed(2)} | ${(num(r.drift) * 100).toFixed(0)}% | ${fmt(num(r.mw))} | ${fmt(num(r.h50))} / ${fmt(num(r.hm))} / ${fmt(num(r.hsd))} | ${fmt(num(r.d50))} | ${fmt(num(r.sold))} | ${fmt(num(r.a50))} / ${fmt(num(r.am))} |`);
+  }
   line();
 }
 console.log(out.join('\n'));
