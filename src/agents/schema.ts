@@ -384,13 +384,18 @@ export const FringeSchema = z
       .object({
         /** Power price of the buyers of used machines ($/MWh; hydro and flare sites). */
         buyerPowerPriceUsdPerMWh: nonneg().default(35),
-        /** Mean days a used machine that covers the buyer's power (with the restart margin) waits for a buyer. */
+        /**
+         * A used machine finds a buyer only while hashprice > the buyer's power cost x (1 + this): the
+         * margin that pays for the machine, its transport and hosting (cheap-power sites are scarce).
+         */
+        resaleMarginShare: z.number().min(0).max(10).default(0.5),
+        /** Mean days a used machine that a buyer would take waits for one (hazard 1 / mean). */
         resaleDaysMean: z.number().positive().default(90),
         /** Mean days a used machine that cannot cover even the buyer's power waits before it is scrapped. */
         scrapDaysMean: z.number().positive().default(365),
       })
       .strict()
-      .default({ buyerPowerPriceUsdPerMWh: 35, resaleDaysMean: 90, scrapDaysMean: 365 }),
+      .default({ buyerPowerPriceUsdPerMWh: 35, resaleMarginShare: 0.5, resaleDaysMean: 90, scrapDaysMean: 365 }),
     investment: z
       .object({
         enabled: z.boolean().default(true),

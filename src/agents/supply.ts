@@ -7,7 +7,7 @@
 // band-of-inaction rule of utilisation.ts (the same rule as the agents' cohorts). Each step:
 //   1. deliveries: orders placed deliveryLag days ago arrive, at the frontier efficiency of their date;
 //   2. machines released by agents (AI conversions, exits, retirements) enter the secondary market;
-//   3. the secondary market resells machines that cover a cheap-power buyer's costs, and scraps
+//   3. the secondary market resells machines that earn a cheap-power buyer a margin, and scraps
 //      machines that cannot cover even that;
 //   4. utilisation: every cell's running share moves inside its band, within the ramp limit;
 //   5. retirement: idle machines are sold to the secondary market at hazard 1 / idleDaysMean;
@@ -73,6 +73,7 @@ export class NetworkSupply {
 
   private readonly offRatio: number;
   private readonly onRatio: number;
+  private readonly resaleRatio: number;
   private readonly rampPerStep: number;
   private readonly retireP: number;
   private readonly resaleP: number;
@@ -153,6 +154,7 @@ export class NetworkSupply {
     this.pipeline = new Float64Array(this.lagSteps * B);
     this.offRatio = 1 - c.switching.offMarginShare;
     this.onRatio = 1 + c.switching.restartMarginShare;
+    this.resaleRatio = 1 + c.secondary.resaleMarginShare;
     this.rampPerStep = c.switching.rampSharePerDay * dt;
     this.retireP = -Math.expm1(-dt / c.retirement.idleDaysMean);
     this.resaleP = -Math.expm1(-dt / c.secondary.resaleDaysMean);
@@ -271,7 +273,7 @@ export class NetworkSupply {
       const s = this.secondary[v]!;
       if (!(s > 0)) continue;
       const bc = this.buyerCost[v]!;
-      if (hp > bc * this.onRatio) {
+      if (hp > bc * this.resaleRatio) {
         const x = s * this.resaleP;
         this.secondary[v] = s - x;
         const k = v * B + this.buyerBin;

@@ -17,21 +17,22 @@ function fmtSeconds(s: number): string {
 }
 
 /** "runs 120/1000 (12%), 35.1 runs/s, ETA 25s" */
-export function progressLine(done: number, total: number, executed: number, seconds: number): string {
+export function progressLine(done: number, total: number, executed: number, seconds: number, unit = 'runs'): string {
   const rate = seconds > 0 ? executed / seconds : 0;
   const pct = total > 0 ? Math.floor((100 * done) / total) : 100;
   const eta = rate > 0 ? (total - done) / rate : Number.POSITIVE_INFINITY;
-  return `runs ${done}/${total} (${pct}%), ${rate.toFixed(1)} runs/s, ETA ${fmtSeconds(eta)}`;
+  return `${unit} ${done}/${total} (${pct}%), ${rate.toFixed(1)} ${unit}/s, ETA ${fmtSeconds(eta)}`;
 }
 
-export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr, intervalMs = 5000): Progress {
+/** `unit` names what is counted (runs, blocks of iterations, ...). */
+export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr, intervalMs = 5000, unit = 'runs'): Progress {
   const resolved = mode === 'auto' ? (stream.isTTY ? 'bar' : 'lines') : mode;
   if (resolved === 'none') return { start() {}, update() {}, stop() {} };
   if (resolved === 'bar') {
     const bar = new cliProgress.SingleBar(
       {
         stream,
-        format: 'runs |{bar}| {value}/{total} {percentage}% | ETA {eta_formatted} | {duration_formatted}',
+        format: `${unit} |{bar}| {value}/{total} {percentage}% | ETA {eta_formatted} | {duration_formatted}`,
         etaBuffer: 50,
         hideCursor: true,
       },
@@ -49,7 +50,7 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
   let t0 = 0;
   let timer: NodeJS.Timeout | undefined;
   let firstSeen = false;
-  const print = () => stream.write(`${progressLine(done, total, done - first, (performance.now() - t0) / 1000)}\n`);
+  const print = () => stream.write(`${progressLine(done, total, done - first, (performance.now() - t0) / 1000, unit)}\n`);
   return {
     start(t, d) {
       total = t;
@@ -63,7 +64,7 @@ export function createProgress(mode: ProgressMode, stream: NodeJS.WriteStream = 
       if (!firstSeen && d > first) {
         firstSeen = true;
         // performance.now() counts from process start: the time a user waits for the first result.
-        stream.write(`first run finished after ${Math.round(performance.now())} ms\n`);
+        stream.write(`first ${unit === 'runs' ? 'run' : unit.replace(/s$/, '')} finished after ${Math.round(performance.now())} ms\n`);
       }
       done = d;
     },

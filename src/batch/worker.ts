@@ -3,7 +3,9 @@
 // is plain JavaScript and registers tsx only for a TypeScript user module (import-module.ts).
 import { pathToFileURL } from 'node:url';
 import type { RunResult } from '../engine/types.ts';
+import { scenarioForRun } from '../calibrate/apply.ts';
 import { recordFromError, recordFromResult, type RunRecord } from '../results/record.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { importModule } from './import-module.ts';
 import { writeChunk } from './spool.ts';
 
@@ -72,7 +74,8 @@ export default async function runChunk(task: WorkerTask): Promise<WorkerReply> {
   for (let runIndex = task.start; runIndex < task.end; runIndex++) {
     try {
       const options = strategies ? { seed: task.seed, runIndex, strategies } : { seed: task.seed, runIndex };
-      const result = simulate(task.scenario, options);
+      // With a calibration set, the run's posterior draw (a function of seed and run index only).
+      const result = simulate(scenarioForRun(task.scenario as Scenario, task.seed, runIndex), options);
       if (result.runIndex !== runIndex) throw new Error(`simulate returned runIndex ${result.runIndex} for run ${runIndex}`);
       records.push(recordFromResult(result));
     } catch (err) {

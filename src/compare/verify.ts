@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { scenarioForRun } from '../calibrate/apply.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { strategyModulesOf } from '../batch/index.ts';
 import { importModule } from '../batch/import-module.ts';
 import { HashsimError } from '../errors.ts';
@@ -251,7 +253,7 @@ export async function verifyResultSet(dir: string, options: VerifyOptions = {}):
           const opts = strategies
             ? { seed: manifest.seed, runIndex: rec.runIndex, strategies }
             : { seed: manifest.seed, runIndex: rec.runIndex };
-          rerun = recordFromResult(simulate(manifest.scenario.resolved, opts));
+          rerun = recordFromResult(simulate(scenarioForRun(manifest.scenario.resolved as Scenario, manifest.seed, rec.runIndex), opts));
         } catch (err) {
           rerun = recordFromError(rec.runIndex, err);
         }

@@ -503,6 +503,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     pool_balance_btc: poolBalance,
     fringe_ordered_total_ehs: fringe === null ? 0 : fringe.orderedEHs,
     scrapped_total_ehs: (fringe === null ? 0 : fringe.scrappedEHs) + scrappedNoMarket,
+    calibration_draw: scenario.calibration?.drawIndex ?? null,
   };
 
   const miners = namedOutcomes(st);

@@ -120,6 +120,7 @@ export const SUMMARY_METRICS = [
   { name: 'pool_balance_btc', unit: 'BTC', description: "FPPS pool's block income minus payouts at the end" },
   { name: 'fringe_ordered_total_ehs', unit: 'EH/s', description: 'machines the fringe ordered during the run (hashrate)' },
   { name: 'scrapped_total_ehs', unit: 'EH/s', description: 'used machines scrapped during the run (hashrate)' },
+  { name: 'calibration_draw', unit: 'index', description: "posterior draw of the scenario's calibration set this run used (null without one)" },
 ] as const satisfies readonly SummaryDef[];
 
 export type SummaryName = (typeof SUMMARY_METRICS)[number]['name'];

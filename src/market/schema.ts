@@ -139,6 +139,11 @@ export const PathSchema = z
     file: z.string().min(1).optional(),
     /** Price column of `file` (default: priceUsd, price, close, or the only numeric column). */
     column: z.string().min(1).optional(),
+    /**
+     * true: `file` is a dated daily series (a `date` column, one row per day without gaps, e.g.
+     * data/btc-usd-daily.csv); the path starts at the row of the scenario's start date.
+     */
+    dated: z.boolean().default(false),
     /** Daily prices in USD, day 0 first (filled by the loader from `file`, or given inline). */
     pricesUsd: z.array(z.number().positive()).min(1).optional(),
     /** What to do if the path ends before the horizon: fail, or hold the last price. */

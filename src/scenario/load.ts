@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { HashsimError } from '../errors.ts';
 import { CsvFormatError, parsePriceCsv, parseReturnsCsv } from '../market/csv.ts';
+import { daysBetween, parseDailyPriceCsv, sliceDays } from '../market/daily.ts';
 import { formatPath, issuesToProblems, ScenarioError, type Problem } from './errors.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
+import { getAtPath } from '../sweep/path.ts';
 
 /** Keys that could reach an object's prototype in careless code: rejected everywhere in a scenario. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -221,11 +223,20 @@ function inlineFiles(obj: unknown, baseDir: string, problems: Problem[], files: 
     const bytes = readNamedFile(baseDir, 'price.file', price['file'], problems, files);
     if (bytes) {
       try {
-        out['price'] = { ...price, pricesUsd: parsePriceCsv(bytes.toString('utf8'), column) };
+        out['price'] = { ...price, pricesUsd: pathPrices(bytes.toString('utf8'), column, price['dated'] === true, root) };
       } catch (err) {
         if (!(err instanceof CsvFormatError)) throw err;
         problems.push({ path: 'price.file', message: `${price['file']}: ${err.message}` });
       }
+    }
+  }
+  const cal = asRecord(root['calibration']);
+  if (cal && typeof cal['set'] === 'string' && cal['draws'] === undefined) {
+    const bytes = readNamedFile(baseDir, 'calibration.set', join(cal['set'], CALIBRATION_DRAWS_FILE), problems, files);
+    if (bytes) {
+      const d = parseCalibrationDraws(bytes.toString('utf8'));
+      if (typeof d === 'string') problems.push({ path: 'calibration.set', message: `${cal['set']}: ${d}` });
+      else out['calibration'] = { ...cal, sha256: createHash('sha256').update(bytes).digest('hex'), ...d };
     }
   }
   for (const list of ['miners', 'populations'] as const) {
@@ -238,6 +249,48 @@ function inlineFiles(obj: unknown, baseDir: string, problems: Problem[], files: 
     });
   }
   return out;
+}
+
+/** File of a calibration set that holds its posterior draws for scenarios (posterior.parquet has the same). */
+export const CALIBRATION_DRAWS_FILE = 'draws.json';
+
+/** The draws of a calibration set's draws.json, or a message saying what is wrong. */
+export function parseCalibrationDraws(text: string): { parameters: string[]; draws: number[][]; weights: number[] } | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return `${CALIBRATION_DRAWS_FILE} is not JSON`;
+  }
+  const o = asRecord(v);
+  const parameters = o?.['parameters'];
+  const draws = o?.['draws'];
+  const weights = o?.['weights'];
+  if (!Array.isArray(parameters) || parameters.length === 0 || !parameters.every((x) => typeof x === 'string')) return 'expected `parameters`: a list of parameter paths';
+  if (!Array.isArray(draws) || draws.length === 0) return 'expected `draws`: a non-empty list of draws';
+  for (const [k, row] of draws.entries()) {
+    if (!Array.isArray(row) || row.length !== parameters.length || !row.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      return `draws[${k}]: expected ${parameters.length} finite numbers`;
+    }
+  }
+  if (!Array.isArray(weights) || weights.length !== draws.length || !weights.every((x) => typeof x === 'number' && x >= 0 && Number.isFinite(x)) || !(weights.reduce((a: number, b: number) => a + b, 0) > 0)) {
+    return `expected \`weights\`: ${draws.length} non-negative numbers, not all 0`;
+  }
+  return { parameters: parameters as string[], draws: draws as number[][], weights: weights as number[] };
+}
+
+/**
+ * A path's prices: the whole file, or for a dated series the days from the scenario's start date
+ * to the end of the horizon (or of the file, whichever comes first; `onShort` then decides).
+ */
+function pathPrices(text: string, column: string | undefined, dated: boolean, root: Record<string, unknown>): number[] {
+  if (!dated) return parsePriceCsv(text, column);
+  const series = parseDailyPriceCsv(text, column);
+  const start = asRecord(root['start'])?.['date'];
+  if (typeof start !== 'string') throw new CsvFormatError('a dated price path needs start.date');
+  const horizon = typeof root['horizonDays'] === 'number' ? root['horizonDays'] : 0;
+  const available = series.pricesUsd.length - daysBetween(series.firstDate, start);
+  return sliceDays(series, start, Math.max(1, Math.min(horizon + 1, available)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -278,6 +331,16 @@ export function parseScenarioWithFiles(
   if (plain.length > 0) throw new ScenarioError(plain, options.source);
   const inlined = options.baseDir === undefined ? obj : inlineFiles(obj, options.baseDir, problems, dataFiles);
   const scenario = validateScenario(inlined, problems, options.source);
+  // Every parameter a calibration set draws must exist in this scenario and be a number.
+  for (const path of scenario.calibration?.parameters ?? []) {
+    let v: unknown;
+    try {
+      v = getAtPath(scenario, path);
+    } catch (err) {
+      throw new ScenarioError([{ path: 'calibration.set', message: (err as Error).message }], options.source);
+    }
+    if (typeof v !== 'number') throw new ScenarioError([{ path: 'calibration.set', message: `parameter "${path}" is not a number in this scenario` }], options.source);
+  }
   return { scenario, dataFiles };
 }
 

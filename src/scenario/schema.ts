@@ -85,6 +85,22 @@ export const ScenarioSchema = z
     miners: z.array(MinerSchema).default([]),
     populations: z.array(PopulationSchema).default([]),
     fringe: FringeSchema.optional(),
+    /**
+     * A calibration set (folder written by `hashsim calibrate`, relative to the scenario file): each
+     * run uses one posterior draw of its parameters, chosen from (seed, run index). The loader inlines
+     * the draws; `drawIndex` is set on the scenario a run actually simulates.
+     */
+    calibration: z
+      .object({
+        set: z.string().min(1),
+        sha256: z.string().optional(),
+        parameters: z.array(z.string()).optional(),
+        draws: z.array(z.array(z.number())).optional(),
+        weights: z.array(z.number().nonnegative()).optional(),
+        drawIndex: z.number().int().nonnegative().optional(),
+      })
+      .strict()
+      .optional(),
     output: OutputSchema.default({ sampleEverySteps: 1 }),
   })
   .strict()

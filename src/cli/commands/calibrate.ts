@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { HashsimError } from '../../errors.ts';
+
+function positiveInt(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^[0-9]+$/.test(v) || !Number.isInteger(n) || n < 1) throw new HashsimError(`${flag}: expected a positive integer, got "${v}"`);
+    return n;
+  };
+}
+
+const fmt = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
+
+export function register(program: Command): void {
+  program
+    .command('calibrate')
+    .description(
+      'Estimate the network supply parameters of a calibration file from real retarget history (the exact epoch-span ' +
+        'likelihood, adaptive Metropolis chains on the worker pool): writes a calibration set (posterior.parquet, draws.json, ' +
+        'diagnostics.json, fit.parquet, charts, calibration.html, manifest.json), see docs/CALIBRATION.md',
+    )
+    .argument('<calibration-file>', 'calibration file (YAML or JSON)')
+    .option('--workers <n>', 'worker threads (default: all cores, at most one per chain)', positiveInt('--workers'))
+    .option('--out <dir>', 'output folder (default: calibrations/<name>)')
+    .option('--resume', 'continue an interrupted calibration in the same folder')
+    .option('--force', 'replace what --out holds')
+    .option('--quiet', 'no progress output')
+    .option('--no-charts', 'do not render charts and calibration.html')
+    .action(async (file: string, opts: { workers?: number; out?: string; resume?: boolean; force?: boolean; quiet?: boolean; charts: boolean }) => {
+      const { loadCalibrationFile } = await import('../../calibrate/load.ts');
+      const { runCalibration } = await import('../../calibrate/run.ts');
+      const loaded = loadCalibrationFile(file);
+      const res = await runCalibration(loaded, {
+        out: opts.out,
+        workers: opts.workers,
+        resume: opts.resume === true,
+        force: opts.force === true,
+        progress: opts.quiet === true ? 'none' : 'auto',
+        charts: opts.charts,
+        log: opts.quiet === true ? () => {} : undefined,
+      });
+      if (opts.quiet !== true) {
+        const d = res.diagnostics;
+        const lines = [
+          res.status === 'up-to-date' ? `${res.dir}: up to date` : `calibration set ${res.dir}`,
+          'parameter                                   mean        p05 .. p95              sd ratio   ESS    R-hat',
+          ...d.parameters.map((p) => `${p.path.padEnd(42)} ${fmt(p.post_mean).padStart(10)}  ${`${fmt(p.p05)} .. ${fmt(p.p95)}`.padEnd(22)} ${fmt(p.sd_ratio).padStart(8)} ${fmt(p.ess).padStart(6)} ${fmt(p.rhat).padStart(7)}`),
+          `fit: ${d.fit.epochs} epochs, coverage 50% ${fmt(d.fit.coverage_50)}, 90% ${fmt(d.fit.coverage_90)}, mean |error| ${fmt(d.fit.mae_median)}`,
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }
+    });
+}
