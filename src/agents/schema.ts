@@ -422,6 +422,23 @@ export const FringeSchema = z
       })
       .strict()
       .default({ usdPerTHAtRef: 15, refHashpriceUsdPerPhDay: 45, hashpriceElasticity: 0.5 }),
+    /**
+     * Known capacity events (inputs, not fitted noise), e.g. the 2021 China mining ban (~-45% of
+     * hashrate May-July 2021): from `day`, `share` of the capacity installed then is taken out
+     * evenly over `overDays` days and sent to the secondary market, where it is resold as buyers
+     * find it (so it comes back at the secondary market's pace) or scrapped.
+     */
+    capacityShocks: z
+      .array(
+        z
+          .object({
+            day: z.number().int().nonnegative(),
+            share: z.number().gt(0).max(1),
+            overDays: z.number().int().positive().default(1),
+          })
+          .strict(),
+      )
+      .default([]),
     frontier: z
       .object({
         /** Efficiency of the best machines shipping at the start (J/TH). */

@@ -101,6 +101,9 @@ export class NetworkSupply {
   retiredStep = 0;
   resoldStep = 0;
   scrappedStep = 0;
+  shockedStep = 0;
+  /** Installed capacity (EH/s) when each capacity shock began (NaN before). */
+  private readonly shockBase: Float64Array;
 
   private step = 0;
 
@@ -160,6 +163,7 @@ export class NetworkSupply {
     this.resaleP = -Math.expm1(-dt / c.secondary.resaleDaysMean);
     this.scrapP = -Math.expm1(-dt / c.secondary.scrapDaysMean);
     this.emaAlpha = -Math.expm1(-dt / c.investment.expectationDays);
+    this.shockBase = new Float64Array(c.capacityShocks.length).fill(NaN);
     this.expectedHashprice = 0;
   }
 
@@ -287,7 +291,12 @@ export class NetworkSupply {
     }
     this.scrappedEHs += scrapped;
 
+    // 2b. scripted capacity shocks: a share of the capacity leaves for the secondary market.
+    let shocked = 0;
+    for (let k = 0; k < this.config.capacityShocks.length; k++) shocked += this.applyShock(k, day);
+
     // 4-5. utilisation inside the band, then retirement of idle machines.
+
     let running = 0;
     let total = 0;
     let retired = 0;
@@ -324,9 +333,36 @@ export class NetworkSupply {
     this.retiredStep = retired;
     this.resoldStep = resold;
     this.scrappedStep = scrapped;
+    this.shockedStep = shocked;
     this.runningEHs = running;
     this.step++;
     return running;
+  }
+
+  /**
+   * Capacity shock k during the step starting on `day`: its per-day share of the capacity installed
+   * when it began leaves every cell in proportion (running and idle alike) for the secondary market.
+   */
+  private applyShock(k: number, day: number): number {
+    const shock = this.config.capacityShocks[k]!;
+    const from = shock.day;
+    const to = shock.day + shock.overDays;
+    const lo = Math.max(day, from);
+    const hi = Math.min(day + this.stepDays, to);
+    if (!(hi > lo)) return 0;
+    if (Number.isNaN(this.shockBase[k]!)) this.shockBase[k] = this.installedEHs();
+    const remove = Math.min((this.shockBase[k]! * shock.share * (hi - lo)) / shock.overDays, this.installedEHs());
+    const total = this.installedEHs();
+    if (!(total > 0) || !(remove > 0)) return 0;
+    const f = remove / total;
+    const B = this.nBins;
+    for (let c = 0; c < this.installed.length; c++) {
+      const x = this.installed[c]! * f;
+      if (!(x > 0)) continue;
+      this.installed[c] = this.installed[c]! - x;
+      this.secondary[(c / B) | 0] += x;
+    }
+    return remove;
   }
 
   /** Add `x` EH/s running at share `u` to cell `k` (mixing running shares by capacity). */

@@ -28,6 +28,8 @@ export interface Window {
   readonly from: string;
   readonly to: string;
   readonly feeBtcPerBlock: number;
+  /** Known capacity events by date (turned into the fringe's capacityShocks for the window). */
+  readonly capacityShocks?: readonly { readonly date: string; readonly share: number; readonly overDays: number }[];
 }
 
 export interface EpochFit {
@@ -63,7 +65,9 @@ export function fitWindow(fringe: FringeConfig, history: History, window: Window
   for (let k = k0 - 1; k >= 0 && startH === null; k--) startH = realizedEHs(history.epochs[k]!);
   if (startH === null) throw new HashsimError(`window ${window.from}: no realized hashrate before it`);
 
-  const supply = new NetworkSupply(fleet === 'history' ? fringeForWindow(fringe, history, t0) : fringe, { stepDays: 1, horizonDays: days });
+  const fleetFringe = fleet === 'history' ? fringeForWindow(fringe, history, t0) : fringe;
+  const shocks = (window.capacityShocks ?? []).map((k) => ({ day: daysBetween(window.from, k.date), share: k.share, overDays: k.overDays }));
+  const supply = new NetworkSupply(shocks.length > 0 ? { ...fleetFringe, capacityShocks: shocks } : fleetFringe, { stepDays: 1, horizonDays: days });
   const world: SupplyWorld = { hashpriceUsdPerPhDay: 0, daysToHalving: 0, postHalvingRatio: 1 };
   const interval = MAINNET.subsidyHalvingInterval;
   const setWorld = (d: number) => {

@@ -95,6 +95,9 @@ export function parseCalibration(obj: unknown, file: string, baseDir: string): L
       problems.push({ path: `windows[${i}].from`, message: `expected a date from ${prices.firstDate} on (the price and retarget data start there)` });
     }
     if (dateMs(w.to) > dateMs(prices.lastDate) + 86_400_000) problems.push({ path: `windows[${i}].to`, message: `expected a date up to ${prices.lastDate} (the last price in ${config.prices ?? 'data/btc-usd-daily.csv'})` });
+    w.capacityShocks.forEach((k, j) => {
+      if (!(k.date >= w.from && k.date < w.to)) problems.push({ path: `windows[${i}].capacityShocks[${j}].date`, message: `expected a date inside the window (${w.from} .. ${w.to})` });
+    });
     if (dateMs(w.to) / 1000 > lastKnown) problems.push({ path: `windows[${i}].to`, message: `expected a date before the last retarget in the data (${new Date(lastKnown * 1000).toISOString().slice(0, 10)})` });
   });
   if (problems.length > 0) throw new ScenarioError(problems, file);

@@ -52,6 +52,10 @@ export const CalibrationSchema = z
             to: date(),
             /** Mean fee per block over the window (BTC): fees are not in the data, a documented approximation. */
             feeBtcPerBlock: z.number().nonnegative().default(0.1),
+            /** Known capacity events in the window (inputs, not fitted noise), e.g. the 2021 China ban. */
+            capacityShocks: z
+              .array(z.object({ date: date(), share: z.number().gt(0).max(1), overDays: z.number().int().positive().default(1) }).strict())
+              .default([]),
           })
           .strict(),
       )

@@ -16,12 +16,14 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   schema: () => import('./commands/schema.ts'),
   run: () => import('./commands/run.ts'),
   sweep: () => import('./commands/sweep.ts'),
+  calibrate: () => import('./commands/calibrate.ts'),
   merge: () => import('./commands/merge.ts'),
   export: () => import('./commands/export.ts'),
   compare: () => import('./commands/compare.ts'),
   verify: () => import('./commands/verify.ts'),
   chart: () => import('./commands/chart.ts'),
   report: () => import('./commands/report.ts'),
+  backtest: () => import('./commands/backtest.ts'),
 };
 
 /**
