@@ -12,6 +12,7 @@ import { buildAgentState } from '../src/agents/state.ts';
 import { operate } from '../src/agents/policies.ts';
 import { REC, R_ACTIVE_EHS } from '../src/agents/state.ts';
 import { simulate } from '../src/engine/index.ts';
+import { frontierJPerTHAt, realHistory, vintagesFromHistory } from '../src/calibrate/history.ts';
 import { RandomStream } from '../src/random/index.ts';
 import { parseScenarioText, validateScenario } from '../src/scenario/load.ts';
 import { ScenarioSchema } from '../src/scenario/schema.ts';
@@ -177,6 +178,22 @@ describe('the network supply', () => {
     expect(Math.abs(s.conservationResidual())).toBeLessThan(1e-9 * s.initialEHs);
   });
 
+  it('a capacity shock takes its share of the installed capacity out over its days, into the secondary market', () => {
+    const c = cfg({ investment: { enabled: false }, capacityShocks: [{ day: 10, share: 0.5, overDays: 20 }], secondary: { resaleDaysMean: 1e9 } });
+    const s = new NetworkSupply(c, { stepDays: 1, horizonDays: 60 });
+    s.start(400, world(60));
+    let before = 0;
+    for (let d = 0; d < 60; d++) {
+      if (d === 10) before = s.installedEHs() + s.secondaryEHs();
+      s.update(world(60), d);
+      if (d === 19) expect(s.shockedStep).toBeGreaterThan(0);
+    }
+    // Half of the capacity installed on day 10 left (retirement and resale are negligible here).
+    expect(s.secondaryEHs()).toBeGreaterThan(0.5 * before * 0.98);
+    expect(s.installedEHs()).toBeCloseTo(before - s.secondaryEHs(), 6);
+    expect(Math.abs(s.conservationResidual())).toBeLessThan(1e-9 * s.initialEHs);
+  });
+
   it('machines that cannot cover even the buyers power are scrapped at rate 1 / scrapDaysMean', () => {
     const s = new NetworkSupply(cfg({ investment: { enabled: false }, secondary: { scrapDaysMean: 100, buyerPowerPriceUsdPerMWh: 35 } }), { stepDays: 1, horizonDays: 10 });
     s.start(0, world(50));
@@ -246,6 +263,30 @@ describe('a realized start sits at the real network hashrate', () => {
       const h0 = simulate(sc, { seed: 1, runIndex: 0 }).series.hashrate_ehs![0]!;
       expect(Math.abs(h0 / timed[e]!.realized - 1)).toBeLessThan(0.02);
     }
+  });
+});
+
+describe('the fleet from history (perpetual inventory)', () => {
+  it('shares sum to 1, newer quarters hold more efficient machines, and the start still sits at the realized hashrate', () => {
+    const t0 = Date.parse('2024-03-01T00:00:00Z') / 1000;
+    const v = vintagesFromHistory(realHistory('', []), t0);
+    expect(v.reduce((a, x) => a + x.share, 0)).toBeCloseTo(1, 12);
+    for (let k = 1; k < v.length; k++) expect(v[k]!.efficiencyJPerTH).toBeLessThanOrEqual(v[k - 1]!.efficiencyJPerTH);
+    // Frontier on the vendor table: S19 XP (21.5, Jul 2022) .. S21 (17.5, Nov 2023), log-linear.
+    expect(frontierJPerTHAt(Date.parse('2023-03-01T00:00:00Z') / 1000)).toBeGreaterThan(17.5);
+    expect(frontierJPerTHAt(Date.parse('2023-03-01T00:00:00Z') / 1000)).toBeLessThan(21.5);
+    const row = timed.find((r) => r.height === 838_656)!;
+    const sc = ScenarioSchema.parse({
+      name: 'fleet-history',
+      start: { date: row.date, height: row.height - 1 },
+      horizonDays: 1,
+      price: { model: 'path', pricesUsd: [65_000], onShort: 'hold-last' },
+      fees: { model: 'constant', btcPerBlock: 0.1 },
+      rewards: 'expected',
+      fringe: { hashrateEHs: 'realized', fleet: 'history' },
+    });
+    const h0 = simulate(sc, { seed: 1, runIndex: 0 }).series.hashrate_ehs![0]!;
+    expect(Math.abs(h0 / timed[row.epoch - 1]!.realized - 1)).toBeLessThan(0.02);
   });
 });
 

@@ -340,6 +340,13 @@ export const FringeSchema = z
      * secondary market, and stay there.
      */
     responsive: z.boolean().default(true),
+    /**
+     * 'history': the fleet at the start is inferred from the real network's realized hashrate of the
+     * 4 years before (each quarter's net additions at that quarter's frontier efficiency; the frontier
+     * at the start from the vendor table), as `hashsim calibrate` does with fleetAtStart: history;
+     * `vintages` and `frontier.efficiencyJPerTH` are then not used. 'vintages': as given below.
+     */
+    fleet: z.enum(['vintages', 'history']).default('vintages'),
     /** Installed capacity by efficiency class at the start (shares sum to 1). */
     vintages: z
       .array(VintageSchema)

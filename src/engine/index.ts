@@ -7,6 +7,7 @@ import { deriveStream, type RandomStream } from '../random/index.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { btcPerPhDay, hashpriceUsdPerPhDay, powerCostUsdPerPhDay } from '../agents/economics.ts';
 import { NetworkSupply, type SupplyWorld } from '../agents/supply.ts';
+import { fringeForWindow, realHistory } from '../calibrate/history.ts';
 import { StepFlows } from '../agents/policies.ts';
 import type { PoliciesInput } from '../agents/schema.ts';
 import {
@@ -132,7 +133,9 @@ function setHalvingOutlook(world: SupplyWorld, height: number, subsidyBtc: numbe
  * real hashrate rather than at whatever the miner list adds up to.
  */
 function startSupply(scenario: Scenario, st: AgentState, world: SupplyWorld, start: EngineStart): NetworkSupply {
-  const cfg = scenario.fringe!;
+  const given = scenario.fringe!;
+  // The fleet inferred from the real network's history at the start (the calibration's convention).
+  const cfg = given.fleet === 'history' ? fringeForWindow(given, realHistory('', []), start.time) : given;
   const supply = new NetworkSupply(cfg, { stepDays: scenario.stepDays, horizonDays: scenario.horizonDays });
   let running: number;
   if (cfg.hashrateEHs === 'realized') {
