@@ -1,165 +1,80 @@
-// Historical check: run scenarios/historical-2025-10.yaml (start at the real retarget at height
-// 921,312) and compare the simulated difficulty at every later retarget height with the real one
-// (src/scenario/retarget-data.ts, from the Electrum-derived retarget data). Writes
-// docs/historical-check.md. Nothing is fitted: the scenario's parameters are documented in its header.
+// Historical check, from `hashsim backtest` (src/backtest): writes docs/historical-check.md.
+//  - Out of sample: scenarios/historical-2025-10.yaml from the real retarget at 921,312 to the last
+//    retarget in the data, on the committed INTERPOLATED price path (real closes after 2025-09-30 are
+//    not shipped; pass --oos-prices FILE with real closes to score the real out-of-sample window).
+//  - In sample: scenarios/historical-network.yaml (the network supply alone, fleet from history,
+//    calibrated) over the calibration's training windows, on the shipped daily closes.
+// Nothing here is fitted; the calibration set is whatever calibrations/supply-2019-2025 holds.
 //
-//   npx tsx scripts/historical-check.ts [--runs N] [--seed S] [--scenario FILE] [--out FILE]
+//   npx tsx scripts/historical-check.ts [--runs N] [--seed S] [--oos-prices FILE] [--out FILE]
 import { writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-import { difficultyFromBits } from '../src/consensus/index.ts';
-import { simulate } from '../src/engine/index.ts';
-import { loadScenarioFile } from '../src/scenario/load.ts';
-import { EPOCH_BITS, EPOCH_BLOCKS, EPOCH_START_TIME, FIRST_TIMED_EPOCH } from '../src/scenario/retarget-data.ts';
+import { resolve } from 'node:path';
+import { runBacktest, type BacktestResult } from '../src/backtest/index.ts';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
-
-const scenarioFile = resolve(flag('scenario', 'scenarios/historical-2025-10.yaml'));
-const outFile = resolve(flag('out', 'docs/historical-check.md'));
-const runs = Number(flag('runs', '40'));
+const runs = Number(flag('runs', '100'));
 const seedArg = flag('seed', '2026');
 const seed: string | number = /^-?\d+$/.test(seedArg) ? Number(seedArg) : seedArg;
-if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a positive integer, got ${flag('runs', '')}`);
+const outFile = resolve(flag('out', 'docs/historical-check.md'));
+const oosPrices = flag('oos-prices', 'scenarios/data/btc-price-2025-10-to-2026-06.csv');
 
-const { scenario } = loadScenarioFile(scenarioFile);
-const startHeight = scenario.start.height;
-if (startHeight === undefined) throw new Error(`${scenarioFile}: expected an explicit start.height`);
+const pct = (x: number | null | undefined, d = 1) => (x === null || x === undefined ? 'n/a' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(d)}%`);
+const share = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${Math.round(100 * x)}%`);
+const T = (x: number | null) => (x === null ? 'n/a' : (x / 1e12).toFixed(2));
 
-/** Retarget heights after the start that the real data knows. */
-const heights: number[] = [];
-for (let e = Math.floor(startHeight / EPOCH_BLOCKS) + 1; e < EPOCH_BITS.length; e++) if (e * EPOCH_BLOCKS > startHeight + 1) heights.push(e * EPOCH_BLOCKS);
-
-const sims = new Map<number, number[]>(heights.map((h) => [h, []]));
-const times = new Map<number, number[]>(heights.map((h) => [h, []]));
-/** Where the simulated network goes: first and last sampled value of a few series, per run. */
-const trackCols = ['hashrate_ehs', 'agent_hashrate_ehs', 'fringe_hashrate_ehs', 'fringe_installed_ehs', 'hashprice_usd_per_ph_day'] as const;
-const track = new Map<string, { first: number[]; last: number[] }>(trackCols.map((c) => [c, { first: [], last: [] }]));
-const ordered: number[] = [];
-for (let r = 0; r < runs; r++) {
-  const res = simulate(scenario, {
-    seed,
-    runIndex: r,
-    onRetarget: (height, _old, newBits, time) => {
-      sims.get(height)?.push(difficultyFromBits(newBits));
-      times.get(height)?.push(time);
-    },
-  });
-  for (const c of trackCols) {
-    const xs = res.series[c];
-    if (xs === undefined || xs.length === 0) continue;
-    track.get(c)!.first.push(xs[0]!);
-    track.get(c)!.last.push(xs[xs.length - 1]!);
-  }
-  const o = res.summary['fringe_ordered_total_ehs'];
-  if (typeof o === 'number') ordered.push(o);
+async function backtest(scenarioFile: string, from: { fromHeight?: number; fromDate?: string }, to: string, pricesFile: string | undefined, out: string): Promise<BacktestResult> {
+  return runBacktest({ scenarioFile, ...from, to, ...(pricesFile ? { pricesFile } : {}), runs, seed, out: resolve('results', out), force: true });
 }
 
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+const oos = await backtest('scenarios/historical-2025-10.yaml', { fromHeight: 921_312 }, '2026-06-13', oosPrices, 'historical-check-oos');
+const inSample = [
+  ['2019-06-01', '2020-12-31', 'the 2020 halving and the March 2020 crash'],
+  ['2021-03-01', '2022-12-31', '2021 boom, the China ban (scripted), the 2022 bear market'],
+  ['2023-01-01', '2025-09-01', '2023-25 with the 2024 halving'],
+] as const;
+const ins: { label: string; r: BacktestResult }[] = [];
+for (const [from, to, label] of inSample) {
+  ins.push({ label: `${from} .. ${to}: ${label}`, r: await backtest('scenarios/historical-network.yaml', { fromDate: from }, to, undefined, `historical-check-in-${from}`) });
 }
 
-const T = (d: number) => (d / 1e12).toFixed(2);
-const date = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
-const rows: string[] = [];
-const errs: number[] = [];
-let inside = 0;
-let compared = 0;
-for (const h of heights) {
-  const epoch = h / EPOCH_BLOCKS;
-  const real = difficultyFromBits(EPOCH_BITS[epoch]!);
-  const xs = sims.get(h)!;
-  const realTime = EPOCH_START_TIME[epoch - FIRST_TIMED_EPOCH];
-  if (xs.length < runs) {
-    rows.push(`| ${h.toLocaleString('en-US')} | ${realTime !== undefined ? date(realTime) : ''} | ${T(real)} | reached in ${xs.length}/${runs} runs | | | | |`);
-    if (xs.length === 0) continue;
-  }
-  const med = quantile(xs, 0.5);
-  const p5 = quantile(xs, 0.05);
-  const p95 = quantile(xs, 0.95);
-  const err = ((med - real) / real) * 100;
-  const ts = times.get(h)!;
-  if (xs.length === runs) {
-    compared++;
-    errs.push(err);
-    if (real >= p5 && real <= p95) inside++;
-    rows.push(
-      `| ${h.toLocaleString('en-US')} | ${realTime !== undefined ? date(realTime) : ''} | ${T(real)} | ${T(med)} | ${T(p5)} - ${T(p95)} | ${err >= 0 ? '+' : ''}${err.toFixed(1)}% | ${real >= p5 && real <= p95 ? 'yes' : 'no'} | ${date(quantile(ts, 0.5))} |`,
-    );
-  }
+const m = oos.document.metrics;
+const lines: string[] = [];
+lines.push('# Historical check: backtests against real retargets');
+lines.push('');
+lines.push(`Generated by \`npx tsx scripts/historical-check.ts --runs ${runs} --seed ${seedArg}\` with \`hashsim backtest\` (docs/BACKTEST.md). Do not edit by hand; re-run the script.`);
+lines.push('');
+lines.push('Every simulated world below takes its supply parameters from the calibration set `calibrations/supply-2019-2025` (estimated on real retargets to 2025-09-30 only; docs/CALIBRATION.md): each run uses one posterior draw, so the bands carry parameter uncertainty as well as block luck and population draws.');
+lines.push('');
+lines.push('## Out of sample: October 2025 - June 2026');
+lines.push('');
+lines.push(`\`scenarios/historical-2025-10.yaml\` (the 2026 world: named public miners, generated private miners, the fringe), started at the real retarget at height 921,312 and driven by \`${oosPrices}\`.`);
+if (oosPrices.endsWith('btc-price-2025-10-to-2026-06.csv')) {
+  lines.push('**That price path is a log-linear interpolation between reported price levels, not market data** (real closes after 2025-09-30 are deliberately not shipped). The issue\'s out-of-sample aim (>= 80% of real retargets inside the 5-95% band, median |error| <= 5%) is defined with real daily closes; run `npx tsx scripts/historical-check.ts --oos-prices <real closes CSV>` to score it. The table below is therefore a check of the model on an approximate driver.');
 }
-const mape = errs.reduce((a, e) => a + Math.abs(e), 0) / Math.max(1, errs.length);
-const bias = errs.reduce((a, e) => a + e, 0) / Math.max(1, errs.length);
-const maxAbs = errs.reduce((a, e) => Math.max(a, Math.abs(e)), 0);
-const medAbs = errs.length > 0 ? quantile(errs.map(Math.abs), 0.5) : NaN;
-const rel = (p: string) => relative(process.cwd(), p);
-const fromTo = (c: string, digits = 0) => {
-  const t = track.get(c)!;
-  if (t.first.length === 0) return 'n/a';
-  const f = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  return `${f(quantile(t.first, 0.5))} -> ${f(quantile(t.last, 0.5))}`;
-};
-
-const md = `# Historical check: October 2025 - June 2026
-
-Generated by \`npx tsx scripts/historical-check.ts --runs ${runs} --seed ${seedArg}\` from
-\`${rel(scenarioFile)}\` (${runs} runs, seed ${seedArg}). Do not edit by hand; re-run the script.
-
-**What it checks.** The scenario starts at the real retarget at height ${(startHeight + 1).toLocaleString('en-US')}
-(bits from the data, difficulty ${T(difficultyFromBits(EPOCH_BITS[Math.floor((startHeight + 1) / EPOCH_BLOCKS)]!))}T)
-and is driven by an explicit daily price path that interpolates the reported BTC levels
-(\`scenarios/data/btc-price-2025-10-to-2026-06.csv\`; an interpolation, not market data). Every later
-retarget the simulation reaches is compared with the real difficulty of that height from the
-Electrum-derived retarget data (\`src/scenario/retarget-data.ts\`). The simulated miners, policies, AI
-deal economics and fringe supply parameters are the ai-pivot-wave-2026 world (header of the scenario file); **nothing was
-tuned to this path**, so the table is an out-of-sample check of the model's structure plus its
-calibration, not a fit.
-
-**Columns.** real = real difficulty (T = 10^12) of the epoch starting at that height; its date is the
-*estimated* start time of the epoch from the retarget data (block timestamps are not in the data);
-simulated median and the 5th-95th percentile band over the runs; error = (median - real) / real;
-"in band" = real value inside the simulated p5-p95 band; sim. date = median simulated time of the
-retarget.
-
-| height | est. real date | real (T) | sim. median (T) | sim. p5 - p95 (T) | error | in band | sim. date |
-|---:|---|---:|---:|---:|---:|:-:|---|
-${rows.join('\n')}
-
-**Summary.** Over ${compared} retargets: mean absolute error ${mape.toFixed(1)}% (median ${medAbs.toFixed(1)}%), mean signed error
-${bias >= 0 ? '+' : ''}${bias.toFixed(1)}% (positive = simulated difficulty too high), largest absolute error
-${maxAbs.toFixed(1)}%; the real difficulty lies inside the simulated 5-95% band at ${inside} of ${compared} retargets.
-
-**Where the simulated network goes** (median over runs, first -> last day of the run): network
-hashrate ${fromTo('hashrate_ehs')} EH/s; the agents' running hashrate ${fromTo('agent_hashrate_ehs')} EH/s;
-the fringe's running hashrate ${fromTo('fringe_hashrate_ehs')} EH/s (installed ${fromTo('fringe_installed_ehs')} EH/s,
-new machines ordered during the run ${ordered.length > 0 ? quantile(ordered, 0.5).toFixed(0) : 'n/a'} EH/s); hashprice ${fromTo('hashprice_usd_per_ph_day', 1)} $/PH/day.
-Machines the agents release (AI conversions, retired idle machines, exits) go to the fringe's
-secondary market and may be resold to cheap-power buyers ("Hashrate supply" in docs/MODEL.md).
-
-**Reading it honestly.**
-- The price path is fixed, so the band only reflects block luck (each retarget sees 2016 Poisson
-  inter-arrival times, about +-2.2% per epoch), the generated private miners and the feedback of both
-  through the fringe and the miners' decisions. It is not a model-error band; the error column is.
-- Known misses the model does not attempt: weather and grid curtailment (the US winter storm of late
-  January 2026 behind the 7 Feb 2026 retarget to 125.9T and the +14.7% rebound after it), the exact
-  timing of individual miners' AI conversions and fleet deliveries, and the real price path between
-  the anchors (the interpolation misses every intra-month swing).
-- Structural sources of bias: the fringe (the network outside the agents) is the supply model of
-  docs/MODEL.md, "Hashrate supply": it starts at the real realized hashrate of the last epoch before
-  the start less the agents' running hashrate, and its machines run, idle, are resold to cheap-power
-  buyers or scrapped inside a band of inaction with a ramp limit, and it orders new machines at an
-  ASIC price that follows hashprice; its behavioural parameters (vintage mix, power-price
-  distribution, switching band and ramp, retirement, resale, payback hurdle, delivery lag) are set by
-  judgment against stylized facts, not estimated, and nothing in them was tuned to this path (a
-  calibration against real retargets is separate work). The supply does not model AI/HPC pivots or
-  weather curtailment of the fringe. The public miners' figures are early-2026 approximations
-  applied from October 2025; the AI conversions in the model happen when the decision rule fires
-  (mostly at the start), whereas real conversions were spread over months.
-`;
-writeFileSync(outFile, md);
-console.log(`wrote ${rel(outFile)}: ${compared} retargets, MAE ${mape.toFixed(1)}% (median ${medAbs.toFixed(1)}%), bias ${bias.toFixed(1)}%, ${inside}/${compared} inside p5-p95`);
+lines.push('');
+lines.push(`${oos.document.runs} runs, seed ${seedArg}. Scored retargets: ${m.n_scored} of ${m.n_retargets}; real difficulty inside the simulated 5-95% band: **${m.in_band_90_count} of ${m.n_scored}** (coverage ${share(m.coverage_90)}), inside the 25-75% band: ${m.in_band_50_count} (${share(m.coverage_50)}); bias of the median ${pct(m.bias)}, mean |error| ${pct(m.mae)}, median |error| ${pct(m.median_abs_error)}, mean CRPS (relative) ${m.crps_mean === null ? 'n/a' : m.crps_mean.toFixed(4)}; PIT histogram (10 bins) ${JSON.stringify(m.pit_histogram)}.`);
+lines.push('');
+lines.push('| height | est. real date | real (T) | sim. median (T) | sim. p5 - p95 (T) | error | in 90% band | PIT |');
+lines.push('|---:|---|---:|---:|---:|---:|:-:|---:|');
+for (const r of oos.rows) {
+  lines.push(`| ${r.height.toLocaleString('en-US')} | ${r.real_date} | ${T(r.real_difficulty)} | ${T(r.sim_p50)} | ${T(r.sim_p05)} - ${T(r.sim_p95)} | ${pct(r.median_error)} | ${r.in_band_90 === null ? 'n/a' : r.in_band_90 ? 'yes' : 'no'}${r.scored ? '' : ' (not scored)'} | ${r.pit === null ? 'n/a' : r.pit.toFixed(2)} |`);
+}
+lines.push('');
+lines.push('![out of sample](img/historical-check-oos.png)');
+lines.push('');
+lines.push('## In sample: the calibration\'s training windows');
+lines.push('');
+lines.push('`scenarios/historical-network.yaml`: the network supply alone (no agents: the 2026 public miners did not exist in these forms), the fleet at each start inferred from history, on the shipped daily closes. These windows were used to estimate the parameters, so good coverage here is necessary, not sufficient.');
+lines.push('');
+lines.push('| window | scored | in 90% band | in 50% band | bias | mean abs. error | median abs. error | CRPS | PIT histogram |');
+lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+for (const { label, r } of ins) {
+  const x = r.document.metrics;
+  lines.push(`| ${label} | ${x.n_scored} | ${x.in_band_90_count} (${share(x.coverage_90)}) | ${x.in_band_50_count} (${share(x.coverage_50)}) | ${pct(x.bias)} | ${pct(x.mae)} | ${pct(x.median_abs_error)} | ${x.crps_mean === null ? 'n/a' : x.crps_mean.toFixed(4)} | ${JSON.stringify(x.pit_histogram)} |`);
+}
+lines.push('');
+writeFileSync(outFile, `${lines.join('\n')}\n`);
+process.stdout.write(`wrote ${outFile}\n`);

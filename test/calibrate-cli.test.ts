@@ -93,7 +93,11 @@ describe('hashsim calibrate', () => {
     ['a path outside the fringe', calibrationYaml([], ['  - { path: price.volAnnual, prior: { dist: uniform, min: 0.1, max: 1 } }']), /parameters\[0\]\.path: expected a fringe\.\* path/],
     ['prior bounds reversed', calibrationYaml([], ['  - { path: fringe.overheadShare, prior: { dist: uniform, min: 0.5, max: 0.1 } }']), /parameters\[0\]\.prior\.max: expected max > min/],
     ['a bound the model rejects', calibrationYaml([], ['  - { path: fringe.switching.rampSharePerDay, prior: { dist: uniform, min: 0, max: 0.5 } }']), /parameters\[0\]\.prior\.min: 0 is not a valid value/],
-    ['a window past the data', calibrationYaml([], undefined, ["  - { from: '2025-06-01', to: '2025-12-01' }"]), /windows\[0\]\.to: expected a date up to 2025-09-30/],
+    ['an integer field', calibrationYaml([], ['  - { path: fringe.investment.deliveryLagDays, prior: { dist: uniform, min: 60, max: 200 } }']), /parameters\[0\]\.path: .*whole numbers only/],
+    ['a field the history fleet replaces', calibrationYaml([], ['  - { path: fringe.frontier.efficiencyJPerTH, prior: { dist: uniform, min: 10, max: 20 } }']), /parameters\[0\]\.path: .*cannot be estimated here/],
+    ['thinning past the kept iterations', calibrationYaml(['sampler: { chains: 2, iterations: 100, burnIn: 95, thin: 10 }']).replace('sampler: { chains: 2, iterations: 160, burnIn: 80, thin: 4, block: 20 }\n', ''), /sampler\.thin: expected at most iterations - burnIn \(5\)/],
+    ['an impossible date', calibrationYaml([], undefined, ["  - { from: '2023-02-30', to: '2023-06-01' }"]), /windows\[0\]\.from: expected a real calendar date/],
+    ['a window past the data', calibrationYaml([], undefined, ["  - { from: '2025-06-01', to: '2025-12-01' }"]), /windows\[0\]\.to: expected a date up to 2025-10-01 \(windows are \[from, to\); the last price .* is 2025-09-30\)/],
   ])('%s: a field-path error, exit 1, nothing written', async (_label, text, message) => {
     const f = join(dir, 'bad.yaml');
     writeFileSync(f, text);

@@ -35,6 +35,7 @@ export function applyDraw(scenario: Scenario, k: number): Scenario {
 /** The scenario run `runIndex` simulates: with its posterior draw when it names a calibration set. */
 export function scenarioForRun(scenario: Scenario, seed: string | number, runIndex: number): Scenario {
   const cal = scenario.calibration;
-  if (cal?.draws === undefined || cal.weights === undefined) return scenario;
-  return applyDraw(scenario, drawIndex(cal.weights, seed, runIndex));
+  if (cal?.draws === undefined || cal.draws.length === 0) return scenario;
+  // Inline draws without weights count equally.
+  return applyDraw(scenario, drawIndex(cal.weights ?? cal.draws.map(() => 1), seed, runIndex));
 }

@@ -67,7 +67,8 @@ export function fitWindow(fringe: FringeConfig, history: History, window: Window
 
   const fleetFringe = fleet === 'history' ? fringeForWindow(fringe, history, t0) : fringe;
   const shocks = (window.capacityShocks ?? []).map((k) => ({ day: daysBetween(window.from, k.date), share: k.share, overDays: k.overDays }));
-  const supply = new NetworkSupply(shocks.length > 0 ? { ...fleetFringe, capacityShocks: shocks } : fleetFringe, { stepDays: 1, horizonDays: days });
+  // The window's own shocks only (a scenario's shocks are days from its start, not dates).
+  const supply = new NetworkSupply({ ...fleetFringe, capacityShocks: shocks }, { stepDays: 1, horizonDays: days });
   const world: SupplyWorld = { hashpriceUsdPerPhDay: 0, daysToHalving: 0, postHalvingRatio: 1 };
   const interval = MAINNET.subsidyHalvingInterval;
   const setWorld = (d: number) => {

@@ -2,16 +2,15 @@
 // paths exist in the base scenario's fringe and accept their prior bounds, windows inside the price
 // and retarget data). Every problem names its field path; nothing runs until all are fixed.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FringeSchema } from '../agents/schema.ts';
 import { HashsimError } from '../errors.ts';
 import { CsvFormatError } from '../market/csv.ts';
-import { dateMs, parseDailyPriceCsv, type DailyPriceSeries } from '../market/daily.ts';
+import { addDays, dateMs, parseDailyPriceCsv, type DailyPriceSeries } from '../market/daily.ts';
 import { ScenarioError, type Problem } from '../scenario/errors.ts';
-import { loadScenarioFile } from '../scenario/load.ts';
-import { readDocument } from '../sweep/load.ts';
+import { parseScenarioText, parseScenarioWithFiles } from '../scenario/load.ts';
 import { getAtPath } from '../sweep/path.ts';
 import { realHistory, type History } from './history.ts';
 import { CalibrationSchema, MODEL_ERROR_PARAM, MODEL_ERROR_PRIOR, type CalibrationConfig } from './schema.ts';
@@ -44,9 +43,13 @@ export function parseCalibration(obj: unknown, file: string, baseDir: string): L
   const baseFile = resolve(baseDir, config.base);
   let base;
   try {
-    base = loadScenarioFile(baseFile);
+    // The base's own calibration reference (often this very set) is dropped: the base gives the
+    // starting model, and the set being estimated must not be needed to estimate it.
+    const obj = parseScenarioText(readFileSync(baseFile, 'utf8'), config.base) as Record<string, unknown>;
+    if (obj !== null && typeof obj === 'object') delete obj['calibration'];
+    base = { scenario: parseScenarioWithFiles(obj, { baseDir: dirname(baseFile), source: config.base }).scenario };
   } catch (err) {
-    throw new HashsimError(`${file}: base: ${(err as Error).message}`);
+    throw new HashsimError(`${file}: base: ${(err as Error).message}`, 1);
   }
   const fringe = base.scenario.fringe;
   if (fringe === undefined) throw new ScenarioError([{ path: 'base', message: `expected a scenario with a fringe (the network supply the calibration fits): ${config.base} has none` }], file);
@@ -54,6 +57,15 @@ export function parseCalibration(obj: unknown, file: string, baseDir: string): L
   config.parameters.forEach((p, i) => {
     if (!p.path.startsWith('fringe.')) {
       problems.push({ path: `parameters[${i}].path`, message: `expected a fringe.* path: the history likelihood runs the network supply only (got "${p.path}")` });
+      return;
+    }
+    const inert = ['fringe.hashrateEHs', 'fringe.responsive', 'fringe.fleet'].includes(p.path) || p.path.startsWith('fringe.capacityShocks');
+    const replaced = config.fleetAtStart === 'history' && (p.path.startsWith('fringe.vintages') || p.path === 'fringe.frontier.efficiencyJPerTH');
+    if (inert || replaced) {
+      problems.push({
+        path: `parameters[${i}].path`,
+        message: `"${p.path}" cannot be estimated here: ${replaced ? 'with fleetAtStart: history each window\'s fleet and frontier come from history' : 'the likelihood sets it (start at the realized hashrate; shocks are inputs)'}`,
+      });
       return;
     }
     let v: unknown;
@@ -65,6 +77,12 @@ export function parseCalibration(obj: unknown, file: string, baseDir: string): L
     }
     if (typeof v !== 'number') {
       problems.push({ path: `parameters[${i}].path`, message: `expected a numeric parameter, "${p.path}" is ${Array.isArray(v) ? 'a list' : typeof v}` });
+      return;
+    }
+    // The sampler proposes any real value between the bounds: integer fields cannot be calibrated.
+    const inside = p.prior.min + (p.prior.max - p.prior.min) * 0.3719;
+    if (!FringeSchema.safeParse(fringeWith(fringe, [p], [inside])).success && FringeSchema.safeParse(fringeWith(fringe, [p], [Math.round(inside)])).success) {
+      problems.push({ path: `parameters[${i}].path`, message: `"${p.path}" takes whole numbers only; the sampler needs a continuous parameter` });
       return;
     }
     for (const bound of ['min', 'max'] as const) {
@@ -94,7 +112,9 @@ export function parseCalibration(obj: unknown, file: string, baseDir: string): L
     if (dateMs(w.from) < dateMs(prices.firstDate) || dateMs(w.from) / 1000 < firstEpoch) {
       problems.push({ path: `windows[${i}].from`, message: `expected a date from ${prices.firstDate} on (the price and retarget data start there)` });
     }
-    if (dateMs(w.to) > dateMs(prices.lastDate) + 86_400_000) problems.push({ path: `windows[${i}].to`, message: `expected a date up to ${prices.lastDate} (the last price in ${config.prices ?? 'data/btc-usd-daily.csv'})` });
+    if (dateMs(w.to) > dateMs(prices.lastDate) + 86_400_000) {
+      problems.push({ path: `windows[${i}].to`, message: `expected a date up to ${addDays(prices.lastDate, 1)} (windows are [from, to); the last price in ${config.prices ?? 'data/btc-usd-daily.csv'} is ${prices.lastDate})` });
+    }
     w.capacityShocks.forEach((k, j) => {
       if (!(k.date >= w.from && k.date < w.to)) problems.push({ path: `windows[${i}].capacityShocks[${j}].date`, message: `expected a date inside the window (${w.from} .. ${w.to})` });
     });
@@ -130,7 +150,15 @@ export function parseCalibration(obj: unknown, file: string, baseDir: string): L
 /** Reads a calibration file (YAML or JSON). */
 export function loadCalibrationFile(path: string): LoadedCalibration {
   const file = resolve(path);
-  const obj = readDocument(file);
+  let text: string;
+  try {
+    if (!statSync(file).isFile()) throw new HashsimError(`${path}: expected a calibration file (YAML or JSON), but it is a folder or other non-file`, 1);
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof HashsimError) throw err;
+    throw new HashsimError(`${path}: calibration file not found`, 1);
+  }
+  const obj = parseScenarioText(text, path);
   const loaded = parseCalibration(obj, path, dirname(file));
   return { ...loaded, hashes: { ...loaded.hashes, calibration: sha256(readFileSync(file)) } };
 }

@@ -42,7 +42,7 @@ export function posteriorSpec(spec: CalibrationSpec, rows: readonly { x: readonl
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: THEME,
-    title: { text: `${spec.name}: marginal posteriors`, subtitle: 'x range = the prior bounds (flat priors on the parameter scale)' },
+    title: { text: `${spec.name}: marginal posteriors`, subtitle: 'histograms of the posterior draws (priors: flat on each parameter\'s scale, bounds in calibration.html)' },
     data: { values },
     facet: { field: 'parameter', type: 'nominal', title: null },
     columns: 2,

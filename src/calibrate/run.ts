@@ -102,6 +102,8 @@ export function jobHash(loaded: LoadedCalibration): string {
       keepDraws: loaded.config.keepDraws,
       prices: loaded.hashes.prices,
       retargets: sha256(JSON.stringify(EPOCH_BITS)),
+      // The model is code: a new hashsim version is a new job (within one version, a set is up to date).
+      hashsim: readPackageVersion(),
     }),
   );
 }

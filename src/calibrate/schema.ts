@@ -1,8 +1,13 @@
 // The calibration file (`hashsim calibrate <file>`): base scenario, parameters with priors, training
 // windows, likelihood and sampler settings. Field paths in every error (docs/CALIBRATION.md).
 import { z } from 'zod';
+import { dateMs } from '../market/daily.ts';
 
-const date = () => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' });
+const date = () =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' })
+    .refine((d) => Number.isFinite(dateMs(d)), { error: 'expected a real calendar date YYYY-MM-DD' });
 
 export const PriorSchema = z
   .object({
@@ -90,6 +95,8 @@ export const CalibrationSchema = z
   .superRefine((c, ctx) => {
     if (c.sampler.burnIn >= c.sampler.iterations) {
       ctx.addIssue({ code: 'custom', path: ['sampler', 'burnIn'], message: `expected fewer than sampler.iterations (${c.sampler.iterations})` });
+    } else if (c.sampler.iterations - c.sampler.burnIn < c.sampler.thin) {
+      ctx.addIssue({ code: 'custom', path: ['sampler', 'thin'], message: `expected at most iterations - burnIn (${c.sampler.iterations - c.sampler.burnIn}): no draw would be kept` });
     }
     c.windows.forEach((w, i) => {
       if (!(w.from < w.to)) ctx.addIssue({ code: 'custom', path: ['windows', i, 'to'], message: `expected a date after from (${w.from})` });

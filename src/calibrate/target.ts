@@ -2,6 +2,7 @@
 // loguniform, bounded), times the likelihood of the real epoch spans in every training window.
 // Plain data in (CalibrationSpec), so the same target runs in the main thread and in workers.
 import type { FringeConfig } from '../agents/schema.ts';
+import { HashsimError } from '../errors.ts';
 import { parseParameterPath } from '../sweep/path.ts';
 import type { History } from './history.ts';
 import { fitWindow, SPAN_INTERVALS, type Window, type WindowFit } from './likelihood.ts';
@@ -72,7 +73,14 @@ export function makeLogPosterior(spec: CalibrationSpec): LogPosterior {
     const fringe = fringeWith(spec.baseFringe, spec.parameters, x);
     const sigma = modelErrorOf(spec, x);
     for (const w of spec.windows) {
-      lp += scoreWindow(fitWindow(fringe, spec.history, w, spec.fleetAtStart), sigma);
+      try {
+        lp += scoreWindow(fitWindow(fringe, spec.history, w, spec.fleetAtStart), sigma);
+      } catch (err) {
+        // A parameter set the model cannot start with (e.g. no capacity covers its power cost at the
+        // window's start) has zero likelihood; data errors are caught by the loader before sampling.
+        if (err instanceof HashsimError) return -Infinity;
+        throw err;
+      }
       if (!Number.isFinite(lp)) return -Infinity;
     }
     return lp;
