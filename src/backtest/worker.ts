@@ -1,8 +1,7 @@
 // Piscina worker of `hashsim backtest`: simulates a block of run indexes and returns, per run, the
 // difficulty each real retarget height got in the simulation (NaN where the run did not reach it).
 // From the TypeScript sources it is loaded with tsx's ESM loader (see pool.ts), like src/batch/worker.ts.
-import { pathToFileURL } from 'node:url';
-import { importModule } from '../batch/import-module.ts';
+import { loadStrategyModules } from '../batch/strategy-modules.ts';
 import { scenarioForRun } from '../calibrate/apply.ts';
 import { difficultyFromBits } from '../consensus/index.ts';
 import { simulate } from '../engine/index.ts';
@@ -30,27 +29,7 @@ export interface BacktestReply {
   readonly failed: readonly { readonly runIndex: number; readonly error: string }[];
 }
 
-const strategyCache = new Map<string, Promise<Record<string, StrategyModule> | undefined>>();
-
-function loadStrategies(modules: Readonly<Record<string, string>>): Promise<Record<string, StrategyModule> | undefined> {
-  const key = JSON.stringify(modules);
-  let p = strategyCache.get(key);
-  if (!p) {
-    p = (async () => {
-      const names = Object.keys(modules);
-      if (names.length === 0) return undefined;
-      const out: Record<string, StrategyModule> = {};
-      for (const name of names) {
-        const path = modules[name]!;
-        const m = (await importModule(path.startsWith('file:') ? path : pathToFileURL(path).href)) as { default?: unknown };
-        out[name] = (m.default ?? m) as StrategyModule;
-      }
-      return out;
-    })();
-    strategyCache.set(key, p);
-  }
-  return p;
-}
+const loadStrategies = (modules: Readonly<Record<string, string>>) => loadStrategyModules(modules) as Promise<Record<string, StrategyModule> | undefined>;
 
 /** Simulates one run and fills `out` (length heights.length) with the difficulty set at each height. */
 export function runOne(scenario: Scenario, seed: string | number, runIndex: number, heights: readonly number[], out: Float64Array, strategies?: Record<string, StrategyModule>): void {

@@ -1,12 +1,12 @@
 // Piscina worker: runs a chunk of run indexes and writes them to the spool as one chunk file.
 // From the TypeScript sources it is loaded with tsx's ESM loader (see index.ts); compiled (dist/) it
 // is plain JavaScript and registers tsx only for a TypeScript user module (import-module.ts).
-import { pathToFileURL } from 'node:url';
 import type { RunResult } from '../engine/types.ts';
 import { scenarioForRun } from '../calibrate/apply.ts';
 import { recordFromError, recordFromResult, type RunRecord } from '../results/record.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { importModule } from './import-module.ts';
+import { loadStrategyModules } from './strategy-modules.ts';
 import { writeChunk } from './spool.ts';
 
 export interface WorkerTask {
@@ -46,25 +46,12 @@ async function load(task: WorkerTask): Promise<Loaded> {
     p = (async () => {
       const mod = (await importModule(task.runModule)) as { simulate?: Simulate };
       if (typeof mod.simulate !== 'function') throw new Error(`${task.runModule} does not export simulate()`);
-      const names = Object.keys(task.strategyModules);
-      let strategies: Record<string, unknown> | undefined;
-      if (names.length > 0) {
-        strategies = {};
-        for (const name of names) {
-          // A strategy module's default export is the strategy object; a module without one is used whole.
-          const m = (await importModule(toUrl(task.strategyModules[name]!))) as { default?: unknown };
-          strategies[name] = m.default ?? m;
-        }
-      }
+      const strategies = await loadStrategyModules(task.strategyModules);
       return { simulate: mod.simulate, strategies };
     })();
     cache.set(key, p);
   }
   return p;
-}
-
-function toUrl(p: string): string {
-  return p.startsWith('file:') ? p : pathToFileURL(p).href;
 }
 
 export default async function runChunk(task: WorkerTask): Promise<WorkerReply> {

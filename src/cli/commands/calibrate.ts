@@ -1,13 +1,5 @@
 import type { Command } from 'commander';
-import { HashsimError } from '../../errors.ts';
-
-function positiveInt(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!/^[0-9]+$/.test(v) || !Number.isInteger(n) || n < 1) throw new HashsimError(`${flag}: expected a positive integer, got "${v}"`);
-    return n;
-  };
-}
+import { parsePositiveInt } from './run.ts';
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
 
@@ -20,7 +12,7 @@ export function register(program: Command): void {
         'diagnostics.json, fit.parquet, charts, calibration.html, manifest.json), see docs/CALIBRATION.md',
     )
     .argument('<calibration-file>', 'calibration file (YAML or JSON)')
-    .option('--workers <n>', 'worker threads (default: all cores, at most one per chain)', positiveInt('--workers'))
+    .option('--workers <n>', 'worker threads (default: all cores, at most one per chain)', (v: string) => parsePositiveInt(v, '--workers'))
     .option('--out <dir>', 'output folder (default: calibrations/<name>)')
     .option('--resume', 'continue an interrupted calibration in the same folder')
     .option('--force', 'replace what --out holds')
