@@ -55,9 +55,10 @@ describe('hashsim calibrate', () => {
     const post = await readParquetFile(join(dir, 'w1', 'posterior.parquet'));
     const draws = JSON.parse(readFileSync(join(dir, 'w1', 'draws.json'), 'utf8'));
     expect(post.numRows).toBe(2 * (80 / 4));
-    // Scenario parameters only (the model error sd stays in posterior.parquet).
-    expect(draws.parameters).toEqual(['fringe.investment.maxOrdersShareAnnual', 'fringe.powerPrice.medianUsdPerMWh']);
+    // Scenario paths: the model error sd becomes the fringe's noise.
+    expect(draws.parameters).toEqual(['fringe.investment.maxOrdersShareAnnual', 'fringe.powerPrice.medianUsdPerMWh', 'fringe.noise.sdLog']);
     expect(post.names).toContain('likelihood.modelErrorLog');
+    expect(draws.draws[1][2]).toBe((post.columns['likelihood.modelErrorLog'] as Float64Array)[2]);
     expect(draws.draws[1][0]).toBe((post.columns['fringe.investment.maxOrdersShareAnnual'] as Float64Array)[2]);
     // Re-running the same file is up to date.
     const again = await runCli(['calibrate', file, '--out', join(dir, 'w1')], dir);

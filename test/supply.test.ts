@@ -194,6 +194,36 @@ describe('the network supply', () => {
     expect(Math.abs(s.conservationResidual())).toBeLessThan(1e-9 * s.initialEHs);
   });
 
+  it('a dated shock starts on its date; fringe noise is log-normal with the given sd, fresh every period', () => {
+    const base = {
+      name: 'dated',
+      start: { date: '2021-05-01' },
+      horizonDays: 30,
+      price: { model: 'path', pricesUsd: [55_000], onShort: 'hold-last' },
+      fees: { model: 'constant', btcPerBlock: 0.2 },
+      rewards: 'expected',
+    } as const;
+    const shocked = simulate(ScenarioSchema.parse({ ...base, fringe: { hashrateEHs: 'realized', capacityShocks: [{ date: '2021-05-15', share: 0.5, overDays: 10 }] } }), { seed: 1, runIndex: 0 });
+    const sec = shocked.series.secondary_market_ehs!;
+    expect(sec[13]! - sec[12]!).toBeLessThan(1); // nothing before 15 May (day 14)
+    expect(sec[14]! - sec[13]!).toBeGreaterThan(5); // a tenth of half the capacity a day from day 14
+    // Noise: a non-responsive fringe of 900 EH/s times exp(e) every 7 days.
+    const quiet = ScenarioSchema.parse({ ...base, horizonDays: 7 * 400, fringe: { hashrateEHs: 900, responsive: false, noise: { sdLog: 0.1, periodDays: 7 } } });
+    const h = simulate(quiet, { seed: 3, runIndex: 0 }).series.fringe_hashrate_ehs!;
+    const logs: number[] = [];
+    for (let d = 0; d < h.length; d += 7) {
+      for (let k = 1; k < 7; k++) expect(h[d + k]).toBe(h[d]); // constant within a period
+      logs.push(Math.log(h[d]! / 900));
+    }
+    const m = logs.reduce((a, b) => a + b, 0) / logs.length;
+    const sd = Math.sqrt(logs.reduce((a, b) => a + (b - m) ** 2, 0) / (logs.length - 1));
+    // 400 draws: sd of the mean 0.005, of the sd ~0.0035.
+    expect(Math.abs(m)).toBeLessThan(0.025);
+    expect(Math.abs(sd - 0.1)).toBeLessThan(0.0175);
+    const again = simulate(quiet, { seed: 3, runIndex: 0 }).series.fringe_hashrate_ehs!;
+    expect(Array.from(again)).toEqual(Array.from(h));
+  });
+
   it('machines that cannot cover even the buyers power are scrapped at rate 1 / scrapDaysMean', () => {
     const s = new NetworkSupply(cfg({ investment: { enabled: false }, secondary: { scrapDaysMean: 100, buyerPowerPriceUsdPerMWh: 35 } }), { stepDays: 1, horizonDays: 10 });
     s.start(0, world(50));

@@ -439,13 +439,28 @@ export const FringeSchema = z
       .array(
         z
           .object({
-            day: z.number().int().nonnegative(),
+            /** Day of the run the shock begins, or `date` (YYYY-MM-DD; days before the start are skipped). */
+            day: z.number().int().nonnegative().optional(),
+            date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' }).optional(),
             share: z.number().gt(0).max(1),
             overDays: z.number().int().positive().default(1),
           })
-          .strict(),
+          .strict()
+          .refine((k) => (k.day === undefined) !== (k.date === undefined), { error: 'expected either day or date' }),
       )
       .default([]),
+    /**
+     * What the supply model misses (weather, relocations, unmodelled events) as noise on the fringe's
+     * running hashrate: x exp(e), e ~ N(0, sdLog^2) drawn afresh every periodDays (seeded per run). A
+     * calibration set's model error (likelihood.modelErrorLog) is applied here, so bands carry it.
+     */
+    noise: z
+      .object({
+        sdLog: z.number().min(0).max(2).default(0),
+        periodDays: z.number().int().positive().default(14),
+      })
+      .strict()
+      .default({ sdLog: 0, periodDays: 14 }),
     frontier: z
       .object({
         /** Efficiency of the best machines shipping at the start (J/TH). */

@@ -104,12 +104,14 @@ export class NetworkSupply {
   shockedStep = 0;
   /** Installed capacity (EH/s) when each capacity shock began (NaN before). */
   private readonly shockBase: Float64Array;
+  /** First day of each capacity shock (from `day`, or from `date` and the start). */
+  private readonly shockDays: Float64Array;
 
   private step = 0;
 
   constructor(
     private readonly config: FringeConfig,
-    options: { readonly stepDays: number; readonly horizonDays: number },
+    options: { readonly stepDays: number; readonly horizonDays: number; readonly startTime?: number },
   ) {
     const c = config;
     const B = c.powerPrice.bins;
@@ -164,6 +166,13 @@ export class NetworkSupply {
     this.scrapP = -Math.expm1(-dt / c.secondary.scrapDaysMean);
     this.emaAlpha = -Math.expm1(-dt / c.investment.expectationDays);
     this.shockBase = new Float64Array(c.capacityShocks.length).fill(NaN);
+    // Dated shocks: day offsets from the run's start date (options.startDate).
+    this.shockDays = new Float64Array(c.capacityShocks.length);
+    c.capacityShocks.forEach((k, i) => {
+      if (k.day !== undefined) this.shockDays[i] = k.day;
+      else if (options.startTime === undefined) throw new HashsimError(`fringe.capacityShocks[${i}].date: a dated shock needs the run's start date`);
+      else this.shockDays[i] = Math.round((Date.parse(`${k.date}T00:00:00Z`) / 1000 - options.startTime) / 86_400);
+    });
     this.expectedHashprice = 0;
   }
 
@@ -345,8 +354,8 @@ export class NetworkSupply {
    */
   private applyShock(k: number, day: number): number {
     const shock = this.config.capacityShocks[k]!;
-    const from = shock.day;
-    const to = shock.day + shock.overDays;
+    const from = shock.day ?? this.shockDays[k]!;
+    const to = from + shock.overDays;
     const lo = Math.max(day, from);
     const hi = Math.min(day + this.stepDays, to);
     if (!(hi > lo)) return 0;

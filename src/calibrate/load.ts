@@ -59,12 +59,12 @@ export function parseCalibration(obj: unknown, file: string, baseDir: string): L
       problems.push({ path: `parameters[${i}].path`, message: `expected a fringe.* path: the history likelihood runs the network supply only (got "${p.path}")` });
       return;
     }
-    const inert = ['fringe.hashrateEHs', 'fringe.responsive', 'fringe.fleet'].includes(p.path) || p.path.startsWith('fringe.capacityShocks');
+    const inert = ['fringe.hashrateEHs', 'fringe.responsive', 'fringe.fleet'].includes(p.path) || p.path.startsWith('fringe.capacityShocks') || p.path.startsWith('fringe.noise');
     const replaced = config.fleetAtStart === 'history' && (p.path.startsWith('fringe.vintages') || p.path === 'fringe.frontier.efficiencyJPerTH');
     if (inert || replaced) {
       problems.push({
         path: `parameters[${i}].path`,
-        message: `"${p.path}" cannot be estimated here: ${replaced ? 'with fleetAtStart: history each window\'s fleet and frontier come from history' : 'the likelihood sets it (start at the realized hashrate; shocks are inputs)'}`,
+        message: `"${p.path}" cannot be estimated here: ${replaced ? 'with fleetAtStart: history each window\'s fleet and frontier come from history' : 'the likelihood sets it (start at the realized hashrate; shocks are inputs; the noise is the model error, likelihood.modelErrorLog)'}`,
       });
       return;
     }

@@ -24,7 +24,7 @@ import type { LoadedCalibration } from './load.ts';
 import type { ChainState } from './sampler.ts';
 import { fringeWith, modelErrorOf, parametersOf, type CalibrationSpec } from './target.ts';
 import { priorSd } from './transform.ts';
-import { MODEL_ERROR_PARAM } from './schema.ts';
+import { MODEL_ERROR_PARAM, MODEL_ERROR_SCENARIO_PATH } from './schema.ts';
 import type { ChainTask } from './worker.ts';
 import { renderCalibrationCharts, writeCalibrationHtml } from './report.ts';
 
@@ -217,8 +217,8 @@ async function writeCalibrationSet(dir: string, loaded: LoadedCalibration, job: 
   // draws.json: keepDraws evenly spaced over all kept draws.
   const keep = Math.min(loaded.config.keepDraws, rows.length);
   const picked = Array.from({ length: keep }, (_, k) => rows[Math.floor((k * rows.length) / keep)]!);
-  // Scenario parameters only: the model-error sd belongs to the likelihood, not to the scenario.
-  const scenarioParams = spec.parameters.map((p, j) => [p.path, j] as const).filter(([path]) => path !== MODEL_ERROR_PARAM);
+  // The model-error sd becomes the fringe's noise in scenarios (so their bands carry it).
+  const scenarioParams = spec.parameters.map((p, j) => [p.path === MODEL_ERROR_PARAM ? MODEL_ERROR_SCENARIO_PATH : p.path, j] as const);
   const drawsJson = {
     format: 'hashsim-calibration-draws/1',
     name: spec.name,

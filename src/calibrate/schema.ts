@@ -112,3 +112,5 @@ export type CalibrationConfig = z.infer<typeof CalibrationSchema>;
 /** The model-error parameter's name in draws and diagnostics when it is estimated. */
 export const MODEL_ERROR_PARAM = 'likelihood.modelErrorLog';
 export const MODEL_ERROR_PRIOR: Prior = { dist: 'loguniform', min: 0.005, max: 0.5 };
+/** Where a calibration set's draws put the model error in a scenario (the fringe's noise). */
+export const MODEL_ERROR_SCENARIO_PATH = 'fringe.noise.sdLog';

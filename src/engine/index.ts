@@ -136,7 +136,7 @@ function startSupply(scenario: Scenario, st: AgentState, world: SupplyWorld, sta
   const given = scenario.fringe!;
   // The fleet inferred from the real network's history at the start (the calibration's convention).
   const cfg = given.fleet === 'history' ? fringeForWindow(given, realHistory('', []), start.time) : given;
-  const supply = new NetworkSupply(cfg, { stepDays: scenario.stepDays, horizonDays: scenario.horizonDays });
+  const supply = new NetworkSupply(cfg, { stepDays: scenario.stepDays, horizonDays: scenario.horizonDays, startTime: start.time });
   let running: number;
   if (cfg.hashrateEHs === 'realized') {
     if (start.realizedHashrateEHs === undefined) {
@@ -203,6 +203,10 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   }
   // Machines released by agents with no fringe to sell them to are scrapped (EH/s).
   let scrappedNoMarket = 0;
+  const noiseSd = scenario.fringe?.noise.sdLog ?? 0;
+  const noiseRng = noiseSd > 0 ? stream('fringe-noise') : null;
+  let noiseFactor = 1;
+  let noiseUntil = -Infinity;
   const sink = new RewardSink(st, stream('winners'));
   sink.lottery = scenario.rewards === 'lottery';
   const flows = new StepFlows();
@@ -302,6 +306,15 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
       setHalvingOutlook(world, chain.height, chain.subsidyBtc, feeBtc);
       fringeEhs = fringe.update(world, day);
       checkMachines(fringe, runIndex, s, day);
+      // Model discrepancy (fringe.noise): a fresh log-normal factor on the running hashrate every
+      // periodDays; machines are untouched (uptime, weather and relocations the model misses).
+      if (noiseSd > 0) {
+        if (day >= noiseUntil) {
+          noiseFactor = Math.exp(noiseRng!.normal(0, noiseSd));
+          noiseUntil = day + scenario.fringe!.noise.periodDays;
+        }
+        fringeEhs *= noiseFactor;
+      }
     }
     const networkEhs = agentEhs + fringeEhs;
     if (!Number.isFinite(networkEhs)) {
