@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { expandGrid, expandLhs, gridRangeValues, latinHypercubeUnit } from '../src/sweep/design.ts';
+import { designSize, expandDesign, expandDesignFull, expandGrid, expandLhs, gridRangeValues, latinHypercubeUnit } from '../src/sweep/design.ts';
+import { formatNumber, parameterTitle } from '../src/sweep/labels.ts';
 import { SweepSchema } from '../src/sweep/schema.ts';
 import { loadSweepFile, parseSweep } from '../src/sweep/load.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -262,5 +263,94 @@ describe('sweep files are read as plain data, like scenarios', () => {
   it('a missing file or a folder is named with what was expected', () => {
     expect(() => loadSweepFile(join(dir, 'none.yaml'))).toThrow(/none\.yaml: sweep file not found/);
     expect(() => loadSweepFile(dir)).toThrow(new RegExp(`${dir}: expected a sweep file \\(YAML or JSON\\), but it is a folder`));
+  });
+});
+
+describe('Sobol and Morris designs', () => {
+  const base = { base: '../minimal.yaml', seed: 3, replications: 2 };
+  const ranges = { 'price.driftAnnual': { min: -0.3, max: 0.3 }, 'fees.btcPerBlock': { min: 0.01, max: 0.1, log: true }, 'populations[0].count': { min: 5, max: 20, integer: true } };
+
+  it('expand to N(k+2) / N(2k+2) Saltelli points and r(k+1) Morris points inside the ranges', () => {
+    const sobol = SweepSchema.parse({ ...base, design: { type: 'sobol', samples: 8, parameters: ranges } });
+    const e = expandDesignFull(sobol.design, sobol.seed);
+    expect(e.points.length).toBe(8 * 5);
+    expect(designSize(sobol.design)).toBe(40);
+    expect(e.layout).toEqual({ kind: 'saltelli', n: 8, k: 3, secondOrder: false, rows: 5 });
+    // A_j and AB_ij share every coordinate but i; AB_ij and B_j share coordinate i.
+    for (let j = 0; j < 8; j++) {
+      const A = e.points[j * 5]!.values;
+      const B = e.points[j * 5 + 4]!.values;
+      Object.keys(ranges).forEach((p, i) => {
+        const ab = e.points[j * 5 + 1 + i]!.values;
+        for (const q of Object.keys(ranges)) expect(ab[q]).toBe(q === p ? B[q] : A[q]);
+      });
+    }
+    for (const p of e.points) {
+      expect(p.values['price.driftAnnual'] as number).toBeGreaterThanOrEqual(-0.3);
+      expect(p.values['price.driftAnnual'] as number).toBeLessThan(0.3);
+      expect(p.values['fees.btcPerBlock'] as number).toBeGreaterThanOrEqual(0.01);
+      expect(Number.isInteger(p.values['populations[0].count'])).toBe(true);
+    }
+    const second = SweepSchema.parse({ ...base, design: { type: 'sobol', samples: 4, secondOrder: true, parameters: ranges } });
+    expect(expandDesignFull(second.design, 3).points.length).toBe(4 * 8);
+    const morris = SweepSchema.parse({ ...base, design: { type: 'morris', trajectories: 5, parameters: ranges } });
+    expect(morris.design.type === 'morris' && morris.design.levels).toBe(4);
+    const m = expandDesignFull(morris.design, 3);
+    expect(m.points.length).toBe(5 * 4);
+    expect(designSize(morris.design)).toBe(20);
+    // Morris levels include both ends of the range.
+    const drifts = new Set(m.points.map((p) => p.values['price.driftAnnual']));
+    for (const v of drifts) expect([-0.3, -0.1, 0.1, 0.3].some((l) => Math.abs((v as number) - l) < 1e-12)).toBe(true);
+    // Deterministic from the seed, different for another.
+    expect(expandDesign(sobol.design, 3)).toEqual(e.points);
+    expect(expandDesign(sobol.design, 4)).not.toEqual(e.points);
+  });
+
+  it('bad sweep files get field-path errors', () => {
+    const msg = (obj: unknown): string => {
+      try {
+        parseSweep(obj, { file: 's.yaml', baseDir: '/tmp' });
+      } catch (e) {
+        expect(e).toBeInstanceOf(HashsimError);
+        return (e as Error).message;
+      }
+      throw new Error('expected an error');
+    };
+    const sobol = (d: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ ...base, ...extra, design: { type: 'sobol', samples: 16, parameters: ranges, ...d } });
+    expect(msg(sobol({ samples: 24 }))).toMatch(/s\.yaml: design\.samples: expected a power of two/);
+    expect(msg(sobol({ parameters: { 'price.driftAnnual': { min: 0.3, max: -0.3 } } }))).toMatch(/s\.yaml: design\.parameters\.price\.driftAnnual\.max: expected max > min/);
+    expect(msg(sobol({ secondorder: true }))).toMatch(/s\.yaml: design: unknown key "secondorder"/);
+    const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`miners[${i}].hashrateEHs`, { min: 1, max: 2 }]));
+    expect(msg(sobol({ parameters: many }))).toMatch(/design\.parameters: a Sobol design takes at most 20 parameters \(21 given\)/);
+    expect(msg({ ...base, design: { type: 'morris', trajectories: 4, levels: 5, parameters: ranges } })).toMatch(/design\.levels: expected an even number of levels/);
+    expect(msg({ ...base, design: { type: 'morris', trajectories: 1, parameters: ranges } })).toMatch(/design\.trajectories: expected at least 2 trajectories/);
+    expect(msg(sobol({}, { analysis: { outcome: 'final_hashrate < 800' } }))).toMatch(/s\.yaml: analysis\.outcome: unknown metric "final_hashrate" \(did you mean "final_hashrate_ehs"/);
+    expect(msg(sobol({}, { analysis: { outcome: 'final_hashrate_ehs << 800' } }))).toMatch(/s\.yaml: analysis\.outcome: expected a number, a metric or "\(" at position 20/);
+    expect(msg(sobol({}, { analysis: { metrics: ['final_hashrate_ehs', 'hashprice'] } }))).toMatch(/s\.yaml: analysis\.metrics\[1\]: unknown metric "hashprice"/);
+    expect(msg(sobol({}, { analysis: { labels: { 'price.drift': 'Drift' } } }))).toMatch(/s\.yaml: analysis\.labels\.price\.drift: not a parameter of the design/);
+    expect(msg(sobol({}, { analysis: { prim: { threshold: 1.5 } } }))).toMatch(/s\.yaml: analysis\.prim\.threshold/);
+    expect(msg(sobol({}, { analysis: { bootstrap: 10 } }))).toMatch(/s\.yaml: analysis\.bootstrap: expected at least 100 resamples/);
+    // A valid file with every analysis option.
+    expect(() =>
+      parseSweep(sobol({}, { baseline: false, analysis: { metrics: ['final_hashrate_ehs'], outcome: 'miner("big-public-miner").exit_day != null', bootstrap: 500, confidence: 0.9, labels: { 'price.driftAnnual': 'Drift' }, prim: { threshold: 0.7 }, cart: { maxDepth: 2 } } }), {
+        file: 's.yaml',
+        baseDir: '/tmp',
+      }),
+    ).not.toThrow();
+  });
+});
+
+describe('parameter titles and numbers for people', () => {
+  it('read a path and write large numbers with suffixes', () => {
+    expect(parameterTitle('price.driftAnnual')).toBe('Price drift (per year)');
+    expect(parameterTitle('strategies.aiCapable.aiPivot.revenueUsdPerMwYear')).toBe('AI pivot revenue (USD per MW-year)');
+    expect(parameterTitle('miners[0].powerPriceUsdPerMWh')).toBe('Miners[0] power price (USD/MWh)');
+    expect(parameterTitle('price.driftAnnual', { 'price.driftAnnual': 'BTC drift' })).toBe('BTC drift');
+    expect(formatNumber(1200000)).toBe('1.2M');
+    expect(formatNumber(1650000)).toBe('1.65M');
+    expect(formatNumber(2.5e9)).toBe('2.5B');
+    expect(formatNumber(1650)).toBe('1,650');
+    expect(formatNumber(-0.3)).toBe('-0.3');
+    expect(formatNumber(0)).toBe('0');
   });
 });

@@ -210,7 +210,7 @@ describe('grid sweep end to end', () => {
 describe('LHS sweep end to end', () => {
   it('runs one result set per LHS point with values in their strata', async () => {
     const n = 3;
-    const f = writeSweep('lhs', { design: { type: 'lhs', points: n, parameters: { 'price.driftAnnual': { min: -0.3, max: 0.6 } } } });
+    const f = writeSweep('lhs', { baseline: false, design: { type: 'lhs', points: n, parameters: { 'price.driftAnnual': { min: -0.3, max: 0.6 } } } });
     const out = join(WORK, 'out-lhs');
     await runSweep(f, { out, workers: 2, quiet: true });
     const t = await rows(`SELECT point, "price.driftAnnual" AS d, runs FROM read_parquet(${sq(join(out, 'sweep.parquet'))}) ORDER BY d`);

@@ -16,6 +16,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   schema: () => import('./commands/schema.ts'),
   run: () => import('./commands/run.ts'),
   sweep: () => import('./commands/sweep.ts'),
+  analyze: () => import('./commands/analyze.ts'),
   calibrate: () => import('./commands/calibrate.ts'),
   merge: () => import('./commands/merge.ts'),
   export: () => import('./commands/export.ts'),

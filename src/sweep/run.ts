@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { HashsimError } from '../errors.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -9,9 +10,11 @@ import { RESULT_FILES } from '../results/layout.ts';
 import { atomicWriteSync } from '../results/atomic.ts';
 import { csvCell } from '../results/csv.ts';
 import { readParquetFile, writeParquetFile, type ParquetColumn } from '../results/parquet.ts';
-import { expandDesign, type DesignPoint } from './design.ts';
+import { expandDesignFull, type DesignLayout, type DesignPoint } from './design.ts';
 import { loadSweepFile, type LoadedSweep } from './load.ts';
 import { setAtPath } from './path.ts';
+import { analysisSettings, analyzeSweepSet, type AnalysisResult } from './analyze.ts';
+import { OutcomeError, parseOutcome } from './outcome.ts';
 import { SWEEP_STATS, summarize, type MetricSummary } from './stats.ts';
 
 /** File names of a sweep output folder. */
@@ -20,6 +23,8 @@ export const SWEEP_FILES = {
   parquet: 'sweep.parquet',
   csv: 'sweep.csv',
   points: 'points',
+  /** The base scenario's own result set (sweep file `baseline: true`). */
+  base: 'base',
 } as const;
 
 /** One design point with its validated scenario. */
@@ -36,7 +41,11 @@ export interface PreparedPoint extends DesignPoint {
 export interface PreparedSweep {
   readonly sweep: LoadedSweep;
   readonly base: Scenario;
+  /** Data files and strategy modules of the base scenario (for its own result set). */
+  readonly baseDataFiles: readonly DataFileEntry[];
+  readonly baseStrategyModules: Readonly<Record<string, string>>;
   readonly points: readonly PreparedPoint[];
+  readonly layout: DesignLayout;
 }
 
 function describeValues(values: Readonly<Record<string, unknown>>): string {
@@ -72,8 +81,27 @@ export function prepareSweep(sweepFile: string): PreparedSweep {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new HashsimError(`${sweep.baseFile}: expected a scenario object`);
   }
-  const base = scenarioOrError(raw, baseDir, `base scenario ${sweep.baseFile} (from ${sweepFile})`).scenario;
-  const design = expandDesign(sweep.spec.design, sweep.spec.seed);
+  const baseParsed = scenarioOrError(raw, baseDir, `base scenario ${sweep.baseFile} (from ${sweepFile})`);
+  const base = baseParsed.scenario;
+  const expanded = expandDesignFull(sweep.spec.design, sweep.spec.seed);
+  const design = expanded.points;
+  // Outcome names a miner: it must be one of the base scenario's named miners.
+  const outcomeText = sweep.spec.analysis.outcome;
+  if (outcomeText !== undefined) {
+    let miners: readonly string[] = [];
+    try {
+      miners = parseOutcome(outcomeText).miners;
+    } catch (err) {
+      if (err instanceof OutcomeError) throw new HashsimError(`${sweepFile}: analysis.outcome: ${err.message}`);
+      throw err;
+    }
+    const names = (base.miners as readonly { name: string }[]).map((m) => m.name);
+    for (const m of miners) {
+      if (!names.includes(m)) {
+        throw new HashsimError(`${sweepFile}: analysis.outcome: miner "${m}" is not a named miner of the base scenario (miners: ${names.join(', ') || 'none'})`);
+      }
+    }
+  }
   const points = design.map((p) => {
     const varied = structuredClone(raw) as Record<string, unknown>;
     for (const [path, value] of Object.entries(p.values)) {
@@ -81,7 +109,7 @@ export function prepareSweep(sweepFile: string): PreparedSweep {
         setAtPath(varied, base, path, value);
       } catch (err) {
         if (err instanceof HashsimError) {
-          throw new HashsimError(`${sweepFile}: design.parameters: ${err.message} (base scenario ${sweep.baseFile})`);
+          throw new HashsimError(`${sweepFile}: design.parameters.${path}: ${err.message} (base scenario ${sweep.baseFile})`);
         }
         throw err;
       }
@@ -94,14 +122,26 @@ export function prepareSweep(sweepFile: string): PreparedSweep {
     const strategyModules = strategyModulesOf(scenario, baseDir);
     return { ...p, scenario, dataFiles, strategyModules, dir: `${SWEEP_FILES.points}/${p.point}` };
   });
-  return { sweep, base, points };
+  return {
+    sweep,
+    base,
+    baseDataFiles: baseParsed.dataFiles,
+    baseStrategyModules: strategyModulesOf(base, baseDir),
+    points,
+    layout: expanded.layout,
+  };
 }
 
 export interface SweepOptions {
   /** Output folder; default: the sweep file's `out`, else results/sweeps/<name>. */
   readonly out?: string;
-  /** Worker threads per point batch (default: all cores). */
+  /**
+   * Worker threads in all (default: all cores). Each point's batch gets min(workers, replications)
+   * of them and floor(workers / that) points run at once; the output does not depend on it.
+   */
   readonly workers?: number;
+  /** Skip the analysis (sensitivity.parquet/json, discovery.json) after the points have run. */
+  readonly analyze?: boolean;
   /** Complete an interrupted sweep (points already done are kept; partial points resume). */
   readonly resume?: boolean;
   /** Overwrite an existing output folder of a different sweep. */
@@ -124,6 +164,8 @@ export interface SweepResult {
   readonly points: readonly SweepPointOutcome[];
   /** Failed runs over all points; the CLI exits non-zero when this is not 0. */
   readonly runsFailed: number;
+  /** The analysis written after the points ran (null with analyze: false). */
+  readonly analysis: AnalysisResult | null;
 }
 
 /** The deterministic description of a sweep written to sweep.json (no times, no absolute paths). */
@@ -140,8 +182,26 @@ function sweepDocument(p: PreparedSweep): unknown {
     runIndexes: `0..${s.replications - 1} at every point (common random numbers)`,
     design: s.design,
     parameters: Object.keys(s.design.parameters),
+    layout: layoutText(p.layout),
+    baseline: s.baseline ? SWEEP_FILES.base : null,
     points: p.points.map((pt) => ({ point: pt.point, dir: pt.dir, values: pt.values })),
   };
+}
+
+function layoutText(l: DesignLayout): string {
+  switch (l.kind) {
+    case 'grid':
+      return 'Cartesian product, first parameter slowest';
+    case 'lhs':
+      return 'Latin hypercube, one point per stratum of every parameter';
+    case 'saltelli':
+      return (
+        `Saltelli: base sample j = 0..${l.n - 1} occupies points ${l.rows}j .. ${l.rows}j+${l.rows - 1}: A_j, AB_1j..AB_${l.k}j` +
+        `${l.secondOrder ? `, BA_1j..BA_${l.k}j` : ''}, B_j (AB_ij: A_j with parameter i from B_j${l.secondOrder ? '; BA_ij: B_j with parameter i from A_j' : ''})`
+      );
+    case 'morris':
+      return `Morris: trajectory t = 0..${l.r - 1} occupies points ${l.k + 1}t .. ${l.k + 1}t+${l.k}, moving one parameter per step by ${Number(l.delta.toPrecision(6))} of its range on a ${l.levels}-level grid`;
+  }
 }
 
 function displayPath(p: string): string {
@@ -171,37 +231,75 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
   mkdirSync(join(out, SWEEP_FILES.points), { recursive: true });
   atomicWriteSync(docPath, docText);
 
-  const outcomes: SweepPointOutcome[] = [];
-  for (const pt of points) {
-    log(`sweep ${sweep.name}: point ${pt.point + 1}/${points.length} (${describeValues(pt.values)})`);
-    const res = await runBatch({
-      scenario: pt.scenario as Scenario & Record<string, unknown>,
-      dataFiles: pt.dataFiles,
-      strategyModules: pt.strategyModules,
-      runs: sweep.spec.replications,
-      seed: sweep.spec.seed,
-      workers: options.workers,
-      out: join(out, pt.dir),
-      resume: options.resume === true,
-      force: options.force === true,
-      progress: options.quiet ? 'none' : 'auto',
-      log,
-    });
-    outcomes.push({
-      point: pt.point,
-      values: pt.values,
-      dir: pt.dir,
-      runsOk: res.manifest.counts.ok,
-      runsFailed: res.manifest.counts.error,
-    });
+  // Every point (and the base scenario) is its own batch. Points run several at a time when there
+  // are more worker threads than replications; each batch's output is independent of the others.
+  const totalWorkers = Math.max(1, options.workers ?? availableParallelism());
+  const perPoint = Math.min(totalWorkers, sweep.spec.replications);
+  const lanes = Math.max(1, Math.floor(totalWorkers / perPoint));
+  interface Job {
+    readonly label: string;
+    readonly scenario: Scenario;
+    readonly dataFiles: readonly DataFileEntry[];
+    readonly strategyModules: Readonly<Record<string, string>>;
+    readonly dir: string;
+    readonly point: PreparedPoint | null;
   }
+  const jobs: Job[] = [];
+  if (sweep.spec.baseline) {
+    jobs.push({ label: 'base scenario', scenario: prepared.base, dataFiles: prepared.baseDataFiles, strategyModules: prepared.baseStrategyModules, dir: SWEEP_FILES.base, point: null });
+  }
+  for (const pt of points) {
+    jobs.push({ label: `point ${pt.point + 1}/${points.length} (${describeValues(pt.values)})`, scenario: pt.scenario, dataFiles: pt.dataFiles, strategyModules: pt.strategyModules, dir: pt.dir, point: pt });
+  }
+  const results = new Map<string, { ok: number; failed: number }>();
+  let nextJob = 0;
+  let failure: unknown = null;
+  const lane = async (): Promise<void> => {
+    while (failure === null && nextJob < jobs.length) {
+      const job = jobs[nextJob++]!;
+      log(`sweep ${sweep.name}: ${job.label}`);
+      try {
+        const res = await runBatch({
+          scenario: job.scenario as Scenario & Record<string, unknown>,
+          dataFiles: job.dataFiles,
+          strategyModules: job.strategyModules,
+          runs: sweep.spec.replications,
+          seed: sweep.spec.seed,
+          workers: perPoint,
+          out: join(out, job.dir),
+          resume: options.resume === true,
+          force: options.force === true,
+          progress: options.quiet || lanes > 1 ? 'none' : 'auto',
+          log,
+        });
+        results.set(job.dir, { ok: res.manifest.counts.ok, failed: res.manifest.counts.error });
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, jobs.length) }, lane));
+  if (failure !== null) throw failure;
+  const outcomes: SweepPointOutcome[] = points.map((pt) => {
+    const r = results.get(pt.dir)!;
+    return { point: pt.point, values: pt.values, dir: pt.dir, runsOk: r.ok, runsFailed: r.failed };
+  });
+  const baseFailed = sweep.spec.baseline ? (results.get(SWEEP_FILES.base)?.failed ?? 0) : 0;
 
   const table = await summaryTable(out, prepared);
   await writeParquetFile(join(out, SWEEP_FILES.parquet), table);
   atomicWriteSync(join(out, SWEEP_FILES.csv), toCsv(table));
-  const runsFailed = outcomes.reduce((n, o) => n + o.runsFailed, 0);
-  log(`sweep ${sweep.name}: ${points.length} points x ${sweep.spec.replications} runs -> ${displayPath(out)}${runsFailed ? ` (${runsFailed} runs failed)` : ''}`);
-  return { out, points: outcomes, runsFailed };
+  const runsFailed = outcomes.reduce((n, o) => n + o.runsFailed, 0) + baseFailed;
+  log(
+    `sweep ${sweep.name}: ${points.length} points x ${sweep.spec.replications} runs${sweep.spec.baseline ? ' + the base scenario' : ''} -> ${displayPath(out)}` +
+      `${runsFailed ? ` (${runsFailed} runs failed)` : ''}`,
+  );
+  let analysis: AnalysisResult | null = null;
+  if (options.analyze !== false) {
+    analysis = await analyzeSweepSet(out, analysisSettings(sweep.spec.analysis));
+    for (const line of analysis.lines) log(line);
+  }
+  return { out, points: outcomes, runsFailed, analysis };
 }
 
 /** Columns of runs.parquet that are not summary metrics. */

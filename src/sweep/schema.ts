@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseParameterPath } from './path.ts';
+import { OutcomeError, parseOutcome, SUMMARY_METRIC_NAMES, unknownMetricMessage } from './outcome.ts';
+import { SOBOL_MAX_DIMS } from './sobol-directions.ts';
 
 // The sweep file format (YAML or JSON). Every object is strict: an unknown key is an error, so a
 // misspelt option can never be silently ignored. Documented in docs/SWEEPS.md.
@@ -68,7 +70,107 @@ export const LhsDesignSchema = z
   })
   .strict();
 
-export const DesignSchema = z.discriminatedUnion('type', [GridDesignSchema, LhsDesignSchema]);
+const isPowerOfTwo = (n: number): boolean => Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
+
+/** Largest parameter count of a Saltelli design: it draws A and B from one 2k-dimensional sequence. */
+export const SOBOL_MAX_PARAMETERS = Math.floor(SOBOL_MAX_DIMS / 2);
+
+/**
+ * Saltelli sampling for Sobol indices: base matrices A and B (N rows each) from a scrambled Sobol
+ * sequence, and for each parameter i the matrix AB_i (A with column i from B) and, for second-order
+ * indices, BA_i: N(k+2) points, or N(2k+2) with `secondOrder: true`.
+ */
+export const SobolDesignSchema = z
+  .object({
+    type: z.literal('sobol'),
+    /** Base sample size N: a power of two (Sobol points are balanced in blocks of 2^m). */
+    samples: z
+      .number()
+      .int()
+      .min(2, 'expected at least 2 base samples')
+      .refine(isPowerOfTwo, { message: 'expected a power of two (Sobol points are balanced in blocks of 2^m), e.g. 64, 128 or 256' }),
+    /** Also estimate second-order indices S_ij (N(2k+2) points instead of N(k+2)). */
+    secondOrder: z.boolean().default(false),
+    parameters: z.record(PathKey, LhsRangeSchema),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    const k = Object.keys(d.parameters).length;
+    if (k > SOBOL_MAX_PARAMETERS) {
+      ctx.addIssue({ code: 'custom', path: ['parameters'], message: `a Sobol design takes at most ${SOBOL_MAX_PARAMETERS} parameters (${k} given); screen them with a morris design first` });
+    }
+  });
+
+/** Morris elementary-effects screening: r trajectories of k+1 points on a p-level grid. */
+export const MorrisDesignSchema = z
+  .object({
+    type: z.literal('morris'),
+    /** Number of trajectories r (each k + 1 points). */
+    trajectories: z.number().int().min(2, 'expected at least 2 trajectories (10-20 is usual)'),
+    /** Grid levels p per parameter (even); the step is p / (2 (p - 1)) of the range. */
+    levels: z
+      .number()
+      .int()
+      .min(2, 'expected at least 2 levels')
+      .refine((p) => p % 2 === 0, { message: 'expected an even number of levels (4 is usual)' })
+      .default(4),
+    parameters: z.record(PathKey, LhsRangeSchema),
+  })
+  .strict();
+
+export const DesignSchema = z.discriminatedUnion('type', [GridDesignSchema, LhsDesignSchema, SobolDesignSchema, MorrisDesignSchema]);
+
+/** A summary metric of runs.parquet (docs/RESULTS.md). */
+const MetricName = z.string().superRefine((s, ctx) => {
+  if (!SUMMARY_METRIC_NAMES.includes(s)) ctx.addIssue({ code: 'custom', message: unknownMetricMessage(s) });
+});
+
+const OutcomeText = z.string().superRefine((s, ctx) => {
+  try {
+    parseOutcome(s);
+  } catch (err) {
+    if (err instanceof OutcomeError) ctx.addIssue({ code: 'custom', message: err.message });
+    else throw err;
+  }
+});
+
+/** What the analysis after a sweep computes (also `hashsim analyze`); docs/SWEEPS.md. */
+export const AnalysisSchema = z
+  .object({
+    /** Summary metrics analysed (per-point means); default: the headline metrics that vary. */
+    metrics: z.array(MetricName).min(1, 'expected at least one metric').optional(),
+    /** Outcome of interest for scenario discovery (PRIM, CART), e.g. "final_hashrate_ehs < 800". */
+    outcome: OutcomeText.optional(),
+    /** Bootstrap resamples for confidence intervals. */
+    bootstrap: z.number().int().min(100, 'expected at least 100 resamples').max(100_000).default(1000),
+    /** Confidence level of the intervals. */
+    confidence: z.number().gt(0.5).lt(1).default(0.95),
+    /** Readable names of parameters for charts and tables: path -> label. */
+    labels: z.record(z.string(), z.string().min(1)).default({}),
+    prim: z
+      .object({
+        /** Density a box must reach to be chosen (the chosen box is the one of highest coverage that does). */
+        threshold: z.number().gt(0).max(1).default(0.8),
+        /** Fraction of the box's rows removed per peel. */
+        peelAlpha: z.number().gt(0).lt(0.5).default(0.05),
+        /** Fraction of the box's rows added per paste. */
+        pasteAlpha: z.number().gt(0).lt(0.5).default(0.05),
+        /** Smallest box, as a fraction of all rows. */
+        minMass: z.number().gt(0).lt(1).default(0.05),
+      })
+      .strict()
+      .prefault({}),
+    cart: z
+      .object({
+        /** Depth of the classification tree. */
+        maxDepth: z.number().int().min(1).max(8).default(3),
+        /** Smallest leaf, as a fraction of all rows. */
+        minLeaf: z.number().gt(0).lt(0.5).default(0.05),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
 
 export const SweepSchema = z
   .object({
@@ -87,12 +189,21 @@ export const SweepSchema = z
     replications: z.number().int().positive(),
     /** Output folder, relative to the current directory (like --out); --out overrides it. */
     out: z.string().min(1).optional(),
+    /** Also run the base scenario unchanged (same seed and replications) as <out>/base/: the reference of the tornado charts. */
+    baseline: z.boolean().default(true),
     design: DesignSchema,
+    analysis: AnalysisSchema.prefault({}),
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (Object.keys(s.design.parameters).length === 0) {
+    const params = Object.keys(s.design.parameters);
+    if (params.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['design', 'parameters'], message: 'expected at least one parameter' });
+    }
+    for (const key of Object.keys(s.analysis.labels)) {
+      if (!params.includes(key)) {
+        ctx.addIssue({ code: 'custom', path: ['analysis', 'labels', key], message: `not a parameter of the design (parameters: ${params.join(', ')})` });
+      }
     }
   });
 
@@ -101,3 +212,7 @@ export type SweepInput = z.input<typeof SweepSchema>;
 export type Design = z.infer<typeof DesignSchema>;
 export type GridRange = z.infer<typeof GridRangeSchema>;
 export type LhsRange = z.infer<typeof LhsRangeSchema>;
+export type SobolDesign = z.infer<typeof SobolDesignSchema>;
+export type MorrisDesign = z.infer<typeof MorrisDesignSchema>;
+export type AnalysisSpec = z.infer<typeof AnalysisSchema>;
+export type AnalysisInput = z.input<typeof AnalysisSchema>;

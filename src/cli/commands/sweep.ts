@@ -16,11 +16,11 @@ export function register(program: Command): void {
   program
     .command('sweep')
     .description(
-      'Run a parameter sweep (grid or Latin hypercube, R replications per point, common random numbers): ' +
+      'Run a parameter sweep (grid, Latin hypercube, Sobol/Saltelli or Morris design; R replications per point, common random numbers) and its sensitivity analysis: ' +
         'one result set per point in <out>/points/<k>/ plus <out>/sweep.parquet, sweep.csv and sweep.json',
     )
     .argument('<sweep-file>', 'sweep file (YAML or JSON), see docs/SWEEPS.md')
-    .option('--workers <n>', 'worker threads per point (default: all cores)', positiveInt('--workers'))
+    .option('--workers <n>', 'worker threads in all (default: all cores)', positiveInt('--workers'))
     .option('--out <dir>', "output folder (default: the sweep file's out, else results/sweeps/<name>)")
     .option('--resume', 'complete an interrupted sweep in the same folder')
     .option('--force', 'overwrite an output folder that holds a different sweep')
