@@ -35,7 +35,7 @@ $H run scenarios/cango-margin-call.yaml  --runs 50 --seed $SEED --out results/ca
 $H sweep scenarios/sweeps/ai-revenue-x-drift.yaml --out results/sweeps/ai-revenue-x-drift --force --quiet
 
 # 6. Historical check (writes docs/historical-check.md).
-npx tsx scripts/historical-check.ts --runs 40 --seed $SEED
+npx tsx scripts/historical-check.ts --runs 100 --seed $SEED
 
 # 7. Numbers quoted in the case study (medians, 90% bands, paired CIs), from the result sets.
 npx tsx scripts/case-study-numbers.ts > results/case-study-numbers.md

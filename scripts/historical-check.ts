@@ -7,8 +7,8 @@
 // Nothing here is fitted; the calibration set is whatever calibrations/supply-2019-2025 holds.
 //
 //   npx tsx scripts/historical-check.ts [--runs N] [--seed S] [--oos-prices FILE] [--out FILE]
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { runBacktest, type BacktestResult } from '../src/backtest/index.ts';
 
 function flag(name: string, fallback: string): string {
@@ -77,4 +77,7 @@ for (const { label, r } of ins) {
 }
 lines.push('');
 writeFileSync(outFile, `${lines.join('\n')}\n`);
+// The chart the page shows, next to it.
+mkdirSync(resolve(dirname(outFile), 'img'), { recursive: true });
+copyFileSync(resolve(oos.dir, 'backtest.png'), resolve(dirname(outFile), 'img', 'historical-check-oos.png'));
 process.stdout.write(`wrote ${outFile}\n`);
