@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compactToTarget } from '../src/consensus/index.ts';
 import {
-  aiBeatsMining,
-  aiValueUsdPerMwYear,
   btcPerPhDay,
   hashpriceUsdPerPhDay,
   miningValueUsdPerMwYear,
@@ -35,14 +33,9 @@ describe('daily economics', () => {
     expect(powerMw(1, 17.5)).toBe(17.5);
   });
 
-  it('mining value per MW-year, AI value, payback', () => {
+  it('mining value per MW-year, payback', () => {
     // 1 MW at 18 J/TH hosts 55.56 PH/s; margin ($40 - 18 x 24 x 0.04 = $22.72) per PH/day x 365.
     expect(miningValueUsdPerMwYear(40, 18, 40)).toBeCloseTo((1000 / 18) * 22.72 * 365, 6);
-    // $1.6M x 0.8 - $9.5M / 12 years = $488,333 per MW-year.
-    expect(aiValueUsdPerMwYear(1.6e6, 0.8, 9.5e6, 12)).toBeCloseTo(488_333.333, 2);
-    expect(aiBeatsMining(488_333, 390_000, 0.25)).toBe(true); // 1.25 x 390k = 487.5k
-    expect(aiBeatsMining(488_333, 391_000, 0.25)).toBe(false);
-    expect(aiBeatsMining(-1, -1e6, 0.25)).toBe(false);
     // $15/TH at ($40 - $15 x 24 x 0.03 ... ) : 15 J/TH at $30/MWh costs $10.8/PH/day; margin $29.2
     // per PH/day = $0.0292 per TH/day -> 513.7 days.
     expect(paybackDays(15, 40, 15, 30)).toBeCloseTo(15 / 0.0292, 6);
@@ -150,65 +143,4 @@ describe('BTC-backed loans at the documented LTVs', () => {
   });
 });
 
-describe('AI pivot decision rule', () => {
-  // A miner whose mining value per MW-year is computable by hand at the start's hashprice.
-  const jth = 18;
-  const power = 40;
-  const fee = 0.02;
-  const hp = hashpriceUsdPerPhDay(hashes, 3.125 + 0.03, 70_000);
-  const miningValue = 365 * (1000 / jth) * (hp * (1 - fee) - jth * 0.024 * power);
-  const capex = 9.5e6;
-  const term = 12;
-  const margin = 0.8;
-  const hurdle = 0.25;
-  // Revenue per MW-year at which AI value = (1 + hurdle) x mining value.
-  const threshold = ((1 + hurdle) * miningValue + capex / term) / margin;
-
-  function pivotRun(revenue: number) {
-    return simulate(
-      world(
-        {
-          miners: [
-            {
-              name: 'pivoter',
-              hashrateEHs: 10,
-              efficiencyJPerTH: jth,
-              powerPriceUsdPerMWh: power,
-              siteMw: 200,
-              aiConvertibleShare: 0.5,
-              cashUsd: 2e9,
-              payout: { scheme: 'fpps', feePct: fee },
-              strategy: 'ai-pivoter',
-              policies: {
-                aiPivot: { revenueUsdPerMwYear: revenue, marginPct: margin, capexUsdPerMw: capex, contractYears: term, hurdlePct: hurdle, leadTimeDays: 3 },
-              },
-            },
-          ],
-        },
-        [70_000, 70_000, 70_000, 70_000, 70_000, 70_000],
-      ),
-      { seed: 5, runIndex: 0 },
-    );
-  }
-
-  it('pivots just above the threshold, on day 0, and its hashrate leaves at conversion start', () => {
-    const r = pivotRun(threshold * 1.001);
-    const v = r.miners[0]!.values;
-    expect(v.first_pivot_day).toBe(0);
-    expect(v.mw_pivoted).toBeCloseTo(100, 9); // 50% of 200 MW
-    // 200 MW - 100 MW to AI leaves 100 MW: 180 MW of machines (10 EH/s x 18 J/TH) shrink to 100 MW.
-    expect(r.series.agent_hashrate_ehs![0]).toBeCloseTo(100 / jth, 9);
-    expect(r.series.ai_converting_mw![0]).toBeCloseTo(100, 9);
-    expect(r.series.ai_mw![0]).toBe(0);
-    // Revenue starts after the 3-day lead time.
-    expect(r.series.ai_mw![3]).toBeCloseTo(100, 9);
-    expect(r.series.ai_converting_mw![3]).toBe(0);
-  });
-
-  it('does not pivot just below the threshold', () => {
-    const r = pivotRun(threshold * 0.999);
-    expect(r.miners[0]!.values.first_pivot_day).toBeNull();
-    expect(r.summary.mw_pivoted).toBe(0);
-    expect(r.series.agent_hashrate_ehs![0]).toBeCloseTo(10, 9);
-  });
-});
+// The AI pivot decision against hand-computed cash flows: test/agents-finance.test.ts.

@@ -61,7 +61,7 @@ function build(g: Gen): ReturnType<typeof ScenarioSchema.parse> {
       loan: { principalUsd: m.loanPct * m.treasuryBtc * 70_000, cureDays: 1 },
       payout: m.solo ? { scheme: 'solo' } : { scheme: 'fpps', feePct: 0.02 },
       strategy: m.strategy,
-      policies: { aiPivot: { capexUsdPerMw: 1e6, hurdlePct: 0 } },
+      policies: { aiPivot: { capexUsdPerMw: 1e6, costOfCapitalAnnual: 0.05, reviewDays: 7 } },
     })),
     populations: g.popCount > 0 ? [{ name: 'p', count: g.popCount, strategy: g.popStrategy, loanLtv: g.popLtv, fppsShare: 0.5, aiPropensity: 0.5 }] : [],
     ...(g.fringe !== undefined ? { fringe: { hashrateEHs: g.fringe } } : {}),

@@ -76,9 +76,10 @@ describe('max_hashrate_drawdown_pct is a percentage', () => {
 });
 
 describe('miner status follows what the hashrate does', () => {
-  // AI beats mining at any hashprice here (no capex: aiValue = 1.6M x 0.8 per MW-year, mining earns
-  // at most ~0.3M per MW-year at these costs), so the rule pivots on day 0.
-  const ai = { enabled: true, capexUsdPerMw: 0, leadTimeDays: 5, hurdlePct: 0.25 };
+  // AI beats mining at any hashprice here (no capex: 1.6M x 0.8 per MW-year against at most ~0.3M
+  // of mining margin at these costs), and the miner reviews on day 0, so the rule signs on day 0;
+  // the MW stop mining at once (miningUntilShare 0).
+  const ai = { enabled: true, capexUsdPerMw: 0, leadTimeDays: 5, miningUntilShare: 0, reviewDays: 1, beliefSdLog: 0 };
 
   it('a miner converting one tranche of one site while the rest of its fleet runs is active, and counted as converting', () => {
     const m: MinerInput = {
@@ -92,7 +93,7 @@ describe('miner status follows what the hashrate does', () => {
         { hashrateEHs: 10, efficiencyJPerTH: 20, site: 1 },
       ],
       cashUsd: 1e12,
-      policies: { operate: { curtail: false }, aiPivot: { ...ai, tranchePct: 0.5 } },
+      policies: { operate: { curtail: false }, aiPivot: { ...ai, trancheShare: 0.5 } },
     };
     const r = simulate(world({ miners: [m], fringe: { hashrateEHs: 900, responsive: false } }, [70_000], 3), { seed: 1, runIndex: 0 });
     // 0.5 x 0.5 x 220 = 55 MW converting: site 0 keeps 165 MW for 200 MW of machines -> 35 MW
@@ -111,7 +112,7 @@ describe('miner status follows what the hashrate does', () => {
       sites: [{ mw: 200, powerPriceUsdPerMWh: 40, aiConvertibleShare: 1 }],
       cohorts: [{ hashrateEHs: 10, efficiencyJPerTH: 20, site: 0 }],
       cashUsd: 1e12,
-      policies: { aiPivot: { ...ai, tranchePct: 1 } },
+      policies: { aiPivot: { ...ai, trancheShare: 1 } },
     };
     const dear = { ...plain('dear', 5), powerPriceUsdPerMWh: 500, policies: {} };
     const r = simulate(world({ miners: [all, plain('runs', 5), dear], fringe: { hashrateEHs: 900, responsive: false } }, [70_000], 10), { seed: 1, runIndex: 0 });

@@ -318,17 +318,20 @@ describe('scripted shocks', () => {
 
 describe('price impact of miner sales', () => {
   it('lowers the price by lambda * excess sales / depth, raises it on net buying, and is off by default', () => {
-    const impact = { lambda: 0.1, dailyDepthBtc: 20_000, baselineBtcPerDay: 450 };
+    // Permanent impact, baseline 450 BTC issued per day (the transient kernel: agents-finance.test.ts).
+    const impact = { lambda: 0.1, dailyDepthBtc: 20_000, halfLifeDays: 30, permanentShare: 1, baselineShareOfIssuance: 1 };
     const c = (withImpact: boolean) => config({ model: 'gbm', volAnnual: 0.5, ...(withImpact ? { impact } : {}) });
     for (const stepDays of [1, 7]) {
       const sold = 4_000 * stepDays;
       const p0 = createPriceProcess(c(false), stream('impact'), { stepDays, horizonSteps: 3 });
       const p1 = createPriceProcess(c(true), stream('impact'), { stepDays, horizonSteps: 3 });
-      expect(p1.next(1, sold) / p0.next(1, sold)).toBeCloseTo(Math.exp((-0.1 * (4_000 - 450)) / 20_000), 12);
-      // Selling exactly the baseline has no impact; the earlier impact persists.
-      expect(p1.next(2, 450 * stepDays) / p0.next(2, 0)).toBeCloseTo(Math.exp((-0.1 * (4_000 - 450)) / 20_000), 12);
+      // The impulse is per BTC sold in the step (sales over a day's depth), whatever the step's length.
+      const e = Math.exp((-0.1 * (4_000 - 450) * stepDays) / 20_000);
+      expect(p1.next(1, sold, 450 * stepDays) / p0.next(1, sold)).toBeCloseTo(e, 12);
+      // Selling exactly what is mined has no impact; the earlier (permanent) impact persists.
+      expect(p1.next(2, 450 * stepDays, 450 * stepDays) / p0.next(2, 0)).toBeCloseTo(e, 12);
       // Net buying pushes up.
-      expect(p1.next(3, -1000) / p0.next(3, 0)).toBeGreaterThan(Math.exp((-0.1 * (4_000 - 450)) / 20_000));
+      expect(p1.next(3, -1000, 450 * stepDays) / p0.next(3, 0)).toBeGreaterThan(e);
     }
     // Without impact the sales argument is ignored.
     const a = createPriceProcess(c(false), stream('impact2'), { stepDays: 1, horizonSteps: 1 }).next(1, 1e6);

@@ -37,19 +37,6 @@ export function miningValueUsdPerMwYear(revenueUsdPerPhDay: number, jPerTH: numb
   return DAYS_PER_YEAR * (1000 / jPerTH) * (revenueUsdPerPhDay - powerCostUsdPerPhDay(jPerTH, powerPriceUsdPerMWh));
 }
 
-/**
- * AI hosting value per MW-year (USD): contracted revenue x operating margin, less the conversion capex
- * spread evenly over the contract term.
- */
-export function aiValueUsdPerMwYear(revenueUsdPerMwYear: number, marginPct: number, capexUsdPerMw: number, contractYears: number): number {
-  return revenueUsdPerMwYear * marginPct - capexUsdPerMw / contractYears;
-}
-
-/** The AI pivot decision rule: AI value beats mining value by the hurdle, and is positive. */
-export function aiBeatsMining(aiValue: number, miningValue: number, hurdlePct: number): boolean {
-  return aiValue > 0 && aiValue > (1 + hurdlePct) * Math.max(miningValue, 0);
-}
-
 /** Payback (days) of a machine costing `usdPerTH` at the given revenue and power cost; Infinity if it never pays back. */
 export function paybackDays(usdPerTH: number, revenueUsdPerPhDay: number, jPerTH: number, powerPriceUsdPerMWh: number): number {
   const marginPerThDay = (revenueUsdPerPhDay - powerCostUsdPerPhDay(jPerTH, powerPriceUsdPerMWh)) / 1000;

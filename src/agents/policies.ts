@@ -9,11 +9,13 @@ import {
   TREASURY_SELL_FRACTION,
   REC,
   R_ACTIVE_EHS,
-  R_AI_GATE_REV,
+  NO_EVENT_DAY,
+  NOTE_SLOTS,
   R_AI_MW_CONVERTING,
   R_AI_MW_OPERATING,
-  R_AI_READY_DAY,
-  R_AI_VALUE,
+  R_AI_REVIEW_DAY,
+  R_COUPON_USD_PER_YEAR,
+  R_NEXT_EVENT_DAY,
   R_CASH_DAYS,
   R_CASH_USD,
   R_COLLATERAL_BTC,
@@ -26,6 +28,7 @@ import {
   R_MAX_PRINCIPAL_USD,
   R_MINING_MW,
   R_OP_OFF_THR,
+  R_OPEX_USD_PER_DAY,
   R_ORIGINATION_LTV,
   R_PENDING_EHS,
   R_POWER_USD_PER_DAY,
@@ -33,7 +36,8 @@ import {
   R_SOLD_BTC,
   R_TREASURY_BTC,
 } from './state.ts';
-import { aiBeatsMining, miningValueUsdPerMwYear, paybackDays, powerCostUsdPerPhDay } from './economics.ts';
+import { paybackDays } from './economics.ts';
+import { aiDealNpvPerMw, aiDealPasses, type AiDealTerms, type MiningOutlook } from './ai-deal.ts';
 import { bandShare, fullRunThreshold, runningMeanCost } from './utilisation.ts';
 
 /** Flows of the current step, summed over miners (one mutable object, fixed shape). */
@@ -377,6 +381,25 @@ export function exitMiner(st: AgentState, i: number, price: number, day: number,
   st.rec[i * REC + R_AI_MW_OPERATING] = 0;
   st.rec[i * REC + R_PENDING_EHS] = 0;
   st.rec[i * REC + R_OP_OFF_THR] = Infinity;
+  // Builds stop; the notes are claims on the estate like the loan (paid as far as cash goes).
+  for (let s = st.siteStart[i]!, e = st.siteEnd[i]!; s < e; s++) {
+    st.siteBuildMw[s] = 0;
+    st.siteBuildCapexLeftUsd[s] = 0;
+    st.siteBuildDrawUsdPerDay[s] = 0;
+    st.siteBuildReadyDay[s] = NO_EVENT_DAY;
+    st.siteBuildShutDay[s] = NO_EVENT_DAY;
+  }
+  for (let k = i * NOTE_SLOTS, e = k + NOTE_SLOTS; k < e; k++) {
+    const principal = st.notePrincipalUsd[k]!;
+    if (!(principal > 0)) continue;
+    st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! - principal;
+    st.notesRepaidUsd[i] = st.notesRepaidUsd[i]! + principal;
+    st.notePrincipalUsd[k] = 0;
+    st.noteMaturityDay[k] = NO_EVENT_DAY;
+  }
+  st.buildDrawUsdPerDay[i] = 0;
+  st.rec[i * REC + R_COUPON_USD_PER_YEAR] = 0;
+  st.rec[i * REC + R_NEXT_EVENT_DAY] = NO_EVENT_DAY;
 }
 
 /**
@@ -535,85 +558,239 @@ export function shedSite(st: AgentState, i: number, site: number, maxMw: number)
 }
 
 /**
- * AI pivot. Each step without a conversion in progress, for each site with AI-convertible MW left:
- * convert a tranche when aiValue > (1 + hurdle) x max(miningValue, 0) and aiValue > 0, where
- * aiValue = revenue x margin - capex / contract years and miningValue is the mining margin per
- * MW-year of the site's fleet at the averaged hashprice (docs/MODEL.md). The capex is paid
- * up front (scaled down to what can be funded); the tranche's hashrate is retired at once.
- * Returns MW that started converting.
+ * AI pivot (docs/MODEL.md, "AI pivot"): on its review days the miner values, for each site with
+ * AI-convertible MW left and no build in progress, a deal converting a tranche of trancheShare x the
+ * convertible MW: NPV per MW at its cost of capital (ai-deal.ts), from its averaged hashprice, its
+ * expected drift and the scheduled halving, at its own view of AI revenue. It signs the first deal
+ * whose NPV beats the hurdle and whose own share of capex it can fund, scaled down to what it can
+ * fund. Returns MW signed.
  */
 export function aiPivot(st: AgentState, i: number, price: number, day: number, flows: StepFlows): number {
-  if (st.rec[i * REC + R_AI_MW_CONVERTING]! > 0) return 0;
-  const aiValue = st.rec[i * REC + R_AI_VALUE]!;
-  if (!(aiValue > 0)) return 0;
-  if (st.aiGateDirty[i] === 1) refreshAiGate(st, i, aiValue);
-  if (st.rec[i * REC + R_HASHPRICE_EMA]! > st.rec[i * REC + R_AI_GATE_REV]!) return 0;
+  const ai = st.aiPolicy[i]!;
+  st.rec[i * REC + R_AI_REVIEW_DAY] = day + ai.reviewDays;
+  const view = AI_VIEW;
+  const outlook = OUTLOOK;
+  view.revenueUsdPerMwYear = ai.revenueUsdPerMwYear * st.aiBelief[i]!;
+  copyTerms(view, ai);
+  outlook.revenueUsdPerPhDay = st.rec[i * REC + R_HASHPRICE_EMA]!;
+  outlook.driftAnnual = ai.hashpriceDriftAnnual;
+  outlook.daysToHalving = st.daysToHalving;
+  outlook.halvingRatio = st.halvingRatio;
   for (let s = st.siteStart[i]!, e = st.siteEnd[i]!; s < e; s++) {
+    if (st.siteBuildMw[s]! > 0) continue;
     const convertible = st.siteMw[s]! * st.siteAiShare[s]! - st.siteAiMw[s]!;
     if (convertible <= st.siteMw[s]! * EPS) continue;
     const jth = siteEfficiency(st, i, s);
-    const mining = jth > 0 ? miningValueUsdPerMwYear(st.rec[i * REC + R_HASHPRICE_EMA]!, jth, st.sitePriceUsdPerMWh[s]!) : 0;
-    if (!aiBeatsMining(aiValue, mining, st.aiHurdle[i]!)) continue;
-    let mw = Math.min(convertible, st.aiTranchePct[i]! * st.siteMw[s]! * st.siteAiShare[s]!);
-    const capexPerMw = st.aiCapexUsdPerMw[i]!;
-    if (capexPerMw > 0) {
-      const affordable = (spareCash(st, i) + (st.aiFinance[i] === 1 ? financingCapacity(st, i, price) : 0)) / capexPerMw;
-      if (affordable < mw) mw = affordable * (1 - 1e-9);
-      if (!(mw > st.siteMw[s]! * 1e-6) || !fundCapex(st, i, mw * capexPerMw, st.aiFinance[i] === 1, price, flows)) continue;
-    }
-    startConversion(st, i, s, mw, day, flows);
+    // A site with no machines gives up no mining.
+    outlook.jPerTH = jth > 0 ? jth : 1;
+    outlook.powerUsdPerMWh = st.sitePriceUsdPerMWh[s]!;
+    if (!(jth > 0)) outlook.revenueUsdPerPhDay = 0;
+    const npv = aiDealNpvPerMw(view, outlook);
+    outlook.revenueUsdPerPhDay = st.rec[i * REC + R_HASHPRICE_EMA]!;
+    if (!aiDealPasses(npv, ai.capexUsdPerMw, ai.hurdleShareOfCapex)) continue;
+    let mw = Math.min(convertible, ai.trancheShare * st.siteMw[s]! * st.siteAiShare[s]!);
+    mw = Math.min(mw, fundableDealMw(st, i, price));
+    if (!(mw > st.siteMw[s]! * 1e-6)) continue;
+    startDeal(st, i, s, mw, price, day, flows);
     return mw;
   }
   return 0;
 }
 
-/** Gate value meaning "some site passes the AI rule at any revenue" (a site with no machines). */
-const AI_GATE_OPEN = 1e300;
-
-/**
- * The revenue per PH/day above which no site of miner i passes the AI rule: for a site of efficiency
- * E and power price P the rule aiValue > (1 + hurdle) x 365 x (1000 / E) x (r - cost(E, P)) fails
- * for r > cost(E, P) + aiValue x E / ((1 + hurdle) x 365,000). The bound is padded by 1e-9
- * relative so rounding can never skip a step the exact rule (still run below the gate) would pivot
- * in; results are unchanged, only the per-step scan of sites and cohorts is skipped.
- */
-export function refreshAiGate(st: AgentState, i: number, aiValue: number): void {
-  let gate = -AI_GATE_OPEN;
-  const scale = aiValue / ((1 + st.aiHurdle[i]!) * 365_000);
-  for (let s = st.siteStart[i]!, e = st.siteEnd[i]!; s < e; s++) {
-    const convertible = st.siteMw[s]! * st.siteAiShare[s]! - st.siteAiMw[s]!;
-    if (convertible <= st.siteMw[s]! * EPS) continue;
-    const jth = siteEfficiency(st, i, s);
-    if (!(jth > 0)) {
-      gate = AI_GATE_OPEN;
-      break;
-    }
-    const thr = powerCostUsdPerPhDay(jth, st.sitePriceUsdPerMWh[s]!) + scale * jth;
-    const padded = thr + Math.abs(thr) * 1e-9 + 1e-9;
-    if (padded > gate) gate = padded;
-  }
-  st.rec[i * REC + R_AI_GATE_REV] = gate;
-  st.aiGateDirty[i] = 0;
+/** The deal terms the AI rule values (one mutable object: no allocation per review). */
+const AI_VIEW: { -readonly [K in keyof AiDealTerms]: AiDealTerms[K] } = {
+  revenueUsdPerMwYear: 0, marginShare: 0, capexUsdPerMw: 0, upfrontCapexShare: 0, leadTimeDays: 0, miningUntilShare: 0,
+  contractYears: 1, renewalProbability: 0, costOfCapitalAnnual: 0,
+};
+const OUTLOOK: { -readonly [K in keyof MiningOutlook]: MiningOutlook[K] } = {
+  revenueUsdPerPhDay: 0, driftAnnual: 0, daysToHalving: Infinity, halvingRatio: 1, jPerTH: 1, powerUsdPerMWh: 0,
+};
+function copyTerms(view: typeof AI_VIEW, ai: AgentState['aiPolicy'][number]): void {
+  view.marginShare = ai.marginShare;
+  view.capexUsdPerMw = ai.capexUsdPerMw;
+  view.upfrontCapexShare = ai.upfrontCapexShare;
+  view.leadTimeDays = ai.leadTimeDays;
+  view.miningUntilShare = ai.miningUntilShare;
+  view.contractYears = ai.contractYears;
+  view.renewalProbability = ai.renewalProbability;
+  view.costOfCapitalAnnual = ai.costOfCapitalAnnual;
 }
 
-/** Begin converting `mw` of site `s` to AI: its hashrate leaves now, revenue starts after the lead time. */
-export function startConversion(st: AgentState, i: number, s: number, mw: number, day: number, flows: StepFlows): void {
+/**
+ * MW of a deal the miner can fund: its own share of capex (what prepayment and notes do not cover)
+ * out of spare cash and, with financeCapex, by selling or borrowing against its BTC.
+ */
+export function fundableDealMw(st: AgentState, i: number, price: number): number {
+  const ai = st.aiPolicy[i]!;
+  const fin = ai.financing;
+  // Per MW: the own share of capex and the notes' coupons until the AI revenue starts; and the fixed
+  // opex of the lead time is set aside first (a miner does not sign what it cannot carry to revenue).
+  const leadYears = ai.leadTimeDays / 365;
+  const perMw = ai.capexUsdPerMw * (1 - fin.prepaymentShare - fin.notesShare + fin.notesShare * fin.notesCouponAnnual * leadYears);
+  const funds = spareCash(st, i) + (ai.financeCapex ? financingCapacity(st, i, price) : 0) - st.rec[i * REC + R_OPEX_USD_PER_DAY]! * ai.leadTimeDays;
+  if (!(funds > 0)) return 0;
+  if (!(perMw > 0)) return Infinity;
+  return (funds / perMw) * (1 - 1e-9);
+}
+
+/**
+ * Sign an AI deal for `mw` of site `s` (docs/MODEL.md, "Financing an AI build"): the tenant's
+ * prepayment and the notes' proceeds come in as cash, the upfront share of capex is paid, the rest is
+ * drawn evenly until the lead time ends (settlement); the MW keep mining until the shut-down day.
+ */
+export function startDeal(st: AgentState, i: number, s: number, mw: number, price: number, day: number, flows: StepFlows): void {
+  const ai = st.aiPolicy[i]!;
+  const fin = ai.financing;
+  const capex = mw * ai.capexUsdPerMw;
+  const prepay = capex * fin.prepaymentShare;
+  let notes = capex * fin.notesShare;
+  if (notes > 0 && !issueNote(st, i, notes, fin.notesCouponAnnual, fin.notesTermDays, fin.notesAtMaturity === 'refinance', day)) notes = 0;
+  st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! + prepay + notes;
+  st.prepaymentsUsd[i] = st.prepaymentsUsd[i]! + prepay;
+  const upfront = capex * ai.upfrontCapexShare;
+  const lead = ai.leadTimeDays;
+  const rest = lead > 0 ? capex - upfront : 0;
+  payCapex(st, i, lead > 0 ? upfront : capex, price, flows);
   st.siteAiMw[s] = st.siteAiMw[s]! + mw;
+  st.siteBuildMw[s] = mw;
+  st.siteBuildReadyDay[s] = day + lead;
+  st.siteBuildShutDay[s] = day + Math.floor(lead * ai.miningUntilShare);
+  st.siteBuildCapexLeftUsd[s] = rest;
+  st.siteBuildDrawUsdPerDay[s] = lead > 0 ? rest / lead : 0;
+  st.siteBuildPrepayUsd[s] = prepay;
+  st.siteBuildContractYears[s] = ai.contractYears;
+  st.buildDrawUsdPerDay[i] = st.buildDrawUsdPerDay[i]! + st.siteBuildDrawUsdPerDay[s]!;
   st.aiGateDirty[i] = 1;
-  shedSite(st, i, s, st.siteMw[s]! - st.siteAiMw[s]!);
   st.rec[i * REC + R_AI_MW_CONVERTING] = st.rec[i * REC + R_AI_MW_CONVERTING]! + mw;
-  st.rec[i * REC + R_AI_READY_DAY] = day + st.aiLeadDays[i]!;
   st.mwPivoted[i] = st.mwPivoted[i]! + mw;
   if (st.firstPivotDay[i]! < 0) st.firstPivotDay[i] = day;
   flows.pivotsStarted++;
   flows.mwPivotStarted += mw;
+  // Events of the build (shut-down, ready) at once if due today, else on their days.
+  financeEvents(st, i, day, flows, price);
 }
 
-/** Finish a conversion whose lead time has passed. */
-export function advanceConversion(st: AgentState, i: number, day: number): void {
-  if (st.rec[i * REC + R_AI_MW_CONVERTING]! > 0 && day >= st.rec[i * REC + R_AI_READY_DAY]!) {
-    st.rec[i * REC + R_AI_MW_OPERATING] = st.rec[i * REC + R_AI_MW_OPERATING]! + st.rec[i * REC + R_AI_MW_CONVERTING]!;
-    st.rec[i * REC + R_AI_MW_CONVERTING] = 0;
+/** Pay capex from cash, raising what cash lacks in the financing order (committed: paid regardless). */
+function payCapex(st: AgentState, i: number, usd: number, price: number, flows: StepFlows): void {
+  if (!(usd > 0)) return;
+  const gap = usd - st.rec[i * REC + R_CASH_USD]!;
+  if (gap > 0) raiseCash(st, i, gap, price, flows);
+  st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! - usd;
+  st.capexDrawnUsd[i] = st.capexDrawnUsd[i]! + usd;
+  flows.capexUsd += usd;
+}
+
+/** Issue a note into a free slot; false when the miner has NOTE_SLOTS notes outstanding. */
+function issueNote(st: AgentState, i: number, usd: number, coupon: number, termDays: number, refinance: boolean, day: number): boolean {
+  for (let k = i * NOTE_SLOTS, e = k + NOTE_SLOTS; k < e; k++) {
+    if (st.notePrincipalUsd[k]! > 0) continue;
+    st.notePrincipalUsd[k] = usd;
+    st.noteCouponAnnual[k] = coupon;
+    st.noteMaturityDay[k] = day + termDays;
+    st.noteTermDays[k] = termDays;
+    st.noteRefinance[k] = refinance ? 1 : 0;
+    st.notesIssuedUsd[i] = st.notesIssuedUsd[i]! + usd;
+    st.rec[i * REC + R_COUPON_USD_PER_YEAR] = st.rec[i * REC + R_COUPON_USD_PER_YEAR]! + usd * coupon;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Capex drawn by the miner's builds over a step of `dtDays` from `day` (USD): each build draws its
+ * rate per day until its ready day, the last draw taking what is left, so a build's draws sum to its
+ * capex. Called by settlement while buildDrawUsdPerDay > 0.
+ */
+export function drawBuilds(st: AgentState, i: number, day: number, dtDays: number): number {
+  let total = 0;
+  for (let s = st.siteStart[i]!, e = st.siteEnd[i]!; s < e; s++) {
+    const left = st.siteBuildCapexLeftUsd[s]!;
+    if (!(left > 0)) continue;
+    const last = day + dtDays >= st.siteBuildReadyDay[s]!;
+    const x = last ? left : Math.min(left, st.siteBuildDrawUsdPerDay[s]! * dtDays);
+    st.siteBuildCapexLeftUsd[s] = left - x;
+    total += x;
+  }
+  st.capexDrawnUsd[i] = st.capexDrawnUsd[i]! + total;
+  return total;
+}
+
+/**
+ * The miner's dated events due on `day` (the engine calls this when day >= R_NEXT_EVENT_DAY): builds
+ * reaching their shut-down day (the MW stop mining; machines go to the secondary market) or their
+ * ready day (AI revenue starts), notes maturing (refinanced or repaid from cash), the opening loan
+ * maturing (rolled at the origination LTV after paying down to it, or repaid). Sets the next event day.
+ */
+export function financeEvents(st: AgentState, i: number, day: number, flows: StepFlows, price: number): void {
+  let next = NO_EVENT_DAY;
+  let draw = 0;
+  for (let s = st.siteStart[i]!, e = st.siteEnd[i]!; s < e; s++) {
+    const mw = st.siteBuildMw[s]!;
+    if (!(mw > 0)) continue;
+    if (day >= st.siteBuildShutDay[s]!) {
+      st.siteBuildShutDay[s] = NO_EVENT_DAY;
+      shedSite(st, i, s, st.siteMw[s]! - st.siteAiMw[s]!);
+    }
+    if (day >= st.siteBuildReadyDay[s]!) {
+      st.rec[i * REC + R_AI_MW_OPERATING] = st.rec[i * REC + R_AI_MW_OPERATING]! + mw;
+      st.rec[i * REC + R_AI_MW_CONVERTING] = Math.max(0, st.rec[i * REC + R_AI_MW_CONVERTING]! - mw);
+      st.aiPrepayCreditUsdPerYear[i] = st.aiPrepayCreditUsdPerYear[i]! + st.siteBuildPrepayUsd[s]! / st.siteBuildContractYears[s]!;
+      st.siteBuildMw[s] = 0;
+      st.siteBuildReadyDay[s] = NO_EVENT_DAY;
+      st.siteBuildPrepayUsd[s] = 0;
+      st.siteBuildDrawUsdPerDay[s] = 0;
+      continue;
+    }
+    draw += st.siteBuildDrawUsdPerDay[s]!;
+    if (st.siteBuildShutDay[s]! < next) next = st.siteBuildShutDay[s]!;
+    if (st.siteBuildReadyDay[s]! < next) next = st.siteBuildReadyDay[s]!;
+  }
+  st.buildDrawUsdPerDay[i] = draw;
+  let coupons = 0;
+  for (let k = i * NOTE_SLOTS, e = k + NOTE_SLOTS; k < e; k++) {
+    const principal = st.notePrincipalUsd[k]!;
+    if (!(principal > 0)) continue;
+    if (day >= st.noteMaturityDay[k]!) {
+      if (st.noteRefinance[k] === 1) {
+        st.noteMaturityDay[k] = day + st.noteTermDays[k]!;
+      } else {
+        // Repaid from cash; a shortfall goes through settlement's financing like any other cost.
+        st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! - principal;
+        st.notesRepaidUsd[i] = st.notesRepaidUsd[i]! + principal;
+        st.notePrincipalUsd[k] = 0;
+        st.noteMaturityDay[k] = NO_EVENT_DAY;
+        continue;
+      }
+    }
+    coupons += principal * st.noteCouponAnnual[k]!;
+    if (st.noteMaturityDay[k]! < next) next = st.noteMaturityDay[k]!;
+  }
+  st.rec[i * REC + R_COUPON_USD_PER_YEAR] = coupons;
+  if (day >= st.loanMaturityDay[i]!) loanMaturity(st, i, day, price, flows);
+  if (st.loanMaturityDay[i]! < next) next = st.loanMaturityDay[i]!;
+  st.rec[i * REC + R_NEXT_EVENT_DAY] = next;
+}
+
+/**
+ * The opening loan matures: refinance rolls it for another term once its LTV is back at the
+ * origination LTV (the miner sells treasury BTC or pledged collateral to repay down to it, as on a
+ * margin call with the repay response); repay sells BTC to repay it in full. Repaid debt releases
+ * its collateral.
+ */
+function loanMaturity(st: AgentState, i: number, day: number, price: number, flows: StepFlows): void {
+  if (!(st.rec[i * REC + R_DEBT_USD]! > 0)) {
+    st.loanMaturityDay[i] = NO_EVENT_DAY;
+    return;
+  }
+  if (st.loanRefinance[i] === 1) {
+    sellToRepay(st, i, st.rec[i * REC + R_ORIGINATION_LTV]!, price, flows);
+    st.loanMaturityDay[i] = st.rec[i * REC + R_DEBT_USD]! > 0 ? day + st.loanTermDays[i]! : NO_EVENT_DAY;
+    st.loanRefinancings[i] = st.loanRefinancings[i]! + 1;
+  } else {
+    const spare = spareCash(st, i);
+    if (spare > 0) repay(st, i, Math.min(spare, st.rec[i * REC + R_DEBT_USD]!));
+    if (st.rec[i * REC + R_DEBT_USD]! > 0) sellToRepay(st, i, 0, price, flows);
+    st.loanMaturityDay[i] = NO_EVENT_DAY;
   }
 }
 

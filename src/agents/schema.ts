@@ -80,23 +80,61 @@ export const ExpandPolicySchema = z
   })
   .strict();
 
+export const AiFinancingSchema = z
+  .object({
+    /** Share of a deal's capex the tenant prepays at signing (recouped from its rent over the contract term). */
+    prepaymentShare: frac().default(0.1),
+    /** Share of a deal's capex raised at signing by convertible / high-yield notes. */
+    notesShare: frac().default(0.5),
+    /** Annual coupon of those notes (paid every step out of cash). */
+    notesCouponAnnual: z.number().min(0).max(1).default(0.05),
+    /** Term of the notes (days); at maturity they are refinanced at the same coupon or repaid from cash. */
+    notesTermDays: z.number().int().positive().max(36_500).default(1825),
+    notesAtMaturity: z.enum(['refinance', 'repay']).default('refinance'),
+  })
+  .strict()
+  .refine((f) => f.prepaymentShare + f.notesShare <= 1 + 1e-12, {
+    message: 'expected prepaymentShare + notesShare <= 1 (the sources fund at most the whole capex)',
+  });
+
 export const AiPivotPolicySchema = z
   .object({
     enabled: z.boolean().default(false),
-    /** Pivot when AI value per MW-year > (1 + hurdlePct) x mining value per MW-year (and > 0). */
-    hurdlePct: z.number().min(0).default(0.25),
+    /** Contracted AI-hosting revenue per MW-year (USD). */
     revenueUsdPerMwYear: nonneg().default(1_600_000),
-    /** Operating (NOI) margin of AI hosting revenue. */
-    marginPct: frac().default(0.8),
+    /** Net operating income as a share of AI revenue. */
+    marginShare: frac().default(0.8),
+    /** Conversion capex per MW (USD), drawn over the build. */
     capexUsdPerMw: nonneg().default(9_500_000),
-    leadTimeDays: z.number().int().nonnegative().default(540),
-    contractYears: z.number().positive().default(12),
-    /** Share of a site's AI-convertible MW converted per decision (one tranche at a time). */
-    tranchePct: z.number().positive().max(1).default(1),
-    /** Time constant (days) of the exponential average of hashprice the decision looks at. */
+    /** Share of the capex paid at signing; the rest is drawn evenly until the lead time ends. */
+    upfrontCapexShare: frac().default(0.2),
+    /** Days from signing to AI revenue. */
+    leadTimeDays: z.number().int().nonnegative().max(3650).default(540),
+    /** Share of the lead time the converting MW keep mining (halls are converted last). */
+    miningUntilShare: frac().default(0.5),
+    contractYears: z.number().positive().max(50).default(12),
+    /** Probability that a contract renews once for another term (valued in the NPV). */
+    renewalProbability: frac().default(0.5),
+    /** Annual cost of capital the deal is discounted at (> -1). */
+    costOfCapitalAnnual: z.number().gt(-1).max(5).default(0.1),
+    /** The miner's expected continuous drift of hashprice per year (besides the scheduled halving). */
+    hashpriceDriftAnnual: z.number().min(-5).max(5).default(-0.15),
+    /** Convert when NPV per MW > this share of capex per MW (0: any positive NPV). */
+    hurdleShareOfCapex: z.number().min(0).max(10).default(0),
+    /**
+     * Dispersion of each miner's view of AI revenue (log sd): per run, a miner values deals at
+     * revenue x exp(sd z - sd^2 / 2), z ~ N(0, 1), so decisions do not fire in lockstep.
+     */
+    beliefSdLog: z.number().min(0).max(2).default(0.2),
+    /** Days between a miner's reviews of the AI option (each miner at its own random phase). */
+    reviewDays: z.number().int().positive().max(3650).default(30),
+    /** Share of a site's AI-convertible MW converted per deal (one build per site at a time). */
+    trancheShare: z.number().positive().max(1).default(0.5),
+    /** Time constant (days) of the exponential average of hashprice the decision starts from. */
     lookbackDays: z.number().positive().default(30),
-    /** Whether capex may be financed by selling/borrowing BTC (else only cash above the reserve). */
+    /** Whether the miner's own share of capex may be raised by selling/borrowing BTC (else cash only). */
     financeCapex: z.boolean().default(true),
+    financing: AiFinancingSchema.default({ prepaymentShare: 0.1, notesShare: 0.5, notesCouponAnnual: 0.05, notesTermDays: 1825, notesAtMaturity: 'refinance' }),
   })
   .strict();
 
@@ -181,23 +219,88 @@ export const CohortSchema = z
     }
   });
 
+const bound = { min: z.number().optional(), max: z.number().optional() };
+export const DistSchema = z.union([
+  z.number(),
+  z.object({ dist: z.literal('fixed'), value: z.number() }).strict(),
+  z.object({ dist: z.literal('uniform'), min: z.number(), max: z.number() }).strict(),
+  z.object({ dist: z.literal('lognormal'), median: z.number().positive(), sigma: nonneg(), ...bound }).strict(),
+  z.object({ dist: z.literal('normal'), mean: z.number(), sd: nonneg(), ...bound }).strict(),
+  z.object({ dist: z.literal('triangular'), min: z.number(), mode: z.number(), max: z.number() }).strict(),
+  z.object({ dist: z.literal('beta'), a: z.number().positive(), b: z.number().positive(), scale: z.number().positive().default(1) }).strict(),
+]);
+export type Dist = z.infer<typeof DistSchema>;
+
+/** Smallest and largest value a distribution can draw (a plain number: itself). */
+export function distSupport(d: Dist): readonly [number, number] {
+  if (typeof d === 'number') return [d, d];
+  switch (d.dist) {
+    case 'fixed':
+      return [d.value, d.value];
+    case 'uniform':
+    case 'triangular':
+      return [d.min, d.max];
+    case 'lognormal':
+      return [Math.max(0, d.min ?? 0), d.max ?? Infinity];
+    case 'normal':
+      return [d.min ?? -Infinity, d.max ?? Infinity];
+    case 'beta':
+      return [0, d.scale];
+  }
+}
+
+/** A loan term drawn per loan (per run): a number or a distribution. */
+const LoanTerm = DistSchema;
+
 export const LoanSchema = z
   .object({
-    /** Debt outstanding at the start (USD); collateral is posted at originationLtv. */
+    /** Debt outstanding at the start (USD). */
     principalUsd: nonneg().default(0),
-    originationLtv: z.number().positive().max(1).default(0.5),
-    rateAnnual: nonneg().default(0.085),
-    marginCallLtv: z.number().positive().default(0.7),
-    cureDays: z.number().int().nonnegative().default(2),
-    liquidationLtv: z.number().positive().default(0.88),
+    /**
+     * LTV the lender lends at (new borrowing, and the level a margin call or a refinancing restores);
+     * drawn per loan when a distribution.
+     */
+    originationLtv: LoanTerm.default(0.5),
+    /**
+     * LTV of the opening loan at the start (it was originated earlier, at another price); drawn per loan.
+     * Default: the origination LTV. Collateral at the start = principalUsd / (startLtv x start price).
+     */
+    startLtv: LoanTerm.optional(),
+    rateAnnual: z.number().min(0).max(1).default(0.085),
+    /** Lender's margin-call threshold (LTV); drawn per loan when a distribution. */
+    marginCallLtv: LoanTerm.default(0.7),
+    /** Days a margin call may stay open before the lender liquidates; drawn per loan (rounded). */
+    cureDays: LoanTerm.default(2),
+    /** Lender's liquidation threshold (LTV); drawn per loan when a distribution. */
+    liquidationLtv: LoanTerm.default(0.88),
     /** Lender's liquidation penalty as a share of the debt. */
     penaltyPct: frac().default(0.04),
     /** Credit limit for new borrowing (USD); null = limited only by collateral. */
     maxPrincipalUsd: nonneg().nullable().default(null),
+    /** Term of the loan (days); null: open-ended (no maturity). */
+    termDays: z.number().int().positive().max(36_500).nullable().default(null),
+    /** Days since the opening loan was originated, at the start (drawn per loan): it matures at termDays - ageDays. */
+    ageDays: LoanTerm.default(0),
+    /** At maturity: roll over at the origination LTV (paying down to it first), or repay in full. */
+    atMaturity: z.enum(['refinance', 'repay']).default('refinance'),
   })
   .strict()
-  .refine((l) => l.originationLtv < l.marginCallLtv && l.marginCallLtv < l.liquidationLtv, {
-    message: 'expected originationLtv < marginCallLtv < liquidationLtv',
+  .superRefine((l, ctx) => {
+    const [o0, o1] = distSupport(l.originationLtv);
+    const [s0, s1] = l.startLtv === undefined ? [o0, o1] : distSupport(l.startLtv);
+    const [m0, m1] = distSupport(l.marginCallLtv);
+    const [q0, q1] = distSupport(l.liquidationLtv);
+    const [c0] = distSupport(l.cureDays);
+    const [a0] = distSupport(l.ageDays);
+    const bad = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (!(o0 > 0) || !(o1 < 1)) bad('originationLtv', `expected LTVs in (0, 1); the distribution can draw ${o0} .. ${o1}`);
+    if (!(s0 > 0)) bad('startLtv', `expected LTVs > 0; the distribution can draw ${s0}`);
+    if (!(q1 <= 1)) bad('liquidationLtv', `expected an LTV <= 1; the distribution can draw ${q1}`);
+    if (!(o1 < m0)) bad('marginCallLtv', `expected every margin-call LTV above every origination LTV (origination up to ${o1}, margin call from ${m0})`);
+    if (!(s1 < m0)) bad('startLtv', `expected start LTVs below the margin-call LTV (start up to ${s1}, margin call from ${m0})`);
+    if (!(m1 < q0)) bad('liquidationLtv', `expected every liquidation LTV above every margin-call LTV (margin call up to ${m1}, liquidation from ${q0})`);
+    if (!(c0 >= 0)) bad('cureDays', `expected cure days >= 0; the distribution can draw ${c0}`);
+    if (!(a0 >= 0)) bad('ageDays', `expected ages >= 0; the distribution can draw ${a0}`);
   });
 export type LoanConfig = z.infer<typeof LoanSchema>;
 
@@ -236,6 +339,8 @@ export const MinerSchema = z
     opexUsdPerDay: nonneg().optional(),
     loan: LoanSchema.optional(),
     payout: PayoutSchema,
+    /** Mining pool the miner's hashrate goes to (a name in the scenario's `security.pools`); none: spread like the fringe. */
+    pool: z.string().min(1).optional(),
     ...StrategyRefFields,
   })
   .strict()
@@ -267,17 +372,7 @@ export type MinerInput = z.input<typeof MinerSchema>;
 // ---------------------------------------------------------------------------------------------
 // Generated populations: every per-miner quantity is a number or a distribution.
 
-const bound = { min: z.number().optional(), max: z.number().optional() };
-export const DistSchema = z.union([
-  z.number(),
-  z.object({ dist: z.literal('fixed'), value: z.number() }).strict(),
-  z.object({ dist: z.literal('uniform'), min: z.number(), max: z.number() }).strict(),
-  z.object({ dist: z.literal('lognormal'), median: z.number().positive(), sigma: nonneg(), ...bound }).strict(),
-  z.object({ dist: z.literal('normal'), mean: z.number(), sd: nonneg(), ...bound }).strict(),
-  z.object({ dist: z.literal('triangular'), min: z.number(), mode: z.number(), max: z.number() }).strict(),
-  z.object({ dist: z.literal('beta'), a: z.number().positive(), b: z.number().positive(), scale: z.number().positive().default(1) }).strict(),
-]);
-export type Dist = z.infer<typeof DistSchema>;
+
 
 export const PopulationSchema = z
   .object({
@@ -511,9 +606,12 @@ export function openingLoanIssues(miners: unknown, price: unknown): ScenarioIssu
   const out: ScenarioIssue[] = [];
   miners.forEach((m: unknown, i) => {
     if (typeof m !== 'object' || m === null) return;
-    const { loan, treasuryBtc } = m as { loan?: { principalUsd?: unknown; originationLtv?: unknown }; treasuryBtc?: unknown };
+    const { loan, treasuryBtc } = m as { loan?: { principalUsd?: unknown; originationLtv?: unknown; startLtv?: unknown }; treasuryBtc?: unknown };
     const principal = loan?.principalUsd;
-    const ltv = loan?.originationLtv;
+    // The lowest start LTV the loan can draw needs the most collateral.
+    const given = loan?.startLtv ?? loan?.originationLtv ?? 0.5;
+    const parsed = DistSchema.safeParse(given);
+    const ltv = parsed.success ? distSupport(parsed.data)[0] : undefined;
     const btc = typeof treasuryBtc === 'number' ? treasuryBtc : 0;
     if (typeof principal !== 'number' || !(principal > 0) || typeof ltv !== 'number' || !(ltv > 0)) return;
     const need = principal / (ltv * p0);
@@ -524,9 +622,73 @@ export function openingLoanIssues(miners: unknown, price: unknown): ScenarioIssu
         path: ['miners', i, 'loan', 'principalUsd'],
         message:
           `expected at most ${max.toFixed(0)} USD: the opening loan needs ${need.toFixed(2)} BTC of collateral ` +
-          `(principalUsd / (originationLtv ${ltv} x start price ${p0})) but treasuryBtc is ${btc}; ` +
-          `lower principalUsd or raise treasuryBtc or originationLtv`,
+          `(principalUsd / (start LTV ${ltv} x start price ${p0}); the start LTV is startLtv, else originationLtv, ` +
+          `at its lowest) but treasuryBtc is ${btc}; lower principalUsd or raise treasuryBtc or the start LTV`,
       });
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security metrics (engine/security.ts; docs/MODEL.md, "Security").
+
+/**
+ * Pool shares of the network's hashrate at the start, approximately as published for 2025-26
+ * (mempool.space and hashrateindex pool statistics, rounded; docs/MODEL.md lists the sources). The
+ * rest (here 5%) is many small pools and solo miners.
+ */
+export const DEFAULT_POOLS: readonly { name: string; share: number }[] = [
+  { name: 'Foundry USA', share: 0.3 },
+  { name: 'AntPool', share: 0.18 },
+  { name: 'ViaBTC', share: 0.12 },
+  { name: 'F2Pool', share: 0.1 },
+  { name: 'SpiderPool', share: 0.08 },
+  { name: 'MARA Pool', share: 0.05 },
+  { name: 'Luxor', share: 0.04 },
+  { name: 'SECPOOL', share: 0.03 },
+  { name: 'Binance Pool', share: 0.03 },
+  { name: 'Braiins', share: 0.02 },
+];
+
+export const SecuritySchema = z
+  .object({
+    /** Length of the attack the attack cost prices (hours). */
+    attackHours: z.number().positive().max(8760).default(24),
+    /** Power price the attacker pays (USD/MWh). */
+    attackerPowerUsdPerMWh: z.number().min(0).max(1000).default(50),
+    /** Lowest price of a used machine as a share of a new one's (scrap and resale floor). */
+    usedPriceFloorShare: frac().default(0.05),
+    /** Without a fringe supply (no ASIC market in the scenario): new machines' price and efficiency. */
+    asicUsdPerTH: z.number().positive().max(1000).default(15),
+    frontierJPerTH: z.number().positive().max(1000).default(13.5),
+    /** Pools and their shares of the network's hashrate at the start (shares sum to at most 1). */
+    pools: z
+      .array(z.object({ name: z.string().min(1), share: z.number().min(0).max(1) }).strict())
+      .default([...DEFAULT_POOLS]),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const total = s.pools.reduce((a, p) => a + p.share, 0);
+    if (total > 1 + 1e-9) ctx.addIssue({ code: 'custom', path: ['pools'], message: `expected pool shares summing to at most 1, got ${total}` });
+    const seen = new Set<string>();
+    s.pools.forEach((p, k) => {
+      if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['pools', k, 'name'], message: `duplicate pool name "${p.name}"` });
+      seen.add(p.name);
+    });
+  });
+export type SecurityConfig = z.infer<typeof SecuritySchema>;
+
+/** Named miners' `pool` must name one of the scenario's pools. */
+export function poolIssues(miners: unknown, security: unknown): ScenarioIssue[] {
+  if (!Array.isArray(miners)) return [];
+  const pools = (security as { pools?: { name?: unknown }[] } | undefined)?.pools ?? DEFAULT_POOLS;
+  const names = new Set(pools.map((p) => p.name));
+  const out: ScenarioIssue[] = [];
+  miners.forEach((m: unknown, i) => {
+    const pool = (m as { pool?: unknown } | null)?.pool;
+    if (typeof pool === 'string' && !names.has(pool)) {
+      out.push({ path: ['miners', i, 'pool'], message: `unknown pool "${pool}"; expected one of ${[...names].join(', ')}` });
     }
   });
   return out;

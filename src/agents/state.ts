@@ -1,6 +1,7 @@
 import { HashsimError } from '../errors.ts';
 import type { RandomStream } from '../random/index.ts';
-import { aiValueUsdPerMwYear, dailyCostUsd, powerCostUsdPerPhDay } from './economics.ts';
+import { dailyCostUsd, powerCostUsdPerPhDay } from './economics.ts';
+import { aiDealNpvPerMw } from './ai-deal.ts';
 import { resolvePolicies } from './strategies.ts';
 import { costShareBelow, runningMeanCost } from './utilisation.ts';
 import {
@@ -63,9 +64,9 @@ export const R_SELL_FRACTION = 23;
 export const R_CASH_DAYS = 24;
 export const R_ORIGINATION_LTV = 25;
 export const R_MAX_PRINCIPAL_USD = 26;
-export const R_AI_READY_DAY = 27;
-export const R_AI_VALUE = 28; // AI value per MW-year (constant per miner: revenue x margin - capex / term)
-export const R_AI_GATE_REV = 29; // cached gate of the AI rule, see `aiGateDirty`
+export const R_NEXT_EVENT_DAY = 27; // earliest day a build, note or loan of the miner has an event (financeEvents), NO_EVENT_DAY if none
+export const R_COUPON_USD_PER_YEAR = 28; // coupons of the miner's outstanding notes per year
+export const R_AI_REVIEW_DAY = 29; // next day the miner reviews the AI option
 export const R_LAST_ORDER_DAY = 30;
 export const R_EXPAND_COOLDOWN_DAYS = 31;
 
@@ -82,6 +83,12 @@ export const KIND_MODE_SHIFT = 4;
 
 /** "No credit limit" without putting Infinity into state (every state value must be finite). */
 export const NO_LIMIT_USD = 1e18;
+
+/** "Never" as a day (finite, so state stays finite). */
+export const NO_EVENT_DAY = 1e18;
+
+/** Notes a miner can have outstanding at once (one per AI deal; a deal finding no free slot raises none). */
+export const NOTE_SLOTS = 4;
 
 /** Economics at the start, used to turn "days of production/cost" defaults into BTC and USD. */
 export interface StartEconomics {
@@ -104,6 +111,71 @@ export function packedMap<T, U>(xs: readonly T[], f: (x: T) => U): U[] {
   return out;
 }
 
+/** A loan's terms as drawn for one run (every distribution resolved to a number). */
+export interface LoanTerms {
+  readonly principalUsd: number;
+  readonly originationLtv: number;
+  readonly startLtv: number;
+  readonly rateAnnual: number;
+  readonly marginCallLtv: number;
+  readonly cureDays: number;
+  readonly liquidationLtv: number;
+  readonly penaltyPct: number;
+  readonly maxPrincipalUsd: number | null;
+  readonly termDays: number | null;
+  readonly ageDays: number;
+  readonly atMaturity: 'refinance' | 'repay';
+}
+
+/**
+ * Draw one loan's terms. Draws are in a fixed order and always made (whatever the values), so two
+ * scenarios with the same loans draw the same terms per run index (common random numbers).
+ */
+export function drawLoanTerms(l: LoanConfig, principalUsd: number, rng: RandomStream, where: string): LoanTerms {
+  const d = (x: Dist, field: string, lo: number, hi: number) => {
+    const v = drawDist(x, rng);
+    if (!(v >= lo && v <= hi)) throw new HashsimError(`${where}.loan.${field}: drew ${v}; expected ${lo} .. ${hi} (check the distribution)`);
+    return v;
+  };
+  const originationLtv = d(l.originationLtv, 'originationLtv', 1e-9, 1);
+  const startLtv = l.startLtv === undefined ? originationLtv : d(l.startLtv, 'startLtv', 1e-9, 1);
+  const marginCallLtv = d(l.marginCallLtv, 'marginCallLtv', 1e-9, 10);
+  const liquidationLtv = d(l.liquidationLtv, 'liquidationLtv', 1e-9, 10);
+  const cureDays = Math.round(d(l.cureDays, 'cureDays', 0, 36_500));
+  const ageDays = Math.round(d(l.ageDays, 'ageDays', 0, 36_500));
+  if (!(originationLtv < marginCallLtv && startLtv < marginCallLtv && marginCallLtv < liquidationLtv)) {
+    throw new HashsimError(
+      `${where}.loan: drew originationLtv ${originationLtv}, startLtv ${startLtv}, marginCallLtv ${marginCallLtv}, liquidationLtv ${liquidationLtv}; expected origination and start < margin call < liquidation`,
+    );
+  }
+  return {
+    principalUsd,
+    originationLtv,
+    startLtv,
+    rateAnnual: l.rateAnnual,
+    marginCallLtv,
+    cureDays,
+    liquidationLtv,
+    penaltyPct: l.penaltyPct,
+    maxPrincipalUsd: l.maxPrincipalUsd,
+    termDays: l.termDays,
+    ageDays,
+    atMaturity: l.atMaturity,
+  };
+}
+
+/**
+ * Whether a miner's AI rule can ever pass: the deal's NPV with no mining to give up (the best case
+ * for it) beats the hurdle. Without that the rule never acts and the engine need not review it.
+ */
+function aiCanEverPass(ai: ResolvedPolicies['aiPivot'], belief: number): boolean {
+  const npv = aiDealNpvPerMw(
+    { ...ai, revenueUsdPerMwYear: ai.revenueUsdPerMwYear * belief },
+    { revenueUsdPerPhDay: 0, driftAnnual: 0, daysToHalving: Infinity, halvingRatio: 1, jPerTH: 1, powerUsdPerMWh: 0 },
+  );
+  return npv > ai.hurdleShareOfCapex * ai.capexUsdPerMw;
+}
+
 interface MinerSpec {
   name: string;
   named: boolean;
@@ -115,6 +187,12 @@ interface MinerSpec {
   opexUsdPerDay: number | undefined;
   opexUsdPerPhDay: number;
   loan: LoanConfig | undefined;
+  /** Generated miners: the opening loan's principal as a share of the treasury's value (its LTV target). */
+  loanShareOfTreasury: number | undefined;
+  /** Drawn per run (drawFinance): the loan's terms, the AI revenue view's z and the review phase. */
+  loanTerms: LoanTerms;
+  beliefZ: number;
+  reviewPhase: number;
   solo: boolean;
   poolFee: number;
   policies: ResolvedPolicies;
@@ -188,21 +266,44 @@ export class AgentState {
   readonly maxOrderPct: Float64Array;
   readonly expandFinance: Uint8Array;
   readonly aiOn: Uint8Array;
-  readonly aiHurdle: Float64Array;
+  /** The miner's AI-pivot policy (deal terms, financing), read when it reviews the option or signs. */
+  readonly aiPolicy: readonly ResolvedPolicies['aiPivot'][];
+  /** The miner's view of AI revenue relative to the contracted one (drawn per run; ai-deal.ts). */
+  readonly aiBelief: Float64Array;
   readonly aiRevenueUsdPerMwYear: Float64Array;
-  readonly aiMarginPct: Float64Array;
-  readonly aiCapexUsdPerMw: Float64Array;
-  readonly aiLeadDays: Float64Array;
-  readonly aiContractYears: Float64Array;
-  readonly aiTranchePct: Float64Array;
+  readonly aiMarginShare: Float64Array;
   readonly aiLookbackDays: Float64Array;
-  readonly aiFinance: Uint8Array;
   /**
-   * Set when the cached gate of the AI rule (record slot R_AI_GATE_REV: with the revenue average
-   * above it no site can pass the rule; a conservative bound, so the exact rule still decides every
-   * pivot) must be recomputed: after any change of the miner's cohorts or AI MW.
+   * Dirty flag of derived per-miner caches (kept for user modules and shedding; set after any change
+   * of the miner's cohorts or AI MW).
    */
   readonly aiGateDirty: Uint8Array;
+  /** Tenant prepayments recouped from AI rent per year (USD/year), summed over operating deals. */
+  readonly aiPrepayCreditUsdPerYear: Float64Array;
+  /** Capex drawn per day by the miner's builds in progress (USD/day). */
+  readonly buildDrawUsdPerDay: Float64Array;
+
+  // --- per miner: notes (NOTE_SLOTS each): principal (USD), annual coupon rate, maturity day, term
+  readonly notePrincipalUsd: Float64Array;
+  readonly noteCouponAnnual: Float64Array;
+  readonly noteMaturityDay: Float64Array;
+  readonly noteTermDays: Float64Array;
+  readonly noteRefinance: Uint8Array;
+  /** Notes issued and repaid over the run (USD), for the conservation of cash. */
+  readonly notesIssuedUsd: Float64Array;
+  readonly notesRepaidUsd: Float64Array;
+  readonly prepaymentsUsd: Float64Array;
+  readonly capexDrawnUsd: Float64Array;
+
+  // --- per miner: opening loan's maturity
+  readonly loanMaturityDay: Float64Array;
+  readonly loanTermDays: Float64Array;
+  readonly loanRefinance: Uint8Array;
+  readonly loanRefinancings: Int32Array;
+
+  /** The outlook of the current step the AI decision reads (set by the engine each step). */
+  daysToHalving = Infinity;
+  halvingRatio = 1;
   /** Lowest power price of the miner's sites (the expansion rule's payback is best there). */
   readonly minSitePriceUsdPerMWh: Float64Array;
 
@@ -255,6 +356,15 @@ export class AgentState {
   readonly siteAiMw: Float64Array;
   /** Cohort index of the site's expansion slot. */
   readonly siteSlot: Int32Array;
+  /** The site's AI build in progress (one at a time): MW, signing, shut-down and ready days, capex left. */
+  readonly siteBuildMw: Float64Array;
+  readonly siteBuildReadyDay: Float64Array;
+  readonly siteBuildShutDay: Float64Array;
+  readonly siteBuildCapexLeftUsd: Float64Array;
+  readonly siteBuildDrawUsdPerDay: Float64Array;
+  /** Tenant prepayment of the build (USD), recouped over the contract once it runs. */
+  readonly siteBuildPrepayUsd: Float64Array;
+  readonly siteBuildContractYears: Float64Array;
 
   constructor(specs: readonly MinerSpec[], start: StartEconomics) {
     const n = specs.length;
@@ -302,16 +412,27 @@ export class AgentState {
     this.maxOrderPct = f();
     this.expandFinance = u();
     this.aiOn = u();
-    this.aiHurdle = f();
+    this.aiPolicy = packedMap(specs, (x) => x.policies.aiPivot);
+    this.aiBelief = f().fill(1);
     this.aiRevenueUsdPerMwYear = f();
-    this.aiMarginPct = f();
-    this.aiCapexUsdPerMw = f();
-    this.aiLeadDays = f();
-    this.aiContractYears = f();
-    this.aiTranchePct = f();
+    this.aiMarginShare = f();
     this.aiLookbackDays = f();
-    this.aiFinance = u();
     this.aiGateDirty = u().fill(1);
+    this.aiPrepayCreditUsdPerYear = f();
+    this.buildDrawUsdPerDay = f();
+    this.notePrincipalUsd = new Float64Array(n * NOTE_SLOTS);
+    this.noteCouponAnnual = new Float64Array(n * NOTE_SLOTS);
+    this.noteMaturityDay = new Float64Array(n * NOTE_SLOTS).fill(NO_EVENT_DAY);
+    this.noteTermDays = new Float64Array(n * NOTE_SLOTS);
+    this.noteRefinance = new Uint8Array(n * NOTE_SLOTS);
+    this.notesIssuedUsd = f();
+    this.notesRepaidUsd = f();
+    this.prepaymentsUsd = f();
+    this.capexDrawnUsd = f();
+    this.loanMaturityDay = f().fill(NO_EVENT_DAY);
+    this.loanTermDays = f();
+    this.loanRefinance = u();
+    this.loanRefinancings = i32();
     this.minSitePriceUsdPerMWh = f();
     this.pendingDay = f();
     this.pendingCohort = i32().fill(-1);
@@ -348,6 +469,13 @@ export class AgentState {
     this.siteAiShare = new Float64Array(ns);
     this.siteAiMw = new Float64Array(ns);
     this.siteSlot = new Int32Array(ns);
+    this.siteBuildMw = new Float64Array(ns);
+    this.siteBuildReadyDay = new Float64Array(ns).fill(NO_EVENT_DAY);
+    this.siteBuildShutDay = new Float64Array(ns).fill(NO_EVENT_DAY);
+    this.siteBuildCapexLeftUsd = new Float64Array(ns);
+    this.siteBuildDrawUsdPerDay = new Float64Array(ns);
+    this.siteBuildPrepayUsd = new Float64Array(ns);
+    this.siteBuildContractYears = new Float64Array(ns);
 
     let c = 0;
     let st = 0;
@@ -411,7 +539,7 @@ export class AgentState {
       this.rec[i * REC + R_OPEX_USD_PER_DAY] = opex;
       this.rec[i * REC + R_TREASURY_BTC] = s.treasuryBtc;
       this.rec[i * REC + R_CASH_USD] = s.cashUsd ?? s.cashDays * (powerPerDay + opex);
-      const loan = s.loan ?? DEFAULT_LOAN;
+      const loan = s.loanTerms;
       this.rec[i * REC + R_ORIGINATION_LTV] = loan.originationLtv;
       this.rec[i * REC + R_RATE_ANNUAL] = loan.rateAnnual;
       this.rec[i * REC + R_MARGIN_CALL_LTV] = loan.marginCallLtv;
@@ -419,13 +547,22 @@ export class AgentState {
       this.liquidationLtv[i] = loan.liquidationLtv;
       this.penaltyPct[i] = loan.penaltyPct;
       this.rec[i * REC + R_MAX_PRINCIPAL_USD] = loan.maxPrincipalUsd ?? NO_LIMIT_USD;
+      this.rec[i * REC + R_NEXT_EVENT_DAY] = NO_EVENT_DAY;
+      this.rec[i * REC + R_AI_REVIEW_DAY] = NO_EVENT_DAY;
+      this.loanTermDays[i] = loan.termDays ?? 0;
+      this.loanRefinance[i] = loan.atMaturity === 'refinance' ? 1 : 0;
       if (loan.principalUsd > 0) {
-        // The opening loan is backed at its origination LTV, out of the treasury.
-        const need = loan.principalUsd / (loan.originationLtv * start.priceUsd);
+        // The opening loan stands at its start LTV (originated earlier, at another price), out of the treasury.
+        const need = loan.principalUsd / (loan.startLtv * start.priceUsd);
         if (need > this.rec[i * REC + R_TREASURY_BTC]! * (1 + 1e-12)) {
           throw new HashsimError(
-            `miner "${s.name}": loan.principalUsd ${loan.principalUsd} needs ${need.toFixed(2)} BTC of collateral at originationLtv ${loan.originationLtv} and the start price, but treasuryBtc is ${s.treasuryBtc}`,
+            `miner "${s.name}": loan.principalUsd ${loan.principalUsd} needs ${need.toFixed(2)} BTC of collateral at its start LTV ${loan.startLtv} and the start price, but treasuryBtc is ${s.treasuryBtc}`,
           );
+        }
+        if (loan.termDays !== null) {
+          // Matures termDays after origination (at least one day into the run).
+          this.loanMaturityDay[i] = Math.max(1, loan.termDays - loan.ageDays);
+          this.rec[i * REC + R_NEXT_EVENT_DAY] = this.loanMaturityDay[i]!;
         }
         const coll = Math.min(need, this.rec[i * REC + R_TREASURY_BTC]!);
         this.rec[i * REC + R_DEBT_USD] = loan.principalUsd;
@@ -481,24 +618,22 @@ export class AgentState {
       this.expandFinance[i] = p.expand.financeCapex ? 1 : 0;
       this.rec[i * REC + R_EXPAND_COOLDOWN_DAYS] = p.expand.cooldownDays;
       this.aiOn[i] = p.aiPivot.enabled ? 1 : 0;
-      this.aiHurdle[i] = p.aiPivot.hurdlePct;
-      this.aiRevenueUsdPerMwYear[i] = p.aiPivot.revenueUsdPerMwYear;
-      this.aiMarginPct[i] = p.aiPivot.marginPct;
-      this.aiCapexUsdPerMw[i] = p.aiPivot.capexUsdPerMw;
-      this.aiLeadDays[i] = p.aiPivot.leadTimeDays;
-      this.aiContractYears[i] = p.aiPivot.contractYears;
-      this.aiTranchePct[i] = p.aiPivot.tranchePct;
-      this.aiLookbackDays[i] = p.aiPivot.lookbackDays;
-      this.aiFinance[i] = p.aiPivot.financeCapex ? 1 : 0;
-      this.rec[i * REC + R_AI_VALUE] = aiValueUsdPerMwYear(p.aiPivot.revenueUsdPerMwYear, p.aiPivot.marginPct, p.aiPivot.capexUsdPerMw, p.aiPivot.contractYears);
+      const ai = p.aiPivot;
+      // The miner's view of AI revenue: mean-one log-normal around the contracted revenue.
+      this.aiBelief[i] = Math.exp(ai.beliefSdLog * s.beliefZ - (ai.beliefSdLog * ai.beliefSdLog) / 2);
+      this.aiRevenueUsdPerMwYear[i] = ai.revenueUsdPerMwYear;
+      this.aiMarginShare[i] = ai.marginShare;
+      this.aiLookbackDays[i] = ai.lookbackDays;
+      // First review at the miner's own phase within reviewDays, so reviews do not fall on one day.
+      if (ai.enabled) this.rec[i * REC + R_AI_REVIEW_DAY] = Math.floor(s.reviewPhase * ai.reviewDays);
       this.rec[i * REC + R_MIN_CASH_USD] = p.exit.minCashUsd;
     }
     this.moduleKeys = moduleKeys;
     for (let i = 0; i < n; i++) {
       this.kind[i] =
         (this.solo[i] === 1 ? KIND_SOLO : 0) |
-        // The AI rule can pivot only with a positive AI value (aiPivot's first test).
-        (this.aiOn[i] === 1 && this.rec[i * REC + R_AI_VALUE]! > 0 ? KIND_AI : 0) |
+        // The AI rule can pass only if the deal beats doing nothing with the MW (no mining to give up).
+        (this.aiOn[i] === 1 && aiCanEverPass(specs[i]!.policies.aiPivot, this.aiBelief[i]!) ? KIND_AI : 0) |
         (this.expandOn[i] === 1 ? KIND_EXPAND : 0) |
         (this.moduleIndex[i]! >= 0 ? KIND_MODULE : 0) |
         (this.treasuryMode[i]! << KIND_MODE_SHIFT);
@@ -507,6 +642,11 @@ export class AgentState {
 }
 
 const DEFAULT_LOAN: LoanConfig = LoanSchema.parse({});
+/** Placeholder until drawFinance sets a spec's loan terms. */
+const UNDRAWN_LOAN: LoanTerms = {
+  principalUsd: 0, originationLtv: 0.5, startLtv: 0.5, rateAnnual: 0, marginCallLtv: 0.7, cureDays: 0, liquidationLtv: 0.88,
+  penaltyPct: 0, maxPrincipalUsd: null, termDays: null, ageDays: 0, atMaturity: 'refinance',
+};
 const DEFAULT_OPEX_USD_PER_PH_DAY = 3;
 const DEFAULT_CASH_DAYS = 30;
 /** Free site MW beyond the fleet's draw when a named miner gives no site MW. */
@@ -552,6 +692,10 @@ function namedSpec(m: MinerConfig, custom: Readonly<Record<string, PoliciesInput
     opexUsdPerDay: m.opexUsdPerDay,
     opexUsdPerPhDay: DEFAULT_OPEX_USD_PER_PH_DAY,
     loan: m.loan,
+    loanShareOfTreasury: undefined,
+    loanTerms: UNDRAWN_LOAN,
+    beliefZ: 0,
+    reviewPhase: 0,
     solo: m.payout.scheme === 'solo',
     poolFee: m.payout.scheme === 'fpps' ? m.payout.feePct : 0,
     policies: resolvePolicies(m.strategy, m.policies, custom, where),
@@ -652,9 +796,6 @@ function populationSpecs(
       policyCache.set(key, policies);
     }
     const treasuryBtc = treasuryDays * ehs * 1000 * start.btcPerPhDay;
-    // Leverage: an opening loan of loanLtv x the treasury's value (at most originationLtv), backed
-    // by collateral posted at originationLtv.
-    const principal = Math.min(ltv, loan.originationLtv) * treasuryBtc * start.priceUsd;
     out.push({
       name: `${p.name}#${k}`,
       named: false,
@@ -665,7 +806,13 @@ function populationSpecs(
       cashDays,
       opexUsdPerDay: undefined,
       opexUsdPerPhDay: opex,
-      loan: { ...loan, principalUsd: principal },
+      loan,
+      // Leverage: an opening loan of loanLtv x the treasury's value (at most its start LTV: the
+      // collateral cannot exceed the treasury), set when the loan's terms are drawn.
+      loanShareOfTreasury: ltv,
+      loanTerms: UNDRAWN_LOAN,
+      beliefZ: 0,
+      reviewPhase: 0,
       solo,
       poolFee,
       policies,
@@ -685,6 +832,7 @@ export function buildAgentState(
   populationStream: RandomStream,
   start: StartEconomics,
   customStrategies: Readonly<Record<string, PoliciesInput>> = {},
+  financeStream: RandomStream = populationStream,
 ): AgentState {
   const specs: MinerSpec[] = [];
   const seen = new Set<string>();
@@ -694,5 +842,25 @@ export function buildAgentState(
     specs.push(namedSpec(m, customStrategies, `miners[${i}]`));
   });
   populations.forEach((p, i) => specs.push(...populationSpecs(p, populationStream, start, customStrategies, `populations[${i}]`)));
+  drawFinance(specs, financeStream, start, miners.length);
   return new AgentState(specs, start);
+}
+
+/**
+ * Per-run draws of every miner's finance, from the run's 'finance' stream in miner order, the same
+ * number per miner whatever its policies (so a scenario pair differing in a policy switch keeps its
+ * common random numbers): the AI revenue view's z, the review phase, then the loan's terms.
+ */
+function drawFinance(specs: MinerSpec[], rng: RandomStream, start: StartEconomics, nNamed: number): void {
+  specs.forEach((s, k) => {
+    s.beliefZ = rng.normal();
+    s.reviewPhase = rng.uniform();
+    const where = k < nNamed ? `miners[${k}]` : s.name;
+    const cfg = s.loan ?? DEFAULT_LOAN;
+    s.loanTerms = drawLoanTerms(cfg, cfg.principalUsd, rng, where);
+    if (s.loanShareOfTreasury !== undefined) {
+      const share = Math.min(s.loanShareOfTreasury, s.loanTerms.startLtv);
+      s.loanTerms = { ...s.loanTerms, principalUsd: share * s.treasuryBtc * start.priceUsd };
+    }
+  });
 }

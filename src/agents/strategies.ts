@@ -38,6 +38,10 @@ export const BUILTIN_STRATEGIES: Readonly<Record<string, PoliciesInput>> = {
   'ai-pivoter': { aiPivot: { enabled: true } },
 };
 
+function isPlain(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
 /** Resolve a miner's policies: defaults, then the named strategy's bundle, then its own overrides. */
 export function resolvePolicies(
   strategy: string,
@@ -50,7 +54,16 @@ export function resolvePolicies(
     const known = [...Object.keys(BUILTIN_STRATEGIES), ...Object.keys(custom)].join(', ');
     throw new HashsimError(`${where}.strategy: unknown strategy "${strategy}"; expected one of ${known}`);
   }
-  const merge = <K extends keyof PoliciesInput>(k: K) => ({ ...(bundle[k] ?? {}), ...(overrides[k] ?? {}) });
+  // One level deeper for nested blocks (aiPivot.financing): a miner overriding one financing share
+  // keeps the strategy's others.
+  const merge = <K extends keyof PoliciesInput>(k: K) => {
+    const base: Record<string, unknown> = { ...(bundle[k] ?? {}) };
+    for (const [key, v] of Object.entries(overrides[k] ?? {})) {
+      const b = base[key];
+      base[key] = isPlain(v) && isPlain(b) ? { ...b, ...v } : v;
+    }
+    return base;
+  };
   return {
     operate: OperatePolicySchema.parse(merge('operate')),
     treasury: TreasuryPolicySchema.parse(merge('treasury')),

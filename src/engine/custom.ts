@@ -2,7 +2,7 @@
 // `moduleIndex >= 0` (a predictable branch) and only then calls through here.
 import { HashsimError } from '../errors.ts';
 import { runningMeanCost } from '../agents/utilisation.ts';
-import { sellBtc, spareCash, startConversion, financingCapacity, raiseCash, type StepFlows } from '../agents/policies.ts';
+import { sellBtc, spareCash, startDeal, fundableDealMw, financingCapacity, raiseCash, type StepFlows } from '../agents/policies.ts';
 import {
   packedMap,
   REC,
@@ -89,34 +89,24 @@ export class CustomStrategies {
 
   pivot(i: number, m: number, rev: number, price: number, day: number, flows: StepFlows): void {
     const st = this.st;
-    if (st.rec[i * REC + R_AI_MW_CONVERTING]! > 0) return;
     const mod = this.mods[m]!;
     let mw = this.num(i, m, 'aiPivotMw', this.call(i, m, 'aiPivotMw', rev, price, () => mod.aiPivotMw!(this.view, this.ctx)));
     if (!(mw > 0)) return;
-    // The site with the most convertible MW takes the tranche.
+    // The site with the most convertible MW and no build in progress takes the tranche; the deal is
+    // financed like the built-in rule's (policies.ts startDeal).
     let best = -1;
     let room = 0;
     for (let s = st.siteStart[i]!; s < st.siteEnd[i]!; s++) {
       const r = st.siteMw[s]! * st.siteAiShare[s]! - st.siteAiMw[s]!;
-      if (r > room) {
+      if (st.siteBuildMw[s] === 0 && r > room) {
         room = r;
         best = s;
       }
     }
     if (best < 0) return;
-    mw = Math.min(mw, room);
-    const capex = st.aiCapexUsdPerMw[i]!;
-    if (capex > 0) {
-      const affordable = (spareCash(st, i) + (st.aiFinance[i] === 1 ? financingCapacity(st, i, price) : 0)) / capex;
-      mw = Math.min(mw, affordable * (1 - 1e-9));
-      if (!(mw > 0)) return;
-      const cost = mw * capex;
-      const spare = spareCash(st, i);
-      if (cost > spare && raiseCash(st, i, cost - spare, price, flows) < (cost - spare) * (1 - 1e-9)) return;
-      st.rec[i * REC + R_CASH_USD] = st.rec[i * REC + R_CASH_USD]! - cost;
-      flows.capexUsd += cost;
-    }
-    startConversion(st, i, best, mw, day, flows);
+    mw = Math.min(mw, room, fundableDealMw(st, i, price));
+    if (!(mw > 0)) return;
+    startDeal(st, i, best, mw, price, day, flows);
   }
 
   expand(i: number, m: number, rev: number, price: number, day: number, flows: StepFlows): void {

@@ -15,6 +15,7 @@ import {
   buildAgentState,
   STATUS_EXITED,
   STATUS_NAMES,
+  NOTE_SLOTS,
   REC,
   R_ACTIVE_EHS,
   R_AI_MW_OPERATING,
@@ -31,7 +32,8 @@ import { checkFinite, decideMiners, settleMiners, StepTotals } from './loop.ts';
 import type { StrategyModule } from '../agents/strategy-api.ts';
 import { CustomStrategies } from './custom.ts';
 import { BlockProcess, type BlockSink, type RetargetHook } from './blocks.ts';
-import { ATTACK_REF_J_PER_TH, ATTACK_REF_POWER_USD_PER_MWH, MINER_OUTCOME_FIELDS, SERIES_METRICS, SUMMARY_METRICS } from './metrics.ts';
+import { MINER_OUTCOME_FIELDS, SERIES_METRICS, SUMMARY_METRICS } from './metrics.ts';
+import { SecurityTracker } from './security.ts';
 import { scenarioStart, type EngineStart } from './start.ts';
 export { scenarioStart, type EngineStart } from './start.ts';
 import type { MinerOutcome, RunResult } from './types.ts';
@@ -192,7 +194,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   let feeBtc = fees.next(0);
   const startBtcPerPhDay = btcPerPhDay(chain.hashesPerBlock, chain.subsidyBtc + feeBtc);
   const customBundles: Readonly<Record<string, PoliciesInput>> = scenario.strategies;
-  const st = buildAgentState(scenario.miners, scenario.populations, stream('population'), { priceUsd, btcPerPhDay: startBtcPerPhDay }, customBundles);
+  const st = buildAgentState(scenario.miners, scenario.populations, stream('population'), { priceUsd, btcPerPhDay: startBtcPerPhDay }, customBundles, stream('finance'));
   const custom = new CustomStrategies(st, options.strategies ?? {});
   const world: SupplyWorld = { hashpriceUsdPerPhDay: startBtcPerPhDay * priceUsd, daysToHalving: 0, postHalvingRatio: 1 };
   setHalvingOutlook(world, chain.height, chain.subsidyBtc, feeBtc);
@@ -207,6 +209,8 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   const noiseRng = noiseSd > 0 ? stream('fringe-noise') : null;
   let noiseFactor = 1;
   let noiseUntil = -Infinity;
+  const poolIndex = Int32Array.from(scenario.miners, (m) => (m.pool === undefined ? -1 : scenario.security.pools.findIndex((p) => p.name === m.pool)));
+  const security = new SecurityTracker(scenario.security, st, fringe, poolIndex);
   const sink = new RewardSink(st, stream('winners'));
   sink.lottery = scenario.rewards === 'lottery';
   const flows = new StepFlows();
@@ -248,6 +252,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   let exited = 0;
   let poolBalance = 0;
   let netSoldPrev = 0;
+  let issuedPrev = 0;
   let firstCall = -1;
   let firstLiq = -1;
   let firstExit = -1;
@@ -265,24 +270,31 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   let minHp = Infinity;
   let minAttack = Infinity;
   let maxHhi = 0;
+  let minBudget = Infinity;
+  let lastBudget = 0;
+  let maxPoolHhi = 0;
+  let maxLargestPool = 0;
   let lastH = 0;
   let lastHp = 0;
   let lastAttack = 0;
   let lastHhi = 0;
   let prevNetworkEhs = 0;
-  const attackFloor = powerCostUsdPerPhDay(ATTACK_REF_J_PER_TH, ATTACK_REF_POWER_USD_PER_MWH);
 
   for (let s = 0; s < steps; s++) {
     const day = s * stepDays;
     const dtDays = Math.min(stepDays, scenario.horizonDays - day);
     if (s > 0) {
-      priceUsd = price.next(s, netSoldPrev);
+      priceUsd = price.next(s, netSoldPrev, issuedPrev);
       feeBtc = fees.next(s);
     }
     if (!(priceUsd > 0) || !Number.isFinite(priceUsd)) nonFinite(runIndex, s, day, 'price_usd', priceUsd);
     if (!(feeBtc >= 0) || !Number.isFinite(feeBtc)) nonFinite(runIndex, s, day, 'fee_btc_per_block', feeBtc);
     const hp = hashpriceUsdPerPhDay(chain.hashesPerBlock, chain.subsidyBtc + feeBtc, priceUsd);
     custom.setWorld(s, day, stepDays, priceUsd, hp, feeBtc, chain.subsidyBtc, prevNetworkEhs, chain.height, chain.bits);
+    // The AI decision's view of the next halving (days and the hashprice ratio across it).
+    setHalvingOutlook(world, chain.height, chain.subsidyBtc, feeBtc);
+    st.daysToHalving = world.daysToHalving;
+    st.halvingRatio = world.postHalvingRatio;
     flows.reset();
 
     // ---- decisions: deliveries, AI pivots, expansion, operate/curtail; build the reward tables
@@ -303,7 +315,6 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     let fringeEhs = 0;
     if (fringe !== null) {
       world.hashpriceUsdPerPhDay = hp;
-      setHalvingOutlook(world, chain.height, chain.subsidyBtc, feeBtc);
       fringeEhs = fringe.update(world, day);
       checkMachines(fringe, runIndex, s, day);
       // Model discrepancy (fringe.noise): a fresh log-normal factor on the running hashrate every
@@ -363,6 +374,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
 
     // ---- run-level bookkeeping
     netSoldPrev = flows.soldBtc + flows.liquidatedBtc + fringeBtc;
+    issuedPrev = rewards;
     totRewards += rewards;
     totSold += flows.soldBtc;
     totLiquidated += flows.liquidatedBtc;
@@ -382,7 +394,17 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     accExits += flows.exits;
     accSeconds += dtDays * SECONDS_PER_DAY;
     const difficulty = difficultyFromBits(chain.bits);
-    const attack = ((networkEhs * 1000) * Math.max(hp, attackFloor)) / 24;
+    // Security (engine/security.ts): the budget and pools every step; the attack, which scans the
+    // agents' cohorts for idle machines, at sampled steps (and the last).
+    const budget = networkEhs * 1000 * hp;
+    security.updatePools(networkEhs);
+    const sampled = s % every === 0 || s === steps - 1;
+    if (sampled) security.updateAttack(networkEhs, hp, day);
+    const attack = security.attackUsd / scenario.security.attackHours;
+    minBudget = Math.min(minBudget, budget);
+    lastBudget = budget;
+    maxPoolHhi = Math.max(maxPoolHhi, security.poolHhi);
+    maxLargestPool = Math.max(maxLargestPool, security.largestPoolShare);
     minPrice = Math.min(minPrice, priceUsd);
     maxPrice = Math.max(maxPrice, priceUsd);
     minH = Math.min(minH, networkEhs);
@@ -392,7 +414,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     minDiff = Math.min(minDiff, difficulty);
     maxDiff = Math.max(maxDiff, difficulty);
     minHp = Math.min(minHp, hp);
-    minAttack = Math.min(minAttack, attack);
+    if (sampled) minAttack = Math.min(minAttack, attack);
     maxHhi = Math.max(maxHhi, hhi);
     lastH = networkEhs;
     lastHp = hp;
@@ -400,7 +422,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     lastHhi = hhi;
     prevNetworkEhs = networkEhs;
 
-    if (s % every === 0 || s === steps - 1) {
+    if (sampled) {
       const j = sample++;
       sampleDays[j] = day;
       c.price_usd[j] = priceUsd;
@@ -436,6 +458,11 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
       c.ai_converting_mw[j] = aiConv;
       c.mining_mw[j] = mw;
       c.attack_cost_usd_per_hour[j] = attack;
+      c.attack_cost_usd[j] = security.attackUsd;
+      c.attack_existing_share[j] = security.existingShare;
+      c.security_budget_usd_per_day[j] = budget;
+      c.pool_hhi[j] = security.poolHhi;
+      c.largest_pool_share[j] = security.largestPoolShare;
       c.hhi[j] = hhi;
       c.pool_balance_btc[j] = poolBalance;
       c.fringe_installed_ehs[j] = fringe === null ? 0 : fringe.installedEHs();
@@ -516,6 +543,12 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     min_attack_cost_usd_per_hour: minAttack,
     final_hhi: lastHhi,
     max_hhi: maxHhi,
+    final_attack_cost_usd: lastAttack * scenario.security.attackHours,
+    final_security_budget_usd_per_day: lastBudget,
+    min_security_budget_usd_per_day: minBudget,
+    final_pool_hhi: security.poolHhi,
+    max_pool_hhi: maxPoolHhi,
+    max_largest_pool_share: maxLargestPool,
     pool_balance_btc: poolBalance,
     fringe_ordered_total_ehs: fringe === null ? 0 : fringe.orderedEHs,
     scrapped_total_ehs: (fringe === null ? 0 : fringe.scrappedEHs) + scrappedNoMarket,
@@ -532,6 +565,13 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
  * maybe a fraction, at a data-dependent run) deoptimizes only this small function, not simulate's
  * optimized and OSR code (~100 ms of TurboFan each time, on every Monte Carlo worker).
  */
+/** Principal of a miner's notes outstanding (USD). */
+function notesOutstanding(st: AgentState, i: number): number {
+  let x = 0;
+  for (let k = i * NOTE_SLOTS; k < (i + 1) * NOTE_SLOTS; k++) x += st.notePrincipalUsd[k]!;
+  return x;
+}
+
 function namedOutcomes(st: AgentState): MinerOutcome[] {
   const nul = (x: number) => (x < 0 ? null : x);
   const miners: MinerOutcome[] = [];
@@ -556,6 +596,11 @@ function namedOutcomes(st: AgentState): MinerOutcome[] {
       mw_pivoted: st.mwPivoted[i]!,
       ai_mw: st.rec[i * REC + R_AI_MW_OPERATING]!,
       blocks_won: st.blocksWon[i]!,
+      capex_usd: st.capexDrawnUsd[i]!,
+      notes_issued_usd: st.notesIssuedUsd[i]!,
+      final_notes_usd: notesOutstanding(st, i),
+      prepayments_usd: st.prepaymentsUsd[i]!,
+      loan_refinancings: st.loanRefinancings[i]!,
     };
     miners.push({ name: st.names[i]!, status: STATUS_NAMES[st.status[i]!]!, values });
   }

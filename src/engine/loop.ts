@@ -2,8 +2,9 @@
 // functions so V8 optimises each loop on its own; the policies' common paths are written out here
 // (same operations in the same order as agents/policies.ts, which handles the rarer paths).
 import {
-  advanceConversion,
   aiPivot,
+  drawBuilds,
+  financeEvents,
   deleverage,
   deliver,
   exitMiner,
@@ -15,7 +16,6 @@ import {
   POLICY_ARGS,
   coverShortfall,
   sellCollateralForCash,
-  refreshAiGate,
   type StepFlows,
 } from '../agents/policies.ts';
 import {
@@ -27,11 +27,11 @@ import {
   KIND_SOLO,
   REC,
   R_ACTIVE_EHS,
-  R_AI_GATE_REV,
   R_AI_MW_CONVERTING,
   R_AI_MW_OPERATING,
-  R_AI_READY_DAY,
-  R_AI_VALUE,
+  R_AI_REVIEW_DAY,
+  R_COUPON_USD_PER_YEAR,
+  R_NEXT_EVENT_DAY,
   R_CASH_DAYS,
   R_CASH_USD,
   R_COLLATERAL_BTC,
@@ -160,9 +160,8 @@ export function decideMiners(
   const MINING_MW = 5;
   const LAST_ORDER = 30;
   const COOLDOWN = 31;
-  const AI_VALUE = 28;
-  const AI_GATE = 29;
-  const AI_READY = 27;
+  const AI_REVIEW = 29;
+  const NEXT_EVENT = 27;
   const WON = 8;
   const EMA_ALPHA = 7;
   const AI_OP = 13;
@@ -189,7 +188,6 @@ export function decideMiners(
   const kinds = st.kind;
   const moduleIndex = st.moduleIndex;
   const pendingDay = st.pendingDay;
-  const aiGateDirty = st.aiGateDirty;
   const machineUsdPerTH = st.machineUsdPerTH;
   const expandJPerTH = st.expandJPerTH;
   const minSitePrice = st.minSitePriceUsdPerMWh;
@@ -213,24 +211,18 @@ export function decideMiners(
     rec[b + EMA] = first ? rev : rec[b + EMA]! + rec[b + EMA_ALPHA]! * (rev - rec[b + EMA]!);
     // deliver()'s own test: an order whose delivery day has come.
     if (rec[b + PENDING]! > 0 && !(day < pendingDay[i]!)) deliver(st, i, day);
+    // financeEvents' own test: a build, note or loan event is due.
+    if (!(day < rec[b + NEXT_EVENT]!)) financeEvents(st, i, day, flows, priceUsd);
     let conv = rec[b + CONVERTING]!;
-    if (conv > 0 && day >= rec[b + AI_READY]!) {
-      advanceConversion(st, i, day);
-      conv = rec[b + CONVERTING]!;
-    }
     let curtailed: boolean;
     if ((kind & K_MODULE) !== 0) {
       curtailed = decideCustom(st, i, moduleIndex[i]!, rev, priceUsd, day, dtDays, custom, flows);
       conv = rec[b + CONVERTING]!;
     } else {
-      // K_AI is set only with a positive AI value (aiPivot's first test).
-      if (ai && !(conv > 0)) {
-        // aiPivot's own gate: above the cached revenue bound no site can pass the rule.
-        if (aiGateDirty[i] === 1) refreshAiGate(st, i, rec[b + AI_VALUE]!);
-        if (!(rec[b + EMA]! > rec[b + AI_GATE]!)) {
-          aiPivot(st, i, priceUsd, day, flows);
-          conv = rec[b + CONVERTING]!;
-        }
+      // K_AI is set only when the deal can ever pass (state.ts); the miner reviews on its days.
+      if (ai && !(day < rec[b + AI_REVIEW]!)) {
+        aiPivot(st, i, priceUsd, day, flows);
+        conv = rec[b + CONVERTING]!;
       }
       if ((kind & K_EXPAND) !== 0 && !(rec[b + PENDING]! > 0) && !(day - rec[b + LAST_ORDER]! < rec[b + COOLDOWN]!)) {
         // Payback is shortest at the miner's cheapest site: if it fails there, expand() would
@@ -300,7 +292,7 @@ function decideCustom(
 ): boolean {
   custom.prepare(i, mod, rev, priceUsd);
   if (custom.hasPivot(mod)) custom.pivot(i, mod, rev, priceUsd, day, flows);
-  else if (st.aiOn[i] === 1) aiPivot(st, i, priceUsd, day, flows);
+  else if ((st.kind[i]! & KIND_AI) !== 0 && !(day < st.rec[i * REC + R_AI_REVIEW_DAY]!)) aiPivot(st, i, priceUsd, day, flows);
   if (custom.hasExpand(mod)) custom.expand(i, mod, rev, priceUsd, day, flows);
   else if (st.expandOn[i] === 1) expand(st, i, rev, priceUsd, day, flows);
   let curtailed = operate(st, i, rev, dtDays);
@@ -350,6 +342,7 @@ export function settleMiners(
   const LOAN_TRIGGER = 20;
   const MIN_CASH = 22;
   const CONVERTING = 2;
+  const COUPON = 28;
   const ORIG_LTV = 25;
   const MAX_PRINCIPAL = 26;
   const K_SOLO = 1;
@@ -376,7 +369,9 @@ export function settleMiners(
   let sold = flows.soldBtc;
   const kinds = st.kind;
   const aiRev = st.aiRevenueUsdPerMwYear;
-  const aiMargin = st.aiMarginPct;
+  const aiMargin = st.aiMarginShare;
+  const aiCredit = st.aiPrepayCreditUsdPerYear;
+  const buildDraw = st.buildDrawUsdPerDay;
   const moduleIndex = st.moduleIndex;
   const borrowFirst = st.borrowFirst;
   const canBorrow = st.canBorrow;
@@ -405,15 +400,19 @@ export function settleMiners(
     const interest = d * r * yearFrac;
     // aiMw x revenue x margin x yearFrac is +0 without AI MW (revenue, margin >= 0 by the schema).
     const op = rec[b + AI_OP]!;
-    const aiIncome = op === 0 ? 0 : op * aiRev[i]! * aiMargin[i]! * yearFrac;
+    // Rent net of the tenant's prepayment being recouped (aiCredit: from the first AI revenue on).
+    const aiIncome = op === 0 ? 0 : (op * aiRev[i]! * aiMargin[i]! - aiCredit[i]!) * yearFrac;
+    // Coupons of the miner's notes, and capex drawn by its builds in progress (policies.ts).
+    const couponPerYear = rec[b + COUPON]!;
+    const draws = buildDraw[i]! > 0 ? drawBuilds(st, i, day, dtDays) : 0;
     const pw = rec[b + POWER]!;
     const ox = rec[b + OPEX]!;
     const opCost = pw + ox;
     // dailyCostUsd(power, opex, debt, rate, dtDays): its interest term is `interest / dtDays`
     // (dividing by 1 is exact, so daily steps skip the division).
-    const costPerDay = pw + ox + (daily ? interest : interest / dtDays);
+    const costPerDay = pw + ox + (daily ? interest : interest / dtDays) + couponPerYear / 365;
     rec[b + COST] = costPerDay;
-    let c = rec[b + CASH]! + aiIncome - opCost * dtDays - interest;
+    let c = rec[b + CASH]! + aiIncome - opCost * dtDays - interest - couponPerYear * yearFrac - draws;
     let coll = rec[b + COLL]!;
 
     const mod = (kind & K_MODULE) !== 0 ? moduleIndex[i]! : -1;
@@ -602,7 +601,7 @@ const LAYOUT_CHECK: readonly (readonly [number, number])[] = [
   [R_DEBT_USD, 11], [R_RATE_ANNUAL, 12], [R_AI_MW_OPERATING, 13], [R_POWER_USD_PER_DAY, 14],
   [R_OPEX_USD_PER_DAY, 15], [R_COST_USD_PER_DAY, 16], [R_CASH_USD, 17], [R_SOLD_BTC, 18], [R_COLLATERAL_BTC, 19],
   [R_LOAN_TRIGGER_LTV, 20], [R_MARGIN_CALL_LTV, 21], [R_MIN_CASH_USD, 22], [R_SELL_FRACTION, 23], [R_CASH_DAYS, 24],
-  [R_ORIGINATION_LTV, 25], [R_MAX_PRINCIPAL_USD, 26], [R_AI_READY_DAY, 27], [R_AI_VALUE, 28], [R_AI_GATE_REV, 29],
+  [R_ORIGINATION_LTV, 25], [R_MAX_PRINCIPAL_USD, 26], [R_NEXT_EVENT_DAY, 27], [R_COUPON_USD_PER_YEAR, 28], [R_AI_REVIEW_DAY, 29],
   [R_LAST_ORDER_DAY, 30], [R_EXPAND_COOLDOWN_DAYS, 31],
   [KIND_SOLO, 1], [KIND_AI, 2], [KIND_EXPAND, 4], [KIND_MODULE, 8], [KIND_MODE_SHIFT, 4],
   [STATUS_ACTIVE, 0], [STATUS_CURTAILING, 1], [STATUS_PIVOTING, 2], [STATUS_EXITED, 3],

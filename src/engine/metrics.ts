@@ -56,8 +56,13 @@ export const SERIES_METRICS = [
     name: 'attack_cost_usd_per_hour',
     unit: 'USD/h',
     kind: 'level',
-    description: 'cost of renting hashrate equal to the honest network for one hour: H[PH/s] x max(hashprice, reference power cost) / 24',
+    description: 'cost of an attack matching the honest network for security.attackHours (machines: idle and secondary-market first, then new; plus power), per hour of that attack',
   },
+  { name: 'attack_cost_usd', unit: 'USD', kind: 'level', description: 'cost of an attack matching the honest network for security.attackHours: machines (idle and secondary-market at their prices first, then new at the ASIC price) plus their power' },
+  { name: 'attack_existing_share', unit: '1', kind: 'level', description: "share of the attack's hashrate bought from idle and secondary-market machines (the rest new)" },
+  { name: 'security_budget_usd_per_day', unit: 'USD/day', kind: 'level', description: "miners' revenue per day: network hashrate x hashprice" },
+  { name: 'pool_hhi', unit: '1', kind: 'level', description: 'Herfindahl-Hirschman index of mining pools\' shares of the network (security.pools; the rest atomistic); 0..1' },
+  { name: 'largest_pool_share', unit: '1', kind: 'level', description: "largest pool's share of the network's hashrate" },
   { name: 'hhi', unit: '1', kind: 'level', description: 'Herfindahl-Hirschman index of hashrate shares of the network, sum over agents of (running EH/s / network EH/s)^2; the fringe is atomistic (adds 0), so 0 when only the fringe mines; 0..1' },
   { name: 'pool_balance_btc', unit: 'BTC', kind: 'stock', description: "FPPS pool's cumulative block income minus payouts (its luck and fees)" },
   { name: 'fringe_installed_ehs', unit: 'EH/s', kind: 'stock', description: "fringe capacity installed (running + idle) at the end of the step (supply model)" },
@@ -113,10 +118,16 @@ export const SUMMARY_METRICS = [
   { name: 'final_treasury_btc', unit: 'BTC', description: 'free treasury of live agents at the end' },
   { name: 'final_collateral_btc', unit: 'BTC', description: 'BTC pledged to lenders by live agents at the end' },
   { name: 'final_debt_usd', unit: 'USD', description: 'debt of live agents at the end' },
-  { name: 'final_attack_cost_usd_per_hour', unit: 'USD/h', description: 'majority attack cost per hour in the last step' },
-  { name: 'min_attack_cost_usd_per_hour', unit: 'USD/h', description: 'lowest majority attack cost per hour of any step' },
+  { name: 'final_attack_cost_usd_per_hour', unit: 'USD/h', description: 'attack cost per hour of a security.attackHours attack in the last step' },
+  { name: 'min_attack_cost_usd_per_hour', unit: 'USD/h', description: 'lowest attack cost per hour of any sampled step' },
   { name: 'final_hhi', unit: '1', description: 'HHI in the last step' },
   { name: 'max_hhi', unit: '1', description: 'highest HHI of any step' },
+  { name: 'final_attack_cost_usd', unit: 'USD', description: 'cost of a security.attackHours attack in the last step' },
+  { name: 'final_security_budget_usd_per_day', unit: 'USD/day', description: "miners' revenue per day in the last step" },
+  { name: 'min_security_budget_usd_per_day', unit: 'USD/day', description: "lowest miners' revenue per day of any step" },
+  { name: 'final_pool_hhi', unit: '1', description: 'pool HHI in the last step' },
+  { name: 'max_pool_hhi', unit: '1', description: 'highest pool HHI of any step' },
+  { name: 'max_largest_pool_share', unit: '1', description: "largest pool's highest share of any step" },
   { name: 'pool_balance_btc', unit: 'BTC', description: "FPPS pool's block income minus payouts at the end" },
   { name: 'fringe_ordered_total_ehs', unit: 'EH/s', description: 'machines the fringe ordered during the run (hashrate)' },
   { name: 'scrapped_total_ehs', unit: 'EH/s', description: 'used machines scrapped during the run (hashrate)' },
@@ -146,8 +157,11 @@ export const MINER_OUTCOME_FIELDS = [
   { name: 'mw_pivoted', unit: 'MW', description: 'MW that started conversion to AI' },
   { name: 'ai_mw', unit: 'MW', description: 'MW operating as AI hosting at the end' },
   { name: 'blocks_won', unit: 'blocks', description: 'blocks found solo' },
+  { name: 'capex_usd', unit: 'USD', description: 'AI-build capex paid (upfront and drawn over builds)' },
+  { name: 'notes_issued_usd', unit: 'USD', description: 'convertible / high-yield notes issued to fund AI builds' },
+  { name: 'final_notes_usd', unit: 'USD', description: 'notes outstanding at the end (0 after an exit: settled from the estate)' },
+  { name: 'prepayments_usd', unit: 'USD', description: 'tenant prepayments received for AI builds' },
+  { name: 'loan_refinancings', unit: 'events', description: 'times the opening loan matured and was rolled over' },
 ] as const satisfies readonly SummaryDef[];
 
-/** Reference machine for the attack-cost floor: 17.5 J/TH (S21) at 50 USD/MWh. */
-export const ATTACK_REF_J_PER_TH = 17.5;
-export const ATTACK_REF_POWER_USD_PER_MWH = 50;
+

@@ -14,6 +14,6 @@ export {
   type ShockConfig,
   type ImpactConfig,
 } from './schema.ts';
-export { createPriceProcess, impactLog, shockStep, DAYS_PER_YEAR, type PriceProcess, type PriceProcessOptions } from './price.ts';
+export { createPriceProcess, impactImpulse, impactDecay, shockStep, DAYS_PER_YEAR, type PriceProcess, type PriceProcessOptions } from './price.ts';
 export { createFeeProcess, type FeeProcess } from './fees.ts';
 export { parsePriceCsv, parseReturnsCsv, CsvFormatError } from './csv.ts';

@@ -12,7 +12,7 @@ export interface PriceProcess {
    * the previous step (used only when impact is on). No allocation per call. Steps must be asked
    * for in order 1, 2, 3, ... (a skipped or repeated step is a programming error: RangeError).
    */
-  next(stepIndex: number, netSoldBtcPrevStep: number): number;
+  next(stepIndex: number, netSoldBtcPrevStep: number, issuedBtcPrevStep?: number): number;
   /** Regime-switching model only: the regime in force during the last step returned. */
   readonly regime?: 'bull' | 'bear';
 }
@@ -40,12 +40,17 @@ function shockTable(shocks: readonly ShockConfig[], stepDays: number, horizonSte
 }
 
 /**
- * Log-price impact of miners' net sales over one step:
- *   dlnP = -lambda * (netSold - baselineBtcPerDay * stepDays) / (dailyDepthBtc * stepDays).
+ * The impulse of one step's sales on the log price (docs/MODEL.md, "Price impact"):
+ *   impulse = -lambda * (netSold - baselineShareOfIssuance * issued) / dailyDepthBtc,
+ * of which permanentShare stays and the rest decays with the kernel exp(-ln 2 t / halfLifeDays).
  */
-export function impactLog(impact: ImpactConfig, netSoldBtc: number, stepDays: number): number {
-  const excess = netSoldBtc - impact.baselineBtcPerDay * stepDays;
-  return (-impact.lambda * excess) / (impact.dailyDepthBtc * stepDays);
+export function impactImpulse(impact: ImpactConfig, netSoldBtc: number, issuedBtc: number): number {
+  return (-impact.lambda * (netSoldBtc - impact.baselineShareOfIssuance * issuedBtc)) / impact.dailyDepthBtc;
+}
+
+/** Decay of the transient impact over one step of `stepDays`. */
+export function impactDecay(impact: ImpactConfig, stepDays: number): number {
+  return Math.exp((-Math.LN2 * stepDays) / impact.halfLifeDays);
 }
 
 /** Advances the log price by one step: returns the new log price (model part only). */
@@ -188,19 +193,26 @@ export function createPriceProcess(
   }
 
   let logPrice = Math.log(initialUsd);
+  // The transient part of the impact, on top of the model's log price (it does not feed the model).
+  let transient = 0;
+  const decay = impact === undefined ? 1 : impactDecay(impact, stepDays);
   let lastStep = 0;
   const process: PriceProcess = {
     initialUsd,
-    next(stepIndex: number, netSoldBtcPrevStep: number): number {
+    next(stepIndex: number, netSoldBtcPrevStep: number, issuedBtcPrevStep = 0): number {
       if (stepIndex !== lastStep + 1) {
         throw new RangeError(`PriceProcess.next: expected step ${lastStep + 1}, got ${stepIndex}`);
       }
       lastStep = stepIndex;
       let x = advance(logPrice, stepIndex);
       if (stepIndex <= horizonSteps) x += shocks[stepIndex]!;
-      if (impact !== undefined) x += impactLog(impact, netSoldBtcPrevStep, stepDays);
+      if (impact !== undefined) {
+        const impulse = impactImpulse(impact, netSoldBtcPrevStep, issuedBtcPrevStep);
+        x += impact.permanentShare * impulse;
+        transient = transient * decay + (1 - impact.permanentShare) * impulse;
+      }
       logPrice = x;
-      const price = Math.exp(x);
+      const price = Math.exp(x + transient);
       if (!Number.isFinite(price) || price <= 0) {
         throw new HashsimError(`price: the ${config.model} price left the representable range at step ${stepIndex} (${price})`);
       }

@@ -36,12 +36,20 @@ export type ShockConfig = z.infer<typeof ShockSchema>;
 
 export const ImpactSchema = z
   .object({
-    /** Log-price move per unit of (excess net BTC sold / market depth over the step). */
+    /** Log-price move per unit of (excess BTC sold / dailyDepthBtc): an impulse of that size. */
     lambda: z.number().nonnegative().max(100).default(0.1),
-    /** BTC the market absorbs per day for a log-price move of `lambda`. */
+    /** BTC the market absorbs in a day for a log-price move of `lambda`. */
     dailyDepthBtc: z.number().positive().default(20_000),
-    /** Net miner sales per day that the market absorbs without impact (~daily issuance after 2024). */
-    baselineBtcPerDay: z.number().nonnegative().default(450),
+    /** Half-life (days) of the transient part of an impulse (kernel exp(-ln 2 t / halfLifeDays)). */
+    halfLifeDays: z.number().positive().max(36_500).default(30),
+    /** Share of each impulse that is permanent (0: all of it decays). */
+    permanentShare: z.number().min(0).max(1).default(0),
+    /**
+     * The flow the market expects: this share of the BTC mined in the step (block rewards). Miners'
+     * and the fringe's sales above it push the price down, below it up; 1: selling exactly what is
+     * mined is neutral.
+     */
+    baselineShareOfIssuance: z.number().min(0).max(1).default(1),
   })
   .strict();
 export type ImpactConfig = z.infer<typeof ImpactSchema>;

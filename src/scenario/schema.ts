@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FeeModelSchema, PriceModelSchema } from '../market/schema.ts';
-import { FringeSchema, MinerSchema, openingLoanIssues, PopulationSchema, StrategiesSchema } from '../agents/schema.ts';
+import { FringeSchema, MinerSchema, openingLoanIssues, PopulationSchema, poolIssues, SecuritySchema, StrategiesSchema } from '../agents/schema.ts';
 import { compactToTarget, MAINNET } from '../consensus/index.ts';
 
 // Top-level scenario schema. Sub-schemas live with the module that interprets them
@@ -85,6 +85,8 @@ export const ScenarioSchema = z
     miners: z.array(MinerSchema).default([]),
     populations: z.array(PopulationSchema).default([]),
     fringe: FringeSchema.optional(),
+    /** Parameters of the security metrics: attack length and pricing, pools and their shares. */
+    security: SecuritySchema.prefault({}),
     /**
      * A calibration set (folder written by `hashsim calibrate`, relative to the scenario file): each
      * run uses one posterior draw of its parameters, chosen from (seed, run index). The loader inlines
@@ -147,6 +149,7 @@ export const ScenarioSchema = z
       );
     }
     for (const issue of openingLoanIssues(s.miners, s.price)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of poolIssues(s.miners, s.security)) ctx.addIssue({ code: 'custom', ...issue });
     if (stepsOk && typeof s.output?.sampleEverySteps === 'number' && s.output.sampleEverySteps > s.horizonDays / s.stepDays) {
       ctx.addIssue({ code: 'custom', path: ['output', 'sampleEverySteps'], message: `expected at most the number of steps (${Math.floor(s.horizonDays / s.stepDays)})` });
     }
