@@ -64,8 +64,11 @@ if (have('baseline-2026') && have('ai-pivot-wave-2026')) {
   for (const d of [30, 180, 365, 729]) await dayRow(`hashrate EH/s, day ${d}`, 'hashrate_ehs', d);
   for (const d of [180, 365, 729]) await dayRow(`difficulty T, day ${d}`, 'difficulty', d, 1e12);
   for (const d of [180, 365, 729]) await dayRow(`hashprice $/PH/day, day ${d}`, 'hashprice_usd_per_ph_day', d);
-  for (const d of [365, 729]) await dayRow(`attack cost $M/h, day ${d}`, 'attack_cost_usd_per_hour', d, 1e6);
-  for (const d of [30, 365, 729]) await dayRow(`HHI, day ${d}`, 'hhi', d);
+  for (const d of [365, 729]) await dayRow(`attack cost (24 h) $B, day ${d}`, 'attack_cost_usd', d, 1e9);
+  for (const d of [365, 729]) await dayRow(`attack hashrate from idle/used machines (share), day ${d}`, 'attack_existing_share', d);
+  for (const d of [365, 729]) await dayRow(`security budget $M/day, day ${d}`, 'security_budget_usd_per_day', d, 1e6);
+  for (const d of [30, 365, 729]) await dayRow(`pool HHI, day ${d}`, 'pool_hhi', d);
+  for (const d of [30, 365, 729]) await dayRow(`HHI of identified miners, day ${d}`, 'hhi', d);
   const runRow = async (label: string, expr: string) =>
     line(`| ${label} | ${await band(A, 'runs', expr)} | ${await band(B, 'runs', expr)} | ${await paired(A, B, 'runs', expr)} |`);
   await runRow('min hashrate (EH/s)', 'min_hashrate_ehs');
@@ -78,7 +81,22 @@ if (have('baseline-2026') && have('ai-pivot-wave-2026')) {
   await runRow('miners exited, 2 y', 'miners_exited');
   await runRow('MW started converting to AI', 'mw_pivoted');
   await runRow('MW operating AI at the end', 'ai_mw_final');
-  await runRow('min attack cost ($M/h)', 'min_attack_cost_usd_per_hour / 1e6');
+  await runRow('min attack cost (24 h, $B)', 'min_attack_cost_usd_per_hour * 24 / 1e9');
+  await runRow('min security budget ($M/day)', 'min_security_budget_usd_per_day / 1e6');
+  line();
+  line('Busiest day of margin calls (share of a run\'s calls on its busiest day; pooled over runs):');
+  line();
+  for (const d of [A, B]) {
+    const [r] = await rows(`with m as (select run_index, max(margin_calls) mx, sum(margin_calls) tot from '${R}/${d}/series.parquet' group by run_index) select sum(mx) / sum(tot) pooled, median(case when tot > 0 then mx / tot end) med, avg(tot) calls from m`);
+    line(`- ${d}: pooled ${fmt(num(r!.pooled) * 100)}%, median over runs ${fmt(num(r!.med) * 100)}%, mean calls per run ${fmt(num(r!.calls))}`);
+  }
+  line();
+  line('Largest one-day agent BTC sale (voluntary), median over runs [p5 - p95]:');
+  line();
+  for (const d of [A, B]) {
+    const [r] = await rows(`select quantile_cont(x, 0.5) m, quantile_cont(x, 0.05) lo, quantile_cont(x, 0.95) hi from (select max(sold_btc) x from '${R}/${d}/series.parquet' group by run_index)`);
+    line(`- ${d}: ${fmt(num(r!.m))} [${fmt(num(r!.lo))} - ${fmt(num(r!.hi))}] BTC`);
+  }
   line();
   line('Margin of a reference S21 (17.5 J/TH) at $50/MWh (power $21.0/PH/day), net of a 2.5% pool fee, mean over the run ($/PH/day):');
   line();

@@ -12,6 +12,8 @@ import { createPriceProcess } from '../src/market/price.ts';
 import { ImpactSchema } from '../src/market/schema.ts';
 import { deriveStream } from '../src/random/index.ts';
 import { ScenarioSchema, type ScenarioInput } from '../src/scenario/schema.ts';
+import { loadScenarioFile } from '../src/scenario/load.ts';
+import { scenarioForRun } from '../src/calibrate/apply.ts';
 
 // Miner finance against independent truth (docs/MODEL.md, "AI pivot", "Financing an AI build",
 // "Loans", "Price impact", "Security"): the deal's NPV against cash flows summed day by day, the
@@ -474,5 +476,21 @@ describe('security as cost', () => {
 
   it('the default pools sum to at most 1 and validate', () => {
     expect(SecuritySchema.parse({}).pools.reduce((a, p) => a + p.share, 0)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('the shipped baseline spreads its margin calls', () => {
+  it('the busiest day of baseline-2026 holds well under 20% of its margin calls (pooled over runs)', () => {
+    const loaded = loadScenarioFile(new URL('../scenarios/baseline-2026.yaml', import.meta.url).pathname);
+    let busiest = 0;
+    let total = 0;
+    for (let k = 0; k < 12; k++) {
+      const sc = { ...scenarioForRun(loaded.scenario, 2026, k), horizonDays: 365 };
+      const calls = simulate(sc, { seed: 2026, runIndex: k }).series.margin_calls!;
+      busiest += Math.max(...calls);
+      total += calls.reduce((a, x) => a + x, 0);
+    }
+    expect(total).toBeGreaterThan(50);
+    expect(busiest / total).toBeLessThan(0.2);
   });
 });
