@@ -34,7 +34,7 @@ export const BUILTIN_STRATEGIES: Readonly<Record<string, PoliciesInput>> = {
     financing: { order: 'borrow-first' },
     expand: { enabled: true, financeCapex: true },
   },
-  /** A seller that converts MW to AI hosting when AI beats mining by the hurdle. */
+  /** A seller that signs AI-hosting deals when their NPV beats keeping the MW mining (ai-deal.ts). */
   'ai-pivoter': { aiPivot: { enabled: true } },
 };
 
