@@ -142,6 +142,16 @@ export function render(r: Record<string, unknown>): string {
     parts.push(table(['size', 'median s', 'miner-steps/s', 'ns/miner-step', 'exited', 'blocks', 'peak RSS'], rows));
     parts.push(`\n- ${fitLine(`by miners (${eng.byMiners[0]!.steps} steps)`, 'miners', eng.fitMiners)}\n- ${fitLine(`by steps (${eng.byYears[0]!.miners} miners)`, 'steps', eng.fitSteps)}`);
   }
+  const vc = r.vsC as { repetitions: number; points: { miners: number; days: number; cMinerStepsPerSecond: number; hashsimMinerStepsPerSecond: number; ratio: number }[] } | undefined;
+  if (vc) {
+    parts.push(`\n### Side by side with the C program (bench-model, constant price, one thread, interleaved, median of ${vc.repetitions})\n`);
+    parts.push(
+      table(
+        ['size', 'C miner-steps/s', 'hashsim miner-steps/s', 'hashsim / C'],
+        vc.points.map((p) => [`${p.miners.toLocaleString('en-US')} miners x ${p.days.toLocaleString('en-US')} days`, `${fmt(p.cMinerStepsPerSecond / 1e6)}M`, `${fmt(p.hashsimMinerStepsPerSecond / 1e6)}M`, fmt(p.ratio)]),
+      ),
+    );
+  }
   const mc = r.monteCarlo as { scenario: string; fallback: boolean; inProcessSecondsPerRun: number; points: McPoint[] } | undefined;
   if (mc) {
     parts.push(`\n### Monte Carlo, ${mc.scenario}${mc.fallback ? ' (FALLBACK: baseline-2026.yaml missing)' : ''}, ${mc.points[0]?.runs} runs via \`hashsim run\`\n`);

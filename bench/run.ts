@@ -3,7 +3,7 @@
 // latest.json. A benchmark, not a test: it asserts nothing; docs/PERFORMANCE.md explains the figures.
 //
 // Flags: --quick (fewer repetitions and smaller sizes: a smoke check), --skip-engine, --skip-mc,
-// --skip-memory, --skip-first, --mc-runs N, --max-workers W, --batch-budget SECONDS, --replay-runs N,
+// --skip-memory, --skip-first, --skip-c, --mc-runs N, --max-workers W, --batch-budget SECONDS, --replay-runs N,
 // --no-write, --update-docs.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { defaultScenarioPath, ROOT } from './scenario-util.ts';
 import { distIsCurrent } from '../bin/dist-stamp.mjs';
 import { linearFit, median } from './stats.ts';
 import { render, targets, updateDocs, type EnginePoint, type McPoint } from './report.ts';
+import { buildC, vsC } from './vs-c.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string): boolean => argv.includes(`--${name}`);
@@ -189,6 +190,21 @@ async function main(): Promise<void> {
     const fitMiners = linearFit(byMiners.map((p) => p.miners), byMiners.map((p) => p.medianSeconds));
     const fitSteps = linearFit(byYears.map((p) => p.steps), byYears.map((p) => p.medianSeconds));
     results.engine = { scenario: 'bench/scenarios/bench-10k.yaml', repetitions: REPS, headline: head, byMiners, byYears, fitMiners, fitSteps };
+  }
+
+  // ---- side by side with the C reference of the bench-model (bench/bench-model/README.md)
+  if (!flag('skip-c')) {
+    const bin = buildC(TMP);
+    if (bin === null) {
+      notes.push('vs C: no C compiler (gcc) found; the side-by-side figures were not measured');
+    } else {
+      const sizes = quick ? [1_000, 10_000] : [10_000, 100_000];
+      const points = vsC(bin, sizes, quick ? YEAR : 3650, REPS, log);
+      for (const p of points) {
+        log(`vs C: ${p.miners} miners x ${p.days} days: C ${fmt(p.cMinerStepsPerSecond / 1e6)}M, hashsim ${fmt(p.hashsimMinerStepsPerSecond / 1e6)}M miner-steps/s, ratio ${fmt(p.ratio)}`);
+      }
+      results.vsC = { scenario: 'bench/bench-model/bench-model.yaml', program: 'bench/bench-model/miners.c (gcc -O2)', price: 'constant', repetitions: REPS, points };
+    }
   }
 
   // ---- Monte Carlo

@@ -24,3 +24,18 @@ export function defaultScenarioPath(): { path: string; fallback: boolean } {
   if (existsSync(baseline)) return { path: baseline, fallback: false };
   return { path: join(ROOT, 'scenarios', 'minimal.yaml'), fallback: true };
 }
+
+export const BENCH_MODEL_SCENARIO = join(ROOT, 'bench', 'bench-model', 'bench-model.yaml');
+
+/** The bench-model scenario (bench/bench-model/) with `count` miners, `days` steps, daily price sd `sigma`. */
+export function benchModelScenario(count: number, days: number, sigmaDaily = 0): Scenario {
+  const raw = parse(readFileSync(BENCH_MODEL_SCENARIO, 'utf8')) as {
+    populations: { count: number }[];
+    horizonDays: number;
+    price: { volAnnual: number };
+  };
+  raw.populations[0]!.count = count;
+  raw.horizonDays = days;
+  raw.price.volAnnual = sigmaDaily * Math.sqrt(365);
+  return parseScenario(raw, { baseDir: dirname(BENCH_MODEL_SCENARIO) });
+}
