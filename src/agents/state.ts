@@ -141,7 +141,7 @@ export function drawLoanTerms(l: LoanConfig, principalUsd: number, rng: RandomSt
   const startLtv = l.startLtv === undefined ? originationLtv : d(l.startLtv, 'startLtv', 1e-9, 1);
   const marginCallLtv = d(l.marginCallLtv, 'marginCallLtv', 1e-9, 10);
   const liquidationLtv = d(l.liquidationLtv, 'liquidationLtv', 1e-9, 10);
-  const cureDays = Math.round(d(l.cureDays, 'cureDays', 0, 36_500));
+  const cureDays = Math.round(d(l.cureDays, 'cureDays', 0, 1e9));
   const ageDays = Math.round(d(l.ageDays, 'ageDays', 0, 36_500));
   if (!(originationLtv < marginCallLtv && startLtv < marginCallLtv && marginCallLtv < liquidationLtv)) {
     throw new HashsimError(
