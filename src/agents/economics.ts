@@ -44,13 +44,13 @@ export function paybackDays(usdPerTH: number, revenueUsdPerPhDay: number, jPerTH
 }
 
 /**
- * Cost per day (USD) of a miner: power of its running machines + fixed opex + interest, the
- * interest accrued over a step of `stepDays` spread per day. The keep-cash target and the capex
+ * Cost per day (USD) of a miner: power of its running machines + fixed opex + interest + its notes'
+ * coupons, the interest accrued over a step of `stepDays` spread per day. The keep-cash target and the capex
  * reserve (cashDays x this) use it; the engine sets it at setup and at every settlement with this one
  * formula so the reserve is in force from step 0.
  */
-export function dailyCostUsd(powerUsdPerDay: number, opexUsdPerDay: number, debtUsd: number, rateAnnual: number, stepDays: number): number {
-  return powerUsdPerDay + opexUsdPerDay + (debtUsd * rateAnnual * (stepDays / DAYS_PER_YEAR)) / stepDays;
+export function dailyCostUsd(powerUsdPerDay: number, opexUsdPerDay: number, debtUsd: number, rateAnnual: number, stepDays: number, couponUsdPerYear = 0): number {
+  return powerUsdPerDay + opexUsdPerDay + (debtUsd * rateAnnual * (stepDays / DAYS_PER_YEAR)) / stepDays + couponUsdPerYear / DAYS_PER_YEAR;
 }
 
 /** Loan-to-value: debt over the USD value of the BTC collateral (Infinity with debt and no collateral). */
