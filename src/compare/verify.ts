@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { scenarioForRun } from '../calibrate/apply.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { strategyModulesOf } from '../batch/index.ts';
+import { requireCodeOptIn } from '../batch/code-trust.ts';
 import { importModule } from '../batch/import-module.ts';
 import { HashsimError } from '../errors.ts';
 import { RandomStream } from '../random/index.ts';
@@ -16,7 +17,7 @@ import type { RunResult } from '../engine/types.ts';
 import { deterministicHash, fileSha256, readManifest, sha256Hex, type Manifest } from '../results/manifest.ts';
 import { readResultSet } from '../results/read.ts';
 import { RESULT_FILES } from '../results/layout.ts';
-import { recordFromError, recordFromResult, type RunRecord } from '../results/record.ts';
+import { checkedRecordFromResult, recordFromError, type RunRecord } from '../results/record.ts';
 import { readFile } from 'node:fs/promises';
 
 /** The engine entry verify re-runs with (the batch worker calls the same signature). */
@@ -37,6 +38,12 @@ export interface VerifyOptions {
    * (the scenario file's folder; the manifest keeps paths as written). Default: the current folder.
    */
   readonly baseDir?: string;
+  /**
+   * Import the strategy modules the manifest's scenario names (the CLI's --allow-code). Without it a
+   * set whose scenario names one is refused before anything is imported: a received result set must
+   * not run code. With it, each module must still hash as the manifest recorded.
+   */
+  readonly allowCode?: boolean;
   /** Called after each re-run (for progress output). */
   readonly onRun?: (done: number, total: number) => void;
 }
@@ -171,10 +178,21 @@ async function defaultSimulate(): Promise<SimulateFn> {
 }
 
 /** Imports the strategy modules the scenario names, as the batch workers do. */
-async function loadStrategies(resolved: unknown, baseDir: string): Promise<Record<string, unknown> | undefined> {
-  const mods = strategyModulesOf((resolved ?? {}) as { miners?: unknown[]; populations?: unknown[] }, baseDir);
+async function loadStrategies(m: Manifest, baseDir: string, allowCode: boolean, dir: string, manifestOk: boolean): Promise<Record<string, unknown> | undefined> {
+  const mods = strategyModulesOf((m.scenario?.resolved ?? {}) as { miners?: unknown[]; populations?: unknown[] }, baseDir);
   const names = Object.keys(mods);
   if (names.length === 0) return undefined;
+  requireCodeOptIn(mods, allowCode, `${join(dir, 'manifest.json')} (scenario.resolved)`);
+  if (!manifestOk) throw new HashsimError(`${join(dir, 'manifest.json')}: edited (its deterministic hash differs); its strategy modules are not imported`, 1);
+  // The module must be the one the batch ran: same bytes as the manifest's dataFiles entry.
+  for (const name of names) {
+    const path = mods[name]!;
+    const entry = (Array.isArray(m.dataFiles) ? m.dataFiles : []).find((d) => d.path === name && d.field.endsWith('strategyModule'));
+    if (entry === undefined) throw new HashsimError(`strategy module ${name}: the manifest records no hash for it (dataFiles); not imported`, 1);
+    if (existsSync(path) && sha256Hex(await readFile(path)) !== entry.sha256) {
+      throw new HashsimError(`strategy module ${name} (${path}): content differs from the hash the manifest records; not imported`, 1);
+    }
+  }
   const out: Record<string, unknown> = {};
   for (const name of names) {
     const path = mods[name]!;
@@ -239,7 +257,7 @@ export async function verifyResultSet(dir: string, options: VerifyOptions = {}):
     for (const r of chosen) runs.push({ runIndex: r, ok: false, differences: [`not re-checked: ${damaged.join(', ')} failed the hash check`] });
   } else if (chosen.length > 0) {
     const simulate = options.simulate ?? (await defaultSimulate());
-    const strategies = options.strategies ?? (await loadStrategies(manifest.scenario.resolved, baseDir));
+    const strategies = options.strategies ?? (await loadStrategies(manifest, baseDir, options.allowCode === true, abs, manifestOk));
     const want = new Set(chosen);
     const seen = new Set<number>();
     let done = 0;
@@ -253,7 +271,7 @@ export async function verifyResultSet(dir: string, options: VerifyOptions = {}):
           const opts = strategies
             ? { seed: manifest.seed, runIndex: rec.runIndex, strategies }
             : { seed: manifest.seed, runIndex: rec.runIndex };
-          rerun = recordFromResult(simulate(scenarioForRun(manifest.scenario.resolved as Scenario, manifest.seed, rec.runIndex), opts));
+          rerun = checkedRecordFromResult(simulate(scenarioForRun(manifest.scenario.resolved as Scenario, manifest.seed, rec.runIndex), opts));
         } catch (err) {
           rerun = recordFromError(rec.runIndex, err);
         }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
 import { parseShardFlag, runBatch, shardFromEnv, strategyModulesOf, type Shard } from '../../batch/index.ts';
-import { loadScenarioFile } from '../../scenario/load.ts';
+import { loadScenarioFile, setAllowOutsideFiles } from '../../scenario/load.ts';
+import { requireCodeOptIn } from '../../batch/code-trust.ts';
 
 interface RunFlags {
   runs: string;
@@ -18,6 +19,8 @@ interface RunFlags {
   progress?: string;
   charts: boolean;
   csv?: boolean;
+  allowCode?: boolean;
+  allowOutsideFiles?: boolean;
 }
 
 export function parsePositiveInt(value: string, flag: string): number {
@@ -92,6 +95,8 @@ export function register(program: Command): void {
     .option('--progress <mode>', 'progress output: auto, bar, lines or none', 'auto')
     .option('--no-charts', 'do not render charts and the HTML report')
     .option('--csv', 'also export the tables as csv/*.csv')
+    .option('--allow-code', 'run the strategy modules the scenario names (code: only for scenarios you trust)')
+    .option('--allow-outside-files', "let the scenario read data files outside its folder and the working folder")
     .action(async (file: string, flags: RunFlags) => {
       const log = (line: string) => process.stderr.write(`${line}\n`);
       const runs = parsePositiveInt(flags.runs, '--runs');
@@ -103,8 +108,12 @@ export function register(program: Command): void {
       }
       const shard = resolveShard(flags);
       if (shard && shard.source !== '--shard' && !flags.quiet) log(`shard ${shard.index}/${shard.count} from ${shard.source}`);
-      if (!existsSync(file)) throw new HashsimError(`${file}: scenario file not found`);
-      const loaded = loadScenarioFile(file);
+      if (!existsSync(file)) throw new HashsimError(`${file}: scenario file not found`, 1);
+      if (flags.out !== undefined && flags.out.trim() === '') throw new HashsimError('--out: expected a folder, got an empty path');
+      if (flags.allowOutsideFiles) setAllowOutsideFiles(true);
+      const loaded = loadScenarioFile(file, { requireHashrate: true });
+      const strategyModules = strategyModulesOf(loaded.scenario, loaded.baseDir);
+      requireCodeOptIn(strategyModules, flags.allowCode === true, file);
       const name = loaded.scenario.name;
       const out =
         flags.out ??
@@ -112,7 +121,7 @@ export function register(program: Command): void {
       const result = await runBatch({
         scenario: loaded.scenario as typeof loaded.scenario & Record<string, unknown>,
         dataFiles: loaded.dataFiles.map((d) => ({ field: d.field, path: d.path, sha256: d.sha256 })),
-        strategyModules: strategyModulesOf(loaded.scenario, loaded.baseDir),
+        strategyModules,
         seed,
         runs,
         out,
