@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
@@ -103,6 +103,29 @@ function describeDiff(a: SpoolJob, b: SpoolJob): string {
 
 const sameJob = (a: SpoolJob, b: SpoolJob): boolean => describeDiff(a, b) === '';
 
+/**
+ * `--out` must be a new or empty folder, or a hashsim result set (manifest.json or an interrupted
+ * batch's spool): a folder of other files (`--out scenarios`, `--out ~`) is refused without --force,
+ * so nothing of the user's is overwritten. A symbolic link or a file is refused always.
+ */
+async function checkOutFolder(dir: string, force: boolean): Promise<void> {
+  let st;
+  try {
+    st = await lstat(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (!st.isDirectory()) throw new HashsimError(`--out ${dir}: expected a folder, found a ${st.isSymbolicLink() ? 'symbolic link' : 'file or special file'}`);
+  const entries = await readdir(dir);
+  if (entries.length === 0 || force) return;
+  if (entries.includes(RESULT_FILES.manifest) || entries.includes(SPOOL_DIR)) return;
+  throw new HashsimError(
+    `--out ${dir}: the folder holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} and is not a hashsim result set; ` +
+      'choose a new or empty folder (or --force to write into it anyway)',
+  );
+}
+
 function validate(o: BatchOptions): void {
   if (!Number.isSafeInteger(o.runs) || o.runs < 1) throw new HashsimError(`--runs: expected a positive integer, got ${o.runs}`);
   if (o.workers !== undefined && (!Number.isSafeInteger(o.workers) || o.workers < 1)) {
@@ -129,6 +152,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const job: SpoolJob = { scenarioSha256: sha, seed: o.seed, runs: o.runs, start: range.start, end: range.end };
   const startedAt = new Date();
   const t0 = performance.now();
+  await checkOutFolder(dir, o.force === true);
   await mkdir(dir, { recursive: true });
 
   const existingJob = existsSync(spool) ? await readJob(spool) : null;

@@ -5,6 +5,7 @@ import { HashsimError } from '../../errors.ts';
 import { parseShardFlag, runBatch, shardFromEnv, strategyModulesOf, type Shard } from '../../batch/index.ts';
 import { loadScenarioFile, setAllowOutsideFiles } from '../../scenario/load.ts';
 import { requireCodeOptIn } from '../../batch/code-trust.ts';
+import { checkBatchSize } from '../../batch/estimate.ts';
 
 interface RunFlags {
   runs: string;
@@ -114,6 +115,7 @@ export function register(program: Command): void {
       const loaded = loadScenarioFile(file, { requireHashrate: true });
       const strategyModules = strategyModulesOf(loaded.scenario, loaded.baseDir);
       requireCodeOptIn(strategyModules, flags.allowCode === true, file);
+      checkBatchSize(loaded.scenario, runs, flags.force === true);
       const name = loaded.scenario.name;
       const out =
         flags.out ??
