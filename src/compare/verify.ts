@@ -18,7 +18,8 @@ import { deterministicHash, fileSha256, readManifest, sha256Hex, type Manifest }
 import { readResultSet } from '../results/read.ts';
 import { RESULT_FILES } from '../results/layout.ts';
 import { checkedRecordFromResult, recordFromError, type RunRecord } from '../results/record.ts';
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
+import { readParquetInfo } from '../results/parquet.ts';
 
 /** The engine entry verify re-runs with (the batch worker calls the same signature). */
 export type SimulateFn = (
@@ -212,6 +213,10 @@ async function checkFiles(dir: string, m: Manifest, baseDir: string): Promise<Fi
       out.push({ file, ok: false, expected: entry.sha256, actual: null, problem: 'missing' });
       continue;
     }
+    if (!(await lstat(path)).isFile()) {
+      out.push({ file, ok: false, expected: entry.sha256, actual: null, problem: 'not a regular file (a symbolic link or special file)' });
+      continue;
+    }
     const got = await fileSha256(path);
     const ok = got.sha256 === entry.sha256 && got.bytes === entry.bytes;
     out.push({
@@ -225,6 +230,15 @@ async function checkFiles(dir: string, m: Manifest, baseDir: string): Promise<Fi
   // The four tables must be listed: a set whose manifest drops an entry (or has `files: {}`) fails.
   for (const f of [RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.bands]) {
     if (!Object.hasOwn(m.files, f)) out.push({ file: f, ok: false, expected: '', actual: null, problem: 'not listed in manifest.files' });
+  }
+  // Counts: runs.parquet's rows, the run-index range and counts.ok + counts.error must agree.
+  const runsCheck = out.find((f) => f.file === RESULT_FILES.runs);
+  if (runsCheck?.ok) {
+    const rows = (await readParquetInfo(join(dir, RESULT_FILES.runs))).numRows;
+    const span = m.runIndexes.end - m.runIndexes.start;
+    const counted = m.counts.ok + m.counts.error;
+    const ok = rows === span && counted === span && m.failedRuns.length === m.counts.error;
+    out.push({ file: 'counts', ok, expected: String(span), actual: String(rows), problem: ok ? null : `runs.parquet has ${rows} runs, runIndexes span ${span}, counts say ${counted} (${m.counts.error} failed, failedRuns lists ${m.failedRuns.length})` });
   }
   // Input data files the scenario read (e.g. a price path CSV), when they can still be found.
   for (const d of m.dataFiles) {
