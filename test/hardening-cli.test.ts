@@ -243,3 +243,20 @@ describe('pure guards', () => {
     expect(() => checkedRecordFromResult({ ...base, summary: { attack_cost_usd_per_hour: Infinity } } as never)).toThrow(/run 7: runs\.attack_cost_usd_per_hour is Infinity/);
   });
 });
+
+describe('one writer per output folder', () => {
+  it('a live lock refuses a second run (even with --force); a stale one is taken over and released', async () => {
+    write('good.yaml', `name: g\nhorizonDays: 5\nminers: [${MINER}]\nfringe: { hashrateEHs: 900 }\n`);
+    const { hostname } = await import('node:os');
+    write('locked/.hashsim.lock', `${process.pid} ${hostname()}\n`);
+    const busy = await runCli(['run', 'good.yaml', '--runs', '1', '--out', 'locked', '--quiet', '--no-charts', '--force'], dir);
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toMatch(new RegExp(`another hashsim process \\(pid ${process.pid}\\) is writing there`));
+    expect(existsSync(join(dir, 'locked', 'manifest.json'))).toBe(false);
+    write('stale/.hashsim.lock', `2147483646 ${hostname()}\n`);
+    const ok = await runCli(['run', 'good.yaml', '--runs', '1', '--out', 'stale', '--quiet', '--no-charts', '--workers', '1'], dir);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(existsSync(join(dir, 'stale', 'manifest.json'))).toBe(true);
+    expect(existsSync(join(dir, 'stale', '.hashsim.lock'))).toBe(false);
+  });
+});
