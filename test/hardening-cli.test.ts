@@ -260,3 +260,22 @@ describe('one writer per output folder', () => {
     expect(existsSync(join(dir, 'stale', '.hashsim.lock'))).toBe(false);
   });
 });
+
+describe('strategy modules that fail', () => {
+  it('a syntax error, process.exit or a throw at import, and an endless hook: a message, exit 1, never a stack trace or a hang', async () => {
+    const bodies: [string, string, RegExp][] = [
+      ['syntax', 'export default {;\n', /strategy module "syntax\.mjs" failed to load: SyntaxError/],
+      ['exits', 'process.exit(0);\nexport default {};\n', /worker exited .*process\.exit/],
+      ['throws', "throw new Error('boom at import');\nexport default {};\n", /strategy module "throws\.mjs" failed to load: Error: boom at import/],
+      ['loops', 'export default { operate() { for (;;) {} } };\n', /took longer than 1 s per run \(--run-timeout/],
+    ];
+    for (const [name, body, re] of bodies) {
+      write(`${name}.mjs`, body);
+      write(`${name}.yaml`, `name: ${name}\nhorizonDays: 5\nminers:\n  - { name: a, hashrateEHs: 1, efficiencyJPerTH: 20, powerPriceUsdPerMWh: 40, strategyModule: ${name}.mjs }\nfringe: { hashrateEHs: 900 }\n`);
+      const r = await runCli(['run', `${name}.yaml`, '--runs', '2', '--out', `out-${name}`, '--quiet', '--no-charts', '--allow-code', '--workers', '1', '--run-timeout', '1'], dir);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(re);
+      noStack(r.stderr);
+    }
+  });
+});

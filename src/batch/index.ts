@@ -66,6 +66,12 @@ export interface BatchOptions {
   /** Module exporting `simulate` (default: the engine). For benchmarks and tests of the batch layer. */
   readonly runModule?: string;
   readonly bandsMemoryBytes?: number;
+  /**
+   * Wall-clock limit per run, seconds (a task of k runs gets k x this). Past it the worker thread is
+   * terminated and the batch stops with a message (finished chunks stay for --resume): a strategy
+   * hook with an endless loop must not hang a batch. Default: none, or 600 s with strategy modules.
+   */
+  readonly runTimeoutSeconds?: number;
 }
 
 export interface BatchResult {
@@ -103,6 +109,11 @@ function describeDiff(a: SpoolJob, b: SpoolJob): string {
 }
 
 const sameJob = (a: SpoolJob, b: SpoolJob): boolean => describeDiff(a, b) === '';
+
+/** Per-run wall-clock limit when strategy modules run and none is given (seconds). */
+export const DEFAULT_MODULE_RUN_TIMEOUT_S = 600;
+/** Added to each task's limit: a worker's first task also loads the engine and the modules. */
+const TASK_START_ALLOWANCE_MS = 10_000;
 
 /**
  * `--out` must be a new or empty folder, or a hashsim result set (manifest.json or an interrupted
@@ -240,16 +251,43 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
         const runModule = o.runModule ?? DEFAULT_RUN_MODULE;
         let next = 0;
         // Bounded in-flight tasks: the queue does not hold a copy of the scenario per chunk.
+        // The first failure stops new tasks; tasks in flight settle before the pool is destroyed.
+        let failure: HashsimError | null = null;
         const lane = async (): Promise<void> => {
-          while (next < tasks.length) {
+          while (next < tasks.length && failure === null) {
             const t = tasks[next++]!;
-            const reply = await pool.run({ scenario: o.scenario, seed: o.seed, start: t.start, end: t.end, spool, runModule, strategyModules });
+            let reply: WorkerReply;
+            try {
+              const limitS = o.runTimeoutSeconds ?? (Object.keys(strategyModules).length > 0 ? DEFAULT_MODULE_RUN_TIMEOUT_S : undefined);
+              const ac = limitS === undefined ? undefined : new AbortController();
+              const timer = ac === undefined ? undefined : setTimeout(() => ac.abort(), limitS! * 1000 * (t.end - t.start) + TASK_START_ALLOWANCE_MS);
+              try {
+                reply = await pool.run(
+                  { scenario: o.scenario, seed: o.seed, start: t.start, end: t.end, spool, runModule, strategyModules },
+                  ac === undefined ? {} : { signal: ac.signal },
+                );
+              } catch (err) {
+                if (ac?.signal.aborted) {
+                  throw new Error(`took longer than ${limitS} s per run (--run-timeout; a strategy hook that never returns?)`);
+                }
+                throw err;
+              } finally {
+                clearTimeout(timer);
+              }
+            } catch (err) {
+              // A module that fails to load, or a worker thread that exits (process.exit in a strategy
+              // module): a message, not a stack. Finished chunks stay in the spool (--resume).
+              const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+              failure ??= new HashsimError(`runs ${t.start}-${t.end - 1} could not run: ${msg}${/exited/.test(msg ?? '') ? ' (did a strategy module call process.exit?)' : ''}`, 1);
+              return;
+            }
             done += reply.end - reply.start;
             progress.update(done);
             void loadAssembler().catch(() => undefined);
           }
         };
         await Promise.all(Array.from({ length: workers * 2 }, lane));
+        if (failure !== null) throw failure;
       } finally {
         progress.stop();
         await pool.destroy();

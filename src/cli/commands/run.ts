@@ -22,6 +22,7 @@ interface RunFlags {
   csv?: boolean;
   allowCode?: boolean;
   allowOutsideFiles?: boolean;
+  runTimeout?: string;
 }
 
 export function parsePositiveInt(value: string, flag: string): number {
@@ -97,6 +98,7 @@ export function register(program: Command): void {
     .option('--no-charts', 'do not render charts and the HTML report')
     .option('--csv', 'also export the tables as csv/*.csv')
     .option('--allow-code', 'run the strategy modules the scenario names (code: only for scenarios you trust)')
+    .option('--run-timeout <S>', 'wall-clock limit per run in seconds (default: none; 600 with strategy modules)')
     .option('--allow-outside-files', "let the scenario read data files outside its folder and the working folder")
     .action(async (file: string, flags: RunFlags) => {
       const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -124,6 +126,7 @@ export function register(program: Command): void {
         scenario: loaded.scenario as typeof loaded.scenario & Record<string, unknown>,
         dataFiles: loaded.dataFiles.map((d) => ({ field: d.field, path: d.path, sha256: d.sha256 })),
         strategyModules,
+        ...(flags.runTimeout !== undefined ? { runTimeoutSeconds: parsePositiveInt(flags.runTimeout, '--run-timeout') } : {}),
         seed,
         runs,
         out,
