@@ -279,3 +279,19 @@ describe('strategy modules that fail', () => {
     }
   });
 });
+
+describe('after a kill', () => {
+  it('a rerun removes leftover *.tmp-<pid> files and renders a missing report of an up-to-date set', async () => {
+    write('good.yaml', `name: g\nhorizonDays: 5\nminers: [${MINER}]\nfringe: { hashrateEHs: 900 }\n`);
+    const first = await runCli(['run', 'good.yaml', '--runs', '1', '--out', 'killed', '--quiet', '--no-charts', '--workers', '1'], dir);
+    expect(first.code).toBe(0);
+    write('killed/runs.parquet.tmp-424242', 'half');
+    write('killed/charts/price.svg.tmp-424242', 'half');
+    const again = await runCli(['run', 'good.yaml', '--runs', '1', '--out', 'killed', '--workers', '1'], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/up to date/);
+    expect(existsSync(join(dir, 'killed', 'report.html'))).toBe(true);
+    expect(existsSync(join(dir, 'killed', 'runs.parquet.tmp-424242'))).toBe(false);
+    expect(existsSync(join(dir, 'killed', 'charts', 'price.svg.tmp-424242'))).toBe(false);
+  });
+});

@@ -110,6 +110,28 @@ function describeDiff(a: SpoolJob, b: SpoolJob): string {
 
 const sameJob = (a: SpoolJob, b: SpoolJob): boolean => describeDiff(a, b) === '';
 
+/**
+ * Temporary files (`<file>.tmp-<pid>`) a killed process left in the set, charts/ or csv/: removed
+ * under the folder's lock (no other hashsim process is writing), so a finished set holds none.
+ */
+async function removeStaleTemporaries(dir: string): Promise<void> {
+  for (const sub of ['', RESULT_FILES.charts, RESULT_FILES.csv]) {
+    const d = sub === '' ? dir : join(dir, sub);
+    let names: string[];
+    try {
+      if (!(await lstat(d)).isDirectory()) continue;
+      names = await readdir(d);
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      if (!/^[A-Za-z0-9._-]+\.tmp-\d+$/.test(n)) continue;
+      const p = join(d, n);
+      if ((await lstat(p)).isFile()) await rm(p, { force: true });
+    }
+  }
+}
+
 /** Per-run wall-clock limit when strategy modules run and none is given (seconds). */
 export const DEFAULT_MODULE_RUN_TIMEOUT_S = 600;
 /** Added to each task's limit: a worker's first task also loads the engine and the modules. */
@@ -169,6 +191,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   // One writer at a time (two `run --force` into one folder would mix their spools).
   const unlock = await lockFolder(dir);
   try {
+    await removeStaleTemporaries(dir);
     const existingJob = existsSync(spool) ? await readJob(spool) : null;
     let resuming = false;
     if (existingJob && o.resume && sameJob(existingJob, job)) {

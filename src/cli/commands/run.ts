@@ -147,7 +147,9 @@ export function register(program: Command): void {
         if (!flags.quiet) log(`csv: ${files.length} files in ${join(result.dir, 'csv')}`);
       }
       let chartsOk = true;
-      if (flags.charts && !shard && result.status === 'completed') chartsOk = await renderChartsHook(result.dir, log);
+      // Also for an up-to-date set whose report is missing (a kill during chart rendering).
+      const reportMissing = !existsSync(join(result.dir, 'report.html'));
+      if (flags.charts && !shard && (result.status === 'completed' || reportMissing)) chartsOk = await renderChartsHook(result.dir, log);
       if (m.failedRuns.length > 0) {
         const shown = m.failedRuns.slice(0, 10).map((f) => `  run ${f.runIndex}: ${f.error.split('\n')[0]}`);
         const more = m.failedRuns.length > 10 ? [`  ... and ${m.failedRuns.length - 10} more (runs.parquet, status = 'error')`] : [];
