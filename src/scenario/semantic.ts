@@ -4,6 +4,7 @@
 // that no accepted scenario can overflow a float64. Pure: no I/O. Each problem names its field path.
 import { BUILTIN_STRATEGIES } from '../agents/strategies.ts';
 import { formatPath, type Problem } from './errors.ts';
+import { realizedHashrateBefore, resolveStart, type StartInput } from './calibration.ts';
 
 /** Total BTC that will ever exist (a treasury cannot hold more). */
 export const MAX_BTC = 21_000_000;
@@ -233,6 +234,7 @@ export function semanticProblems(s: unknown, options: SemanticOptions = {}): Pro
   if (isObj(custom)) for (const [name, bundle] of Object.entries(custom)) out.push(...policyProblems(bundle, ['strategies', name]));
   let hashrate = 0;
   let treasury = 0;
+  let namedHashrate = 0;
   const miners = Array.isArray(s['miners']) ? s['miners'] : [];
   miners.forEach((m: unknown, i) => {
     if (!isObj(m)) return;
@@ -283,6 +285,7 @@ export function semanticProblems(s: unknown, options: SemanticOptions = {}): Pro
       }
     }
   });
+  namedHashrate = hashrate;
   if (treasury > MAX_BTC) out.push({ path: 'miners', message: `expected treasuries totalling at most ${MAX_BTC} BTC (the whole supply), got ${treasury}` });
   const pops = Array.isArray(s['populations']) ? s['populations'] : [];
   let generated = 0;
@@ -304,7 +307,25 @@ export function semanticProblems(s: unknown, options: SemanticOptions = {}): Pro
   const fringe = s['fringe'];
   if (isObj(fringe)) {
     const f = fringe['hashrateEHs'];
-    if (f === 'realized') hashrate += 1;
+    if (f === 'realized') {
+      hashrate += 1;
+      // The fringe starts at the real network's realized hashrate less the agents': the start must
+      // be inside the retarget data, and the named miners alone must not exceed it.
+      let realized: number | null = null;
+      try {
+        realized = realizedHashrateBefore(resolveStart(s as unknown as StartInput).height);
+      } catch {
+        realized = null; // a start problem is reported by the start checks
+      }
+      if (realized === null) {
+        out.push({ path: 'fringe.hashrateEHs', message: "'realized' needs a start whose last completed retarget epoch is in the retarget data (start.date/start.height); give a number instead" });
+      } else if (namedHashrate > realized) {
+        out.push({
+          path: 'fringe.hashrateEHs',
+          message: `'realized' is ${realized.toFixed(1)} EH/s at the start, less than the named miners' ${namedHashrate.toFixed(1)} EH/s; give the fringe a number, or lower the miners' hashrate`,
+        });
+      }
+    }
     else if (typeof f === 'number') {
       hashrate += f;
       bounded(out, f, ['fringe', 'hashrateEHs'], LIMITS.hashrateEHs, 'EH/s');
