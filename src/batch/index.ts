@@ -178,6 +178,20 @@ function validate(o: BatchOptions): void {
  */
 export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   validate(o);
+  const dir = resolve(o.out);
+  await checkOutFolder(dir, o.force === true);
+  await mkdir(dir, { recursive: true });
+  // One writer at a time (two `run --force` into one folder would mix their spools).
+  const unlock = await lockFolder(dir);
+  try {
+    await removeStaleTemporaries(dir);
+    return await runBatchInFolder(o);
+  } finally {
+    await unlock();
+  }
+}
+
+async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dir = resolve(o.out);
   const spool = join(dir, SPOOL_DIR);
@@ -186,170 +200,162 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const job: SpoolJob = { scenarioSha256: sha, seed: o.seed, runs: o.runs, start: range.start, end: range.end };
   const startedAt = new Date();
   const t0 = performance.now();
-  await checkOutFolder(dir, o.force === true);
   await mkdir(dir, { recursive: true });
-  // One writer at a time (two `run --force` into one folder would mix their spools).
-  const unlock = await lockFolder(dir);
-  try {
-    await removeStaleTemporaries(dir);
-    const existingJob = existsSync(spool) ? await readJob(spool) : null;
-    let resuming = false;
-    if (existingJob && o.resume && sameJob(existingJob, job)) {
-      resuming = true;
-    } else if (existingJob && !o.force) {
-      if (o.resume) {
-        throw new HashsimError(`${dir}: the interrupted batch there is a different one (existing vs requested: ${describeDiff(existingJob, job)}); use --force to discard it`);
-      }
-      throw new HashsimError(`${dir}: holds an interrupted batch; use --resume to finish it or --force to start over`);
+  const existingJob = existsSync(spool) ? await readJob(spool) : null;
+  let resuming = false;
+  if (existingJob && o.resume && sameJob(existingJob, job)) {
+    resuming = true;
+  } else if (existingJob && !o.force) {
+    if (o.resume) {
+      throw new HashsimError(`${dir}: the interrupted batch there is a different one (existing vs requested: ${describeDiff(existingJob, job)}); use --force to discard it`);
     }
-    if (!resuming) {
-      const manifestPath = join(dir, RESULT_FILES.manifest);
-      if (existsSync(manifestPath)) {
-        const old = await readManifest(dir);
-        const oldJob: SpoolJob = {
-          scenarioSha256: old.scenario.sha256,
-          seed: old.seed,
-          runs: old.runs,
-          start: old.runIndexes.start,
-          end: old.runIndexes.end,
-        };
-        if (!o.force) {
-          if (sameJob(oldJob, job)) {
-            log(`${dir}: up to date (same scenario, seed and runs); use --force to rerun`);
-            return { dir, status: 'up-to-date', manifest: old, executedRuns: 0, resumedRuns: 0, failedRuns: old.failedRuns };
-          }
-          throw new HashsimError(
-            `${dir}: holds a result set of a different batch (existing vs requested: ${describeDiff(oldJob, job)}); use --force to overwrite it or choose another --out`,
-          );
-        }
-        // The old set must not look complete while the new batch runs.
-        await rm(manifestPath, { force: true });
-      }
-      await startSpool(spool, job);
-    }
-
-    const chunks = await listChunks(spool);
-    const gaps = missingRanges(chunks, range.start, range.end);
-    const todo = gaps.reduce((n, g) => n + g.end - g.start, 0);
-    const total = range.end - range.start;
-    const resumedRuns = total - todo;
-    if (resuming) log(`resuming ${dir}: ${resumedRuns} of ${total} runs already done`);
-
-    const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), Math.max(1, todo)));
-    const chunkSize = o.chunkSize ?? Math.max(1, Math.min(50, Math.ceil(todo / (workers * 8))));
-    // Each worker's first task is a single run, so the first result (and progress) comes after one
-    // run, not one chunk. Chunk boundaries never change the output.
-    // Towards the end chunks shrink (guided scheduling: at most 1/(2 x workers) of the runs still to
-    // plan), so the workers finish within about one run of each other instead of one idling while the
-    // other computes a whole last chunk (measured: ~0.4 s of a 5 s compute phase at 2 workers).
-    const tasks: { start: number; end: number }[] = [];
-    let left = todo;
-    for (const g of gaps) {
-      for (let s = g.start; s < g.end; ) {
-        const size = tasks.length < workers ? 1 : Math.max(1, Math.min(chunkSize, Math.ceil(left / (2 * workers))));
-        const end = Math.min(g.end, s + size);
-        tasks.push({ start: s, end });
-        left -= end - s;
-        s = end;
-      }
-    }
-    // Parquet assembly loads apache-arrow and parquet-wasm (~0.5 s): only once the first run is done,
-    // so start-up time goes to the workers.
-    let assembler: Promise<{ assembleResultSet: typeof assembleResultSet }> | undefined;
-    const loadAssembler = () => (assembler ??= import('../results/assemble.ts'));
-
-    const progress = createProgress(o.progress ?? 'auto');
-    if (tasks.length > 0) {
-      const pool = new Piscina<WorkerTask, WorkerReply>({
-        filename: WORKER_URL,
-        minThreads: workers,
-        maxThreads: workers,
-        execArgv: COMPILED ? [] : ['--import', tsxLoaderUrl()],
-        idleTimeout: 1000,
-      });
-      let done = resumedRuns;
-      progress.start(total, done);
-      try {
-        const strategyModules = o.strategyModules ?? {};
-        const runModule = o.runModule ?? DEFAULT_RUN_MODULE;
-        let next = 0;
-        // Bounded in-flight tasks: the queue does not hold a copy of the scenario per chunk.
-        // The first failure stops new tasks; tasks in flight settle before the pool is destroyed.
-        let failure: HashsimError | null = null;
-        const lane = async (): Promise<void> => {
-          while (next < tasks.length && failure === null) {
-            const t = tasks[next++]!;
-            let reply: WorkerReply;
-            try {
-              const limitS = o.runTimeoutSeconds ?? (Object.keys(strategyModules).length > 0 ? DEFAULT_MODULE_RUN_TIMEOUT_S : undefined);
-              const ac = limitS === undefined ? undefined : new AbortController();
-              const timer = ac === undefined ? undefined : setTimeout(() => ac.abort(), limitS! * 1000 * (t.end - t.start) + TASK_START_ALLOWANCE_MS);
-              try {
-                reply = await pool.run(
-                  { scenario: o.scenario, seed: o.seed, start: t.start, end: t.end, spool, runModule, strategyModules },
-                  ac === undefined ? {} : { signal: ac.signal },
-                );
-              } catch (err) {
-                if (ac?.signal.aborted) {
-                  throw new Error(`took longer than ${limitS} s per run (--run-timeout; a strategy hook that never returns?)`);
-                }
-                throw err;
-              } finally {
-                clearTimeout(timer);
-              }
-            } catch (err) {
-              // A module that fails to load, or a worker thread that exits (process.exit in a strategy
-              // module): a message, not a stack. Finished chunks stay in the spool (--resume).
-              const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-              failure ??= new HashsimError(`runs ${t.start}-${t.end - 1} could not run: ${msg}${/exited/.test(msg ?? '') ? ' (did a strategy module call process.exit?)' : ''}`, 1);
-              return;
-            }
-            done += reply.end - reply.start;
-            progress.update(done);
-            void loadAssembler().catch(() => undefined);
-          }
-        };
-        await Promise.all(Array.from({ length: workers * 2 }, lane));
-        if (failure !== null) throw failure;
-      } finally {
-        progress.stop();
-        await pool.destroy();
-      }
-    }
-    const computeSeconds = (performance.now() - t0) / 1000;
-
-    const pkg = packageInfo();
-    const { assembleResultSet: assemble } = await loadAssembler();
-    const manifest = await assemble({
-      dir,
-      source: spoolSource(spool),
-      bandsMemoryBytes: o.bandsMemoryBytes,
-      manifest: {
-        format: MANIFEST_FORMAT,
-        scenario: { name: o.scenario.name, sha256: sha, resolved: o.scenario },
-        seed: o.seed,
-        runs: o.runs,
-        shard: o.shard ? { index: o.shard.index, count: o.shard.count, start: range.start, end: range.end } : null,
-        runIndexes: range,
-        package: pkg,
-        gitCommit: gitCommit(),
-        node: process.version,
-        dataFiles: o.dataFiles ?? [],
-      },
-      timings: () => ({
-        startedAt: startedAt.toISOString(),
-        finishedAt: new Date().toISOString(),
-        wallSeconds: (performance.now() - t0) / 1000,
-        runsExecuted: todo,
-        runsPerSecond: todo > 0 && computeSeconds > 0 ? todo / computeSeconds : null,
-        workers: tasks.length > 0 ? workers : null,
-        resumedRuns,
-        command: 'run',
-      }),
-    });
-    await rm(spool, { recursive: true, force: true });
-    return { dir, status: 'completed', manifest, executedRuns: todo, resumedRuns, failedRuns: manifest.failedRuns };
-  } finally {
-    await unlock();
+    throw new HashsimError(`${dir}: holds an interrupted batch; use --resume to finish it or --force to start over`);
   }
+  if (!resuming) {
+    const manifestPath = join(dir, RESULT_FILES.manifest);
+    if (existsSync(manifestPath)) {
+      const old = await readManifest(dir);
+      const oldJob: SpoolJob = {
+        scenarioSha256: old.scenario.sha256,
+        seed: old.seed,
+        runs: old.runs,
+        start: old.runIndexes.start,
+        end: old.runIndexes.end,
+      };
+      if (!o.force) {
+        if (sameJob(oldJob, job)) {
+          log(`${dir}: up to date (same scenario, seed and runs); use --force to rerun`);
+          return { dir, status: 'up-to-date', manifest: old, executedRuns: 0, resumedRuns: 0, failedRuns: old.failedRuns };
+        }
+        throw new HashsimError(
+          `${dir}: holds a result set of a different batch (existing vs requested: ${describeDiff(oldJob, job)}); use --force to overwrite it or choose another --out`,
+        );
+      }
+      // The old set must not look complete while the new batch runs.
+      await rm(manifestPath, { force: true });
+    }
+    await startSpool(spool, job);
+  }
+
+  const chunks = await listChunks(spool);
+  const gaps = missingRanges(chunks, range.start, range.end);
+  const todo = gaps.reduce((n, g) => n + g.end - g.start, 0);
+  const total = range.end - range.start;
+  const resumedRuns = total - todo;
+  if (resuming) log(`resuming ${dir}: ${resumedRuns} of ${total} runs already done`);
+
+  const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), Math.max(1, todo)));
+  const chunkSize = o.chunkSize ?? Math.max(1, Math.min(50, Math.ceil(todo / (workers * 8))));
+  // Each worker's first task is a single run, so the first result (and progress) comes after one
+  // run, not one chunk. Chunk boundaries never change the output.
+  // Towards the end chunks shrink (guided scheduling: at most 1/(2 x workers) of the runs still to
+  // plan), so the workers finish within about one run of each other instead of one idling while the
+  // other computes a whole last chunk (measured: ~0.4 s of a 5 s compute phase at 2 workers).
+  const tasks: { start: number; end: number }[] = [];
+  let left = todo;
+  for (const g of gaps) {
+    for (let s = g.start; s < g.end; ) {
+      const size = tasks.length < workers ? 1 : Math.max(1, Math.min(chunkSize, Math.ceil(left / (2 * workers))));
+      const end = Math.min(g.end, s + size);
+      tasks.push({ start: s, end });
+      left -= end - s;
+      s = end;
+    }
+  }
+  // Parquet assembly loads apache-arrow and parquet-wasm (~0.5 s): only once the first run is done,
+  // so start-up time goes to the workers.
+  let assembler: Promise<{ assembleResultSet: typeof assembleResultSet }> | undefined;
+  const loadAssembler = () => (assembler ??= import('../results/assemble.ts'));
+
+  const progress = createProgress(o.progress ?? 'auto');
+  if (tasks.length > 0) {
+    const pool = new Piscina<WorkerTask, WorkerReply>({
+      filename: WORKER_URL,
+      minThreads: workers,
+      maxThreads: workers,
+      execArgv: COMPILED ? [] : ['--import', tsxLoaderUrl()],
+      idleTimeout: 1000,
+    });
+    let done = resumedRuns;
+    progress.start(total, done);
+    try {
+      const strategyModules = o.strategyModules ?? {};
+      const runModule = o.runModule ?? DEFAULT_RUN_MODULE;
+      let next = 0;
+      // Bounded in-flight tasks: the queue does not hold a copy of the scenario per chunk.
+      // The first failure stops new tasks; tasks in flight settle before the pool is destroyed.
+      let failure: HashsimError | null = null;
+      const lane = async (): Promise<void> => {
+        while (next < tasks.length && failure === null) {
+          const t = tasks[next++]!;
+          let reply: WorkerReply;
+          try {
+            const limitS = o.runTimeoutSeconds ?? (Object.keys(strategyModules).length > 0 ? DEFAULT_MODULE_RUN_TIMEOUT_S : undefined);
+            const ac = limitS === undefined ? undefined : new AbortController();
+            const timer = ac === undefined ? undefined : setTimeout(() => ac.abort(), limitS! * 1000 * (t.end - t.start) + TASK_START_ALLOWANCE_MS);
+            try {
+              reply = await pool.run(
+                { scenario: o.scenario, seed: o.seed, start: t.start, end: t.end, spool, runModule, strategyModules },
+                ac === undefined ? {} : { signal: ac.signal },
+              );
+            } catch (err) {
+              if (ac?.signal.aborted) {
+                throw new Error(`took longer than ${limitS} s per run (--run-timeout; a strategy hook that never returns?)`);
+              }
+              throw err;
+            } finally {
+              clearTimeout(timer);
+            }
+          } catch (err) {
+            // A module that fails to load, or a worker thread that exits (process.exit in a strategy
+            // module): a message, not a stack. Finished chunks stay in the spool (--resume).
+            const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+            failure ??= new HashsimError(`runs ${t.start}-${t.end - 1} could not run: ${msg}${/exited/.test(msg ?? '') ? ' (did a strategy module call process.exit?)' : ''}`, 1);
+            return;
+          }
+          done += reply.end - reply.start;
+          progress.update(done);
+          void loadAssembler().catch(() => undefined);
+        }
+      };
+      await Promise.all(Array.from({ length: workers * 2 }, lane));
+      if (failure !== null) throw failure;
+    } finally {
+      progress.stop();
+      await pool.destroy();
+    }
+  }
+  const computeSeconds = (performance.now() - t0) / 1000;
+
+  const pkg = packageInfo();
+  const { assembleResultSet: assemble } = await loadAssembler();
+  const manifest = await assemble({
+    dir,
+    source: spoolSource(spool),
+    bandsMemoryBytes: o.bandsMemoryBytes,
+    manifest: {
+      format: MANIFEST_FORMAT,
+      scenario: { name: o.scenario.name, sha256: sha, resolved: o.scenario },
+      seed: o.seed,
+      runs: o.runs,
+      shard: o.shard ? { index: o.shard.index, count: o.shard.count, start: range.start, end: range.end } : null,
+      runIndexes: range,
+      package: pkg,
+      gitCommit: gitCommit(),
+      node: process.version,
+      dataFiles: o.dataFiles ?? [],
+    },
+    timings: () => ({
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      wallSeconds: (performance.now() - t0) / 1000,
+      runsExecuted: todo,
+      runsPerSecond: todo > 0 && computeSeconds > 0 ? todo / computeSeconds : null,
+      workers: tasks.length > 0 ? workers : null,
+      resumedRuns,
+      command: 'run',
+    }),
+  });
+  await rm(spool, { recursive: true, force: true });
+  return { dir, status: 'completed', manifest, executedRuns: todo, resumedRuns, failedRuns: manifest.failedRuns };
 }

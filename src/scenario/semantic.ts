@@ -43,6 +43,9 @@ function strategyList(custom: unknown): string {
   return names.map((n) => `"${n}"`).join(', ');
 }
 
+/** The schema's default of a population's hashrateEHs (agents/schema.ts). */
+const DEFAULT_POPULATION_HASHRATE = { dist: 'lognormal', median: 0.05, sigma: 1, max: 20 };
+
 /** Bounds of a population field's draws: [min, max], min exclusive when `open`. */
 interface FieldRange {
   readonly min: number;
@@ -149,6 +152,43 @@ function distProblems(d: unknown, path: Path, field: string, r: FieldRange): Pro
   return out;
 }
 
+/** A distribution's mean, clamped to its bounds (0 when unknown): for expected totals only. */
+function distMean(d: unknown): number {
+  if (typeof d === 'number') return d;
+  if (!isObj(d)) return 0;
+  const n = (k: string) => num(d[k]) ?? NaN;
+  let m: number;
+  switch (d['dist']) {
+    case 'fixed':
+      m = n('value');
+      break;
+    case 'uniform':
+      m = (n('min') + n('max')) / 2;
+      break;
+    case 'triangular':
+      m = (n('min') + n('mode') + n('max')) / 3;
+      break;
+    case 'lognormal':
+      m = n('median') * Math.exp((n('sigma') * n('sigma')) / 2);
+      break;
+    case 'normal':
+      m = n('mean');
+      break;
+    case 'beta':
+      m = ((num(d['scale']) ?? 1) * n('a')) / (n('a') + n('b'));
+      break;
+    default:
+      return 0;
+  }
+  const lo = num(d['min']);
+  const hi = num(d['max']);
+  if (d['dist'] === 'lognormal' || d['dist'] === 'normal') {
+    if (hi !== undefined) m = Math.min(m, hi);
+    if (lo !== undefined) m = Math.max(m, lo);
+  }
+  return Number.isFinite(m) ? m : 0;
+}
+
 function bounded(out: Problem[], v: unknown, path: Path, max: number, what: string): void {
   if (typeof v === 'number' && v > max) out.push({ path: formatPath(path), message: `expected at most ${max} ${what}, got ${v}` });
 }
@@ -235,6 +275,7 @@ export function semanticProblems(s: unknown, options: SemanticOptions = {}): Pro
   let hashrate = 0;
   let treasury = 0;
   let namedHashrate = 0;
+  let expectedPopulation = 0;
   const miners = Array.isArray(s['miners']) ? s['miners'] : [];
   miners.forEach((m: unknown, i) => {
     if (!isObj(m)) return;
@@ -296,6 +337,7 @@ export function semanticProblems(s: unknown, options: SemanticOptions = {}): Pro
     generated += count;
     bounded(out, p['count'], at('count'), LIMITS.populationCount, 'miners per population');
     if (count > 0) hashrate += 1; // every generated miner has a positive hashrate
+    expectedPopulation += count * distMean(p['hashrateEHs'] ?? DEFAULT_POPULATION_HASHRATE);
     out.push(...strategyRefProblems(p['strategy'], at('strategy'), custom));
     out.push(...policyProblems(p['policies'], at('policies')));
     out.push(...loanProblems(p['loan'], at('loan')));
@@ -319,10 +361,12 @@ export function semanticProblems(s: unknown, options: SemanticOptions = {}): Pro
       }
       if (realized === null) {
         out.push({ path: 'fringe.hashrateEHs', message: "'realized' needs a start whose last completed retarget epoch is in the retarget data (start.date/start.height); give a number instead" });
-      } else if (namedHashrate > realized) {
+      } else if (namedHashrate + expectedPopulation > realized) {
         out.push({
           path: 'fringe.hashrateEHs',
-          message: `'realized' is ${realized.toFixed(1)} EH/s at the start, less than the named miners' ${namedHashrate.toFixed(1)} EH/s; give the fringe a number, or lower the miners' hashrate`,
+          message:
+            `'realized' is ${realized.toFixed(1)} EH/s at the start, less than the agents' ${(namedHashrate + expectedPopulation).toFixed(1)} EH/s ` +
+            `(named miners ${namedHashrate.toFixed(1)}, populations ${expectedPopulation.toFixed(1)} expected); give the fringe a number, or lower the agents' hashrate`,
         });
       }
     }
