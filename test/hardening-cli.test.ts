@@ -232,6 +232,9 @@ describe('pure guards', () => {
     // Past validate's bounds on purpose (a library caller): the engine must still stop.
     const s = ScenarioSchema.parse({ name: 'x', horizonDays: 3, fringe: { hashrateEHs: 1e300, responsive: false } });
     expect(() => simulate(s, { seed: 1, runIndex: 4 })).toThrow(/run 4, step 0 \(day 0\): more than \d+ blocks in one step/);
+    // A hashrate whose block rate underflows to 0 (found by the fuzzer): no blocks, no failure.
+    const tiny = ScenarioSchema.parse({ name: 'x', horizonDays: 3, fringe: { hashrateEHs: 1e-320, responsive: false } });
+    expect(simulate(tiny, { seed: 1, runIndex: 0 }).summary).toBeDefined();
   });
 
   it('Infinity in a run result fails the run with run, step/miner and field named', async () => {

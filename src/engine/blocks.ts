@@ -91,8 +91,14 @@ export class BlockProcess {
             3,
           );
         }
-        const dt = this.arrivals.exponential(hps / this.hashesPerBlock);
+        const rate = hps / this.hashesPerBlock;
         const reward = this.subsidyBtc + feeBtc;
+        if (!(rate > 0)) {
+          // A hashrate so small (e.g. 1e-320 EH/s) that the rate underflows to 0: no block this step.
+          perEhs += ((tEnd - t) * 1e18 * reward) / this.hashesPerBlock;
+          break;
+        }
+        const dt = this.arrivals.exponential(rate);
         if (t + dt >= tEnd) {
           perEhs += ((tEnd - t) * 1e18 * reward) / this.hashesPerBlock;
           break;
