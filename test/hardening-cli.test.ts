@@ -178,6 +178,10 @@ describe('exit codes as docs/BATCH.md documents', () => {
     expect(invalid.code).toBe(1);
     const missing = await runCli(['run', 'nowhere.yaml', '--runs', '1'], dir);
     expect(missing.code).toBe(1);
+    // Node's recursive mkdir spins forever under /proc: a message at once instead.
+    const proc = await runCli(['run', 'good.yaml', '--runs', '1', '--out', '/proc/hashsim-x', '--quiet', '--no-charts'], dir);
+    expect(proc.code).toBe(1);
+    expect(proc.stderr).toMatch(/cannot mkdir \/proc\/hashsim-x/);
   });
 
   it('SLURM_ARRAY_TASK_MIN above the task id is refused, not run as negative run indexes', async () => {

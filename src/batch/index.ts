@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { Piscina } from 'piscina';
 import { HashsimError } from '../errors.ts';
 import type { assembleResultSet } from '../results/assemble.ts';
@@ -138,6 +138,23 @@ export const DEFAULT_MODULE_RUN_TIMEOUT_S = 600;
 const TASK_START_ALLOWANCE_MS = 10_000;
 
 /**
+ * mkdir -p one level at a time: Node's recursive mkdir spins forever on a path under /proc
+ * (`--out /proc/x`); this fails at once with the folder's error.
+ */
+async function mkdirEach(dir: string): Promise<void> {
+  const parts = resolve(dir).split(sep).filter((x) => x !== '');
+  let cur: string = sep;
+  for (const part of parts) {
+    cur = join(cur, part);
+    try {
+      await mkdir(cur);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/**
  * `--out` must be a new or empty folder, or a hashsim result set (manifest.json or an interrupted
  * batch's spool): a folder of other files (`--out scenarios`, `--out ~`) is refused without --force,
  * so nothing of the user's is overwritten. A symbolic link or a file is refused always.
@@ -180,7 +197,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   validate(o);
   const dir = resolve(o.out);
   await checkOutFolder(dir, o.force === true);
-  await mkdir(dir, { recursive: true });
+  await mkdirEach(dir);
   // One writer at a time (two `run --force` into one folder would mix their spools).
   const unlock = await lockFolder(dir);
   try {
