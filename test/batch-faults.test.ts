@@ -22,7 +22,7 @@ describe('batch faults', () => {
     copyFileSync(STRATEGY, join(root, 'buggy.ts'));
     const scenario = writeScenario(root, { horizonDays: 60, strategyModule: './buggy.ts' });
     const out = join(root, 'out');
-    const r = spawnSync(process.execPath, [BIN, 'run', scenario, '--runs', String(RUNS), '--seed', '5', '--workers', '2', '--out', out, '--no-charts', '--quiet'], {
+    const r = spawnSync(process.execPath, [BIN, 'run', scenario, '--runs', String(RUNS), '--seed', '5', '--workers', '2', '--out', out, '--no-charts', '--quiet', '--allow-code'], {
       encoding: 'utf8',
     });
 

@@ -8,6 +8,7 @@ import { runBatch } from '../src/batch/index.ts';
 import { loadScenarioFile } from '../src/scenario/load.ts';
 import { compareResultSets, type Comparison } from '../src/compare/index.ts';
 import { readParquetFile } from '../src/results/parquet.ts';
+import { deterministicHash, type Manifest } from '../src/results/manifest.ts';
 
 const RUNS = 24;
 // 60 days of the minimal scenario, sampled every 5 days: a few seconds per set.
@@ -141,9 +142,10 @@ describe('hashsim compare on real result sets', () => {
     const copy = join(tmp, 'a-other-version');
     cpSync(dirs.a!, copy, { recursive: true });
     const mf = join(copy, 'manifest.json');
-    const m = JSON.parse(readFileSync(mf, 'utf8')) as { package: { version: string } };
-    m.package.version = '0.0.1-test';
-    writeFileSync(mf, JSON.stringify(m));
+    const m = JSON.parse(readFileSync(mf, 'utf8')) as Manifest;
+    (m.package as { version: string }).version = '0.0.1-test';
+    // A set genuinely made by another version: its manifest hash is consistent (an edited one is refused).
+    writeFileSync(mf, JSON.stringify({ ...m, deterministicSha256: deterministicHash(m) }));
     const r = await cli(['compare', dirs.a!, copy, '--out', join(tmp, 'ver'), '--no-charts', '--no-steps']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/package versions differ/);

@@ -49,7 +49,8 @@ export function resolvePolicies(
   custom: Readonly<Record<string, PoliciesInput>>,
   where: string,
 ): ResolvedPolicies {
-  const bundle = custom[strategy] ?? BUILTIN_STRATEGIES[strategy];
+  // Own keys only: "constructor", "toString" or "__proto__" must not resolve to Object.prototype's members.
+  const bundle = Object.hasOwn(custom, strategy) ? custom[strategy] : Object.hasOwn(BUILTIN_STRATEGIES, strategy) ? BUILTIN_STRATEGIES[strategy] : undefined;
   if (bundle === undefined) {
     const known = [...Object.keys(BUILTIN_STRATEGIES), ...Object.keys(custom)].join(', ');
     throw new HashsimError(`${where}.strategy: unknown strategy "${strategy}"; expected one of ${known}`);

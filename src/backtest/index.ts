@@ -7,6 +7,7 @@ import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { strategyModulesOf } from '../batch/index.ts';
+import { requireCodeOptIn } from '../batch/code-trust.ts';
 import { scenarioForRun } from '../calibrate/apply.ts';
 import { difficultyFromBits } from '../consensus/index.ts';
 import { HashsimError } from '../errors.ts';
@@ -55,6 +56,8 @@ export interface BacktestOptions {
   readonly out?: string;
   /** Write into a folder that holds something other than a backtest. */
   readonly force?: boolean;
+  /** Run strategy modules the scenario names (the CLI's --allow-code); refused otherwise. */
+  readonly allowCode?: boolean;
   /** Progress and notes (default: none). */
   readonly log?: (line: string) => void;
 }
@@ -190,6 +193,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   log(`backtest ${scenario.name}: ${o.runs} runs from the retarget at height ${window.fromHeight} (${window.startDate}) to ${window.to}, ${heights.length} real retargets`);
   const t0 = performance.now();
   let lastNote = t0;
+  requireCodeOptIn(strategyModulesOf(scenario, baseDir), o.allowCode === true, o.scenarioFile);
   const result = await runBacktestRuns({
     onProgress: (done, total) => {
       // A note every 5 s on long backtests; short ones print only the start and end lines.

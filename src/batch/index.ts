@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { Piscina } from 'piscina';
 import { HashsimError } from '../errors.ts';
 import type { assembleResultSet } from '../results/assemble.ts';
@@ -16,6 +16,7 @@ import {
   type Manifest,
 } from '../results/manifest.ts';
 import { createProgress, type ProgressMode } from './progress.ts';
+import { LOCK_FILE, lockFolder } from './lock.ts';
 import { shardRange } from './shard.ts';
 import { SPOOL_DIR, listChunks, missingRanges, readJob, spoolSource, startSpool, type SpoolJob } from './spool.ts';
 import type { WorkerReply, WorkerTask } from './worker.ts';
@@ -65,6 +66,12 @@ export interface BatchOptions {
   /** Module exporting `simulate` (default: the engine). For benchmarks and tests of the batch layer. */
   readonly runModule?: string;
   readonly bandsMemoryBytes?: number;
+  /**
+   * Wall-clock limit per run, seconds (a task of k runs gets k x this). Past it the worker thread is
+   * terminated and the batch stops with a message (finished chunks stay for --resume): a strategy
+   * hook with an endless loop must not hang a batch. Default: none, or 600 s with strategy modules.
+   */
+  readonly runTimeoutSeconds?: number;
 }
 
 export interface BatchResult {
@@ -103,6 +110,73 @@ function describeDiff(a: SpoolJob, b: SpoolJob): string {
 
 const sameJob = (a: SpoolJob, b: SpoolJob): boolean => describeDiff(a, b) === '';
 
+/**
+ * Temporary files (`<file>.tmp-<pid>`) a killed process left in the set, charts/ or csv/: removed
+ * under the folder's lock (no other hashsim process is writing), so a finished set holds none.
+ */
+async function removeStaleTemporaries(dir: string): Promise<void> {
+  for (const sub of ['', RESULT_FILES.charts, RESULT_FILES.csv]) {
+    const d = sub === '' ? dir : join(dir, sub);
+    let names: string[];
+    try {
+      if (!(await lstat(d)).isDirectory()) continue;
+      names = await readdir(d);
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      if (!/^[A-Za-z0-9._-]+\.tmp-\d+$/.test(n)) continue;
+      const p = join(d, n);
+      if ((await lstat(p)).isFile()) await rm(p, { force: true });
+    }
+  }
+}
+
+/** Per-run wall-clock limit when strategy modules run and none is given (seconds). */
+export const DEFAULT_MODULE_RUN_TIMEOUT_S = 600;
+/** Added to each task's limit: a worker's first task also loads the engine and the modules. */
+const TASK_START_ALLOWANCE_MS = 10_000;
+
+/**
+ * mkdir -p one level at a time: Node's recursive mkdir spins forever on a path under /proc
+ * (`--out /proc/x`); this fails at once with the folder's error.
+ */
+async function mkdirEach(dir: string): Promise<void> {
+  const parts = resolve(dir).split(sep).filter((x) => x !== '');
+  let cur: string = sep;
+  for (const part of parts) {
+    cur = join(cur, part);
+    try {
+      await mkdir(cur);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/**
+ * `--out` must be a new or empty folder, or a hashsim result set (manifest.json or an interrupted
+ * batch's spool): a folder of other files (`--out scenarios`, `--out ~`) is refused without --force,
+ * so nothing of the user's is overwritten. A symbolic link or a file is refused always.
+ */
+async function checkOutFolder(dir: string, force: boolean): Promise<void> {
+  let st;
+  try {
+    st = await lstat(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (!st.isDirectory()) throw new HashsimError(`--out ${dir}: expected a folder, found a ${st.isSymbolicLink() ? 'symbolic link' : 'file or special file'}`);
+  const entries = await readdir(dir);
+  if (entries.length === 0 || force) return;
+  if (entries.includes(RESULT_FILES.manifest) || entries.includes(SPOOL_DIR) || entries.includes(LOCK_FILE)) return;
+  throw new HashsimError(
+    `--out ${dir}: the folder holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} and is not a hashsim result set; ` +
+      'choose a new or empty folder (or --force to write into it anyway)',
+  );
+}
+
 function validate(o: BatchOptions): void {
   if (!Number.isSafeInteger(o.runs) || o.runs < 1) throw new HashsimError(`--runs: expected a positive integer, got ${o.runs}`);
   if (o.workers !== undefined && (!Number.isSafeInteger(o.workers) || o.workers < 1)) {
@@ -121,6 +195,20 @@ function validate(o: BatchOptions): void {
  */
 export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   validate(o);
+  const dir = resolve(o.out);
+  await checkOutFolder(dir, o.force === true);
+  await mkdirEach(dir);
+  // One writer at a time (two `run --force` into one folder would mix their spools).
+  const unlock = await lockFolder(dir);
+  try {
+    await removeStaleTemporaries(dir);
+    return await runBatchInFolder(o);
+  } finally {
+    await unlock();
+  }
+}
+
+async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dir = resolve(o.out);
   const spool = join(dir, SPOOL_DIR);
@@ -130,7 +218,6 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   await mkdir(dir, { recursive: true });
-
   const existingJob = existsSync(spool) ? await readJob(spool) : null;
   let resuming = false;
   if (existingJob && o.resume && sameJob(existingJob, job)) {
@@ -213,16 +300,43 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
       const runModule = o.runModule ?? DEFAULT_RUN_MODULE;
       let next = 0;
       // Bounded in-flight tasks: the queue does not hold a copy of the scenario per chunk.
+      // The first failure stops new tasks; tasks in flight settle before the pool is destroyed.
+      let failure: HashsimError | null = null;
       const lane = async (): Promise<void> => {
-        while (next < tasks.length) {
+        while (next < tasks.length && failure === null) {
           const t = tasks[next++]!;
-          const reply = await pool.run({ scenario: o.scenario, seed: o.seed, start: t.start, end: t.end, spool, runModule, strategyModules });
+          let reply: WorkerReply;
+          try {
+            const limitS = o.runTimeoutSeconds ?? (Object.keys(strategyModules).length > 0 ? DEFAULT_MODULE_RUN_TIMEOUT_S : undefined);
+            const ac = limitS === undefined ? undefined : new AbortController();
+            const timer = ac === undefined ? undefined : setTimeout(() => ac.abort(), limitS! * 1000 * (t.end - t.start) + TASK_START_ALLOWANCE_MS);
+            try {
+              reply = await pool.run(
+                { scenario: o.scenario, seed: o.seed, start: t.start, end: t.end, spool, runModule, strategyModules },
+                ac === undefined ? {} : { signal: ac.signal },
+              );
+            } catch (err) {
+              if (ac?.signal.aborted) {
+                throw new Error(`took longer than ${limitS} s per run (--run-timeout; a strategy hook that never returns?)`);
+              }
+              throw err;
+            } finally {
+              clearTimeout(timer);
+            }
+          } catch (err) {
+            // A module that fails to load, or a worker thread that exits (process.exit in a strategy
+            // module): a message, not a stack. Finished chunks stay in the spool (--resume).
+            const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+            failure ??= new HashsimError(`runs ${t.start}-${t.end - 1} could not run: ${msg}${/exited/.test(msg ?? '') ? ' (did a strategy module call process.exit?)' : ''}`, 1);
+            return;
+          }
           done += reply.end - reply.start;
           progress.update(done);
           void loadAssembler().catch(() => undefined);
         }
       };
       await Promise.all(Array.from({ length: workers * 2 }, lane));
+      if (failure !== null) throw failure;
     } finally {
       progress.stop();
       await pool.destroy();

@@ -14,6 +14,7 @@ function intOf(value: string, what: string): number {
 }
 
 function check(index: number, count: number, source: string): Shard {
+  if (!Number.isSafeInteger(index) || index < 0) throw new HashsimError(`${source}: shard index must be a non-negative integer, got ${index}`);
   if (count < 1) throw new HashsimError(`${source}: shard count must be at least 1, got ${count}`);
   if (index >= count) throw new HashsimError(`${source}: shard index ${index} is not below the shard count ${count}`);
   return { index, count, source };
@@ -42,6 +43,7 @@ export function shardFromEnv(env: NodeJS.ProcessEnv, countOverride?: number): Sh
     const min = env.SLURM_ARRAY_TASK_MIN !== undefined ? intOf(env.SLURM_ARRAY_TASK_MIN, 'SLURM_ARRAY_TASK_MIN') : 0;
     const n = count('SLURM_ARRAY_TASK_COUNT');
     if (n === undefined) throw new HashsimError('SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not (or pass --shard-count)');
+    if (id < min) throw new HashsimError(`SLURM_ARRAY_TASK_ID: ${id} is below SLURM_ARRAY_TASK_MIN ${min}; expected a task id from the array's range`);
     return check(id - min, n, 'SLURM_ARRAY_TASK_ID');
   }
   if (env.JOB_COMPLETION_INDEX !== undefined) {

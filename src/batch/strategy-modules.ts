@@ -17,7 +17,13 @@ export function loadStrategyModules(modules: Readonly<Record<string, string>>): 
       const out: Record<string, unknown> = {};
       for (const name of names) {
         const path = modules[name]!;
-        const m = (await importModule(path.startsWith('file:') ? path : pathToFileURL(path).href)) as { default?: unknown };
+        let m: { default?: unknown };
+        try {
+          m = (await importModule(path.startsWith('file:') ? path : pathToFileURL(path).href)) as { default?: unknown };
+        } catch (err) {
+          const e = err instanceof Error ? err : new Error(String(err));
+          throw new Error(`strategy module ${JSON.stringify(name)} failed to load: ${e.name}: ${e.message.split('\n')[0]}`);
+        }
         out[name] = m.default ?? m;
       }
       return out;

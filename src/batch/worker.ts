@@ -3,7 +3,7 @@
 // is plain JavaScript and registers tsx only for a TypeScript user module (import-module.ts).
 import type { RunResult } from '../engine/types.ts';
 import { scenarioForRun } from '../calibrate/apply.ts';
-import { recordFromError, recordFromResult, type RunRecord } from '../results/record.ts';
+import { checkedRecordFromResult, recordFromError, type RunRecord } from '../results/record.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { importModule } from './import-module.ts';
 import { loadStrategyModules } from './strategy-modules.ts';
@@ -64,7 +64,7 @@ export default async function runChunk(task: WorkerTask): Promise<WorkerReply> {
       // With a calibration set, the run's posterior draw (a function of seed and run index only).
       const result = simulate(scenarioForRun(task.scenario as Scenario, task.seed, runIndex), options);
       if (result.runIndex !== runIndex) throw new Error(`simulate returned runIndex ${result.runIndex} for run ${runIndex}`);
-      records.push(recordFromResult(result));
+      records.push(checkedRecordFromResult(result));
     } catch (err) {
       const rec = recordFromError(runIndex, err);
       records.push(rec);

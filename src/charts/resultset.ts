@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { ensureOwnDir, removeStaleListed } from '../results/safe-dir.ts';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { readResultSet } from '../results/read.ts';
@@ -281,7 +281,7 @@ export interface RenderedChart {
 export async function renderResultSetCharts(dir: string, options: { png?: boolean } = {}): Promise<RenderedChart[]> {
   const data = await loadChartData(dir);
   const chartsDir = join(data.dir, RESULT_FILES.charts);
-  await mkdir(chartsDir, { recursive: true });
+  await ensureOwnDir(chartsDir);
   const entries = buildResultSetCharts(data);
   const out: RenderedChart[] = [];
   for (const e of entries) {
@@ -297,9 +297,7 @@ export async function renderResultSetCharts(dir: string, options: { png?: boolea
   }
   const keep = new Set(out.flatMap((c) => c.files.map((f) => f.slice(RESULT_FILES.charts.length + 1))));
   keep.add('index.json');
-  for (const f of await readdir(chartsDir)) {
-    if (!keep.has(f) && /\.(vl\.json|svg|png)$/.test(f)) await rm(join(chartsDir, f), { force: true });
-  }
+  await removeStaleListed(chartsDir, keep);
   await atomicWrite(join(chartsDir, 'index.json'), `${JSON.stringify({ charts: out }, null, 2)}\n`);
   return out;
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { ensureOwnDir, removeStaleListed } from '../results/safe-dir.ts';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { readParquetFile } from '../results/parquet.ts';
@@ -209,7 +210,7 @@ export async function renderSweepCharts(dir: string, options: { png?: boolean; m
     discovery: readDiscovery(dir),
   });
   const chartsDir = join(dir, 'charts');
-  await mkdir(chartsDir, { recursive: true });
+  await ensureOwnDir(chartsDir);
   const out: RenderedChart[] = [];
   for (const c of charts) {
     const svg = await renderSvg(c.spec);
@@ -223,7 +224,7 @@ export async function renderSweepCharts(dir: string, options: { png?: boolean; m
     out.push({ name: c.name, section: c.section, title: c.title, files: files.map((f) => `charts/${f}`) });
   }
   const keep = new Set(out.flatMap((c) => c.files.map((f) => f.slice('charts/'.length))));
-  for (const f of await readdir(chartsDir)) if (!keep.has(f) && f !== 'index.json' && /\.(vl\.json|svg|png)$/.test(f)) await rm(join(chartsDir, f), { force: true });
+  await removeStaleListed(chartsDir, keep);
   await atomicWrite(join(chartsDir, 'index.json'), `${JSON.stringify({ charts: out }, null, 2)}\n`);
   return out;
 }

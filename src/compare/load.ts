@@ -4,6 +4,7 @@ import { HashsimError } from '../errors.ts';
 import { RUNS_FIXED_COLUMNS, SERIES_FIXED_COLUMNS } from '../results/assemble.ts';
 import { RESULT_FILES } from '../results/layout.ts';
 import { readManifest, type Manifest } from '../results/manifest.ts';
+import { checkResultSetIntegrity } from '../results/integrity.ts';
 import { readParquetFile, type ParquetData } from '../results/parquet.ts';
 
 /** A result set as the comparison needs it: manifest plus the per-run tables. */
@@ -21,6 +22,8 @@ export interface LoadedSet {
 export async function loadResultSet(dir: string): Promise<LoadedSet> {
   const abs = resolve(dir);
   const manifest = await readManifest(abs);
+  // A flipped byte or a swapped table must not change the comparison: check before reading.
+  await checkResultSetIntegrity(abs, manifest);
   const runsPath = join(abs, RESULT_FILES.runs);
   if (!existsSync(runsPath)) throw new HashsimError(`${runsPath}: not found (incomplete result set?)`);
   const runs = await readParquetFile(runsPath);

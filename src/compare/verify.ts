@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { scenarioForRun } from '../calibrate/apply.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { strategyModulesOf } from '../batch/index.ts';
+import { requireCodeOptIn } from '../batch/code-trust.ts';
 import { importModule } from '../batch/import-module.ts';
 import { HashsimError } from '../errors.ts';
 import { RandomStream } from '../random/index.ts';
@@ -16,8 +17,9 @@ import type { RunResult } from '../engine/types.ts';
 import { deterministicHash, fileSha256, readManifest, sha256Hex, type Manifest } from '../results/manifest.ts';
 import { readResultSet } from '../results/read.ts';
 import { RESULT_FILES } from '../results/layout.ts';
-import { recordFromError, recordFromResult, type RunRecord } from '../results/record.ts';
-import { readFile } from 'node:fs/promises';
+import { checkedRecordFromResult, recordFromError, type RunRecord } from '../results/record.ts';
+import { lstat, readFile } from 'node:fs/promises';
+import { readParquetInfo } from '../results/parquet.ts';
 
 /** The engine entry verify re-runs with (the batch worker calls the same signature). */
 export type SimulateFn = (
@@ -37,6 +39,12 @@ export interface VerifyOptions {
    * (the scenario file's folder; the manifest keeps paths as written). Default: the current folder.
    */
   readonly baseDir?: string;
+  /**
+   * Import the strategy modules the manifest's scenario names (the CLI's --allow-code). Without it a
+   * set whose scenario names one is refused before anything is imported: a received result set must
+   * not run code. With it, each module must still hash as the manifest recorded.
+   */
+  readonly allowCode?: boolean;
   /** Called after each re-run (for progress output). */
   readonly onRun?: (done: number, total: number) => void;
 }
@@ -171,10 +179,21 @@ async function defaultSimulate(): Promise<SimulateFn> {
 }
 
 /** Imports the strategy modules the scenario names, as the batch workers do. */
-async function loadStrategies(resolved: unknown, baseDir: string): Promise<Record<string, unknown> | undefined> {
-  const mods = strategyModulesOf((resolved ?? {}) as { miners?: unknown[]; populations?: unknown[] }, baseDir);
+async function loadStrategies(m: Manifest, baseDir: string, allowCode: boolean, dir: string, manifestOk: boolean): Promise<Record<string, unknown> | undefined> {
+  const mods = strategyModulesOf((m.scenario?.resolved ?? {}) as { miners?: unknown[]; populations?: unknown[] }, baseDir);
   const names = Object.keys(mods);
   if (names.length === 0) return undefined;
+  requireCodeOptIn(mods, allowCode, `${join(dir, 'manifest.json')} (scenario.resolved)`);
+  if (!manifestOk) throw new HashsimError(`${join(dir, 'manifest.json')}: edited (its deterministic hash differs); its strategy modules are not imported`, 1);
+  // The module must be the one the batch ran: same bytes as the manifest's dataFiles entry.
+  for (const name of names) {
+    const path = mods[name]!;
+    const entry = (Array.isArray(m.dataFiles) ? m.dataFiles : []).find((d) => d.path === name && d.field.endsWith('strategyModule'));
+    if (entry === undefined) throw new HashsimError(`strategy module ${name}: the manifest records no hash for it (dataFiles); not imported`, 1);
+    if (existsSync(path) && sha256Hex(await readFile(path)) !== entry.sha256) {
+      throw new HashsimError(`strategy module ${name} (${path}): content differs from the hash the manifest records; not imported`, 1);
+    }
+  }
   const out: Record<string, unknown> = {};
   for (const name of names) {
     const path = mods[name]!;
@@ -194,6 +213,10 @@ async function checkFiles(dir: string, m: Manifest, baseDir: string): Promise<Fi
       out.push({ file, ok: false, expected: entry.sha256, actual: null, problem: 'missing' });
       continue;
     }
+    if (!(await lstat(path)).isFile()) {
+      out.push({ file, ok: false, expected: entry.sha256, actual: null, problem: 'not a regular file (a symbolic link or special file)' });
+      continue;
+    }
     const got = await fileSha256(path);
     const ok = got.sha256 === entry.sha256 && got.bytes === entry.bytes;
     out.push({
@@ -203,6 +226,19 @@ async function checkFiles(dir: string, m: Manifest, baseDir: string): Promise<Fi
       actual: got.sha256,
       problem: ok ? null : got.bytes !== entry.bytes ? `size ${got.bytes} bytes, manifest says ${entry.bytes}` : 'content hash differs',
     });
+  }
+  // The four tables must be listed: a set whose manifest drops an entry (or has `files: {}`) fails.
+  for (const f of [RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.bands]) {
+    if (!Object.hasOwn(m.files, f)) out.push({ file: f, ok: false, expected: '', actual: null, problem: 'not listed in manifest.files' });
+  }
+  // Counts: runs.parquet's rows, the run-index range and counts.ok + counts.error must agree.
+  const runsCheck = out.find((f) => f.file === RESULT_FILES.runs);
+  if (runsCheck?.ok) {
+    const rows = (await readParquetInfo(join(dir, RESULT_FILES.runs))).numRows;
+    const span = m.runIndexes.end - m.runIndexes.start;
+    const counted = m.counts.ok + m.counts.error;
+    const ok = rows === span && counted === span && m.failedRuns.length === m.counts.error;
+    out.push({ file: 'counts', ok, expected: String(span), actual: String(rows), problem: ok ? null : `runs.parquet has ${rows} runs, runIndexes span ${span}, counts say ${counted} (${m.counts.error} failed, failedRuns lists ${m.failedRuns.length})` });
   }
   // Input data files the scenario read (e.g. a price path CSV), when they can still be found.
   for (const d of m.dataFiles) {
@@ -239,12 +275,12 @@ export async function verifyResultSet(dir: string, options: VerifyOptions = {}):
     for (const r of chosen) runs.push({ runIndex: r, ok: false, differences: [`not re-checked: ${damaged.join(', ')} failed the hash check`] });
   } else if (chosen.length > 0) {
     const simulate = options.simulate ?? (await defaultSimulate());
-    const strategies = options.strategies ?? (await loadStrategies(manifest.scenario.resolved, baseDir));
+    const strategies = options.strategies ?? (await loadStrategies(manifest, baseDir, options.allowCode === true, abs, manifestOk));
     const want = new Set(chosen);
     const seen = new Set<number>();
     let done = 0;
     try {
-      const set = await readResultSet(abs);
+      const set = await readResultSet(abs, { checkIntegrity: false });
       for await (const rec of set.records()) {
         if (!want.has(rec.runIndex)) continue;
         seen.add(rec.runIndex);
@@ -253,7 +289,7 @@ export async function verifyResultSet(dir: string, options: VerifyOptions = {}):
           const opts = strategies
             ? { seed: manifest.seed, runIndex: rec.runIndex, strategies }
             : { seed: manifest.seed, runIndex: rec.runIndex };
-          rerun = recordFromResult(simulate(scenarioForRun(manifest.scenario.resolved as Scenario, manifest.seed, rec.runIndex), opts));
+          rerun = checkedRecordFromResult(simulate(scenarioForRun(manifest.scenario.resolved as Scenario, manifest.seed, rec.runIndex), opts));
         } catch (err) {
           rerun = recordFromError(rec.runIndex, err);
         }

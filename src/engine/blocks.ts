@@ -1,7 +1,17 @@
 import { blockSubsidySats, COIN, expectedHashesPerBlock, MAINNET, type DifficultyAlgorithm } from '../consensus/index.ts';
 import type { RandomStream } from '../random/index.ts';
+import { HashsimError } from '../errors.ts';
 
 const HALVING_INTERVAL = MAINNET.subsidyHalvingInterval;
+
+/**
+ * Most blocks one `advance` may find per day of simulated time: 1,000 x the 144-a-day target (a
+ * hashrate 1,000 x what the difficulty expects, before retargets catch up), and at least 100,000 per
+ * call. An absurd hashrate (1e300 EH/s) would otherwise spin the loop practically forever; past the
+ * bound the run fails with a message instead.
+ */
+export const MAX_BLOCKS_PER_DAY = 144_000;
+const MIN_BLOCK_BOUND = 100_000;
 
 /** Receives each block as it is found (the engine assigns its reward to a miner). */
 export interface BlockSink {
@@ -65,16 +75,30 @@ export class BlockProcess {
    * Run the clock to `tEnd` (seconds since start) at constant hashrate `ehs` (EH/s) and fee
    * `feeBtc` per block, handing every block to `sink`.
    */
-  advance(ehs: number, tEnd: number, feeBtc: number, sink: BlockSink): void {
+  advance(ehs: number, tEnd: number, feeBtc: number, sink: BlockSink, where = 'block loop'): void {
     const hps = ehs * 1e18;
     let t = this.time;
     let perEhs = 0;
     let rewards = 0;
     let n = 0;
+    const bound = Math.max(MIN_BLOCK_BOUND, Math.ceil((MAX_BLOCKS_PER_DAY * (tEnd - t)) / 86_400));
     if (hps > 0) {
       for (;;) {
-        const dt = this.arrivals.exponential(hps / this.hashesPerBlock);
+        if (n >= bound) {
+          throw new HashsimError(
+            `${where}: more than ${bound} blocks in one step (the bound is ${MAX_BLOCKS_PER_DAY} a day, 1,000 x the target): ` +
+              `a network hashrate of ${ehs.toPrecision(4)} EH/s is implausible for the difficulty; check hashrateEHs and the fringe's growth`,
+            3,
+          );
+        }
+        const rate = hps / this.hashesPerBlock;
         const reward = this.subsidyBtc + feeBtc;
+        if (!(rate > 0)) {
+          // A hashrate so small (e.g. 1e-320 EH/s) that the rate underflows to 0: no block this step.
+          perEhs += ((tEnd - t) * 1e18 * reward) / this.hashesPerBlock;
+          break;
+        }
+        const dt = this.arrivals.exponential(rate);
         if (t + dt >= tEnd) {
           perEhs += ((tEnd - t) * 1e18 * reward) / this.hashesPerBlock;
           break;

@@ -342,7 +342,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
 
     // ---- blocks during the step
     const heightBefore = chain.height;
-    chain.advance(networkEhs, (day + dtDays) * SECONDS_PER_DAY, feeBtc, sink);
+    chain.advance(networkEhs, (day + dtDays) * SECONDS_PER_DAY, feeBtc, sink, `run ${runIndex}, step ${s} (day ${day})`);
     const rewards = chain.rewardsBtc;
     const perEhs = chain.rewardPerEhs;
     let fringeBtc = sink.fringeBtc;

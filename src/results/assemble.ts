@@ -236,7 +236,9 @@ async function writeTables(dir: string, source: RunSource, scan: ScanResult): Pr
     const runs = new TableBuffer(runsW, runsSpec);
     const series = new TableBuffer(seriesW, seriesSpec);
     const miners = new TableBuffer(minersW, minersSpec);
+    let written = 0;
     for await (const r of source.records()) {
+      written++;
       runs.push([r.runIndex, r.status, r.error, r.stack, ...scan.summaryKeys.map((k) => num(r.summary[k]))]);
       const cols = scan.seriesKeys.map((k) => r.series[k]);
       for (let s = 0; s < r.sampleDays.length; s++) {
@@ -248,6 +250,11 @@ async function writeTables(dir: string, source: RunSource, scan: ScanResult): Pr
       await runs.maybeFlush();
       await series.maybeFlush();
       await miners.maybeFlush();
+    }
+    // The tables hold exactly the runs the scan saw (a spool changed underneath, e.g. by another
+    // process writing to the same folder, must not give a set whose manifest counts other runs).
+    if (written !== scan.ok + scan.failedRuns.length) {
+      throw new HashsimError(`${dir}: the runs changed during assembly (scanned ${scan.ok + scan.failedRuns.length}, read back ${written}); is another hashsim process writing to this folder?`, 1);
     }
     await runs.flush();
     await series.flush();

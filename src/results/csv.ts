@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { ensureOwnDir } from './safe-dir.ts';
 import { atomicWriteWith } from './atomic.ts';
 import { join } from 'node:path';
 import { RESULT_FILES } from './layout.ts';
@@ -12,7 +12,10 @@ import { readResultSet } from './read.ts';
 export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return Number.isNaN(v) ? '' : String(v);
-  const s = String(v);
+  let s = String(v);
+  // A text cell a spreadsheet would read as a formula (=, +, -, @, tab, CR first) gets a leading
+  // apostrophe (OWASP's CSV injection advice): opened in Excel or Sheets it stays text.
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -23,7 +26,7 @@ export function csvCell(v: unknown): string {
 export async function exportCsv(dir: string): Promise<string[]> {
   const set = await readResultSet(dir);
   const outDir = set.path(RESULT_FILES.csv);
-  await mkdir(outDir, { recursive: true });
+  await ensureOwnDir(outDir);
   const written: string[] = [];
   for (const name of ['runs', 'series', 'miners', 'bands'] as const) {
     const path = join(outDir, `${name}.csv`);

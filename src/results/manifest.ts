@@ -125,6 +125,42 @@ export async function writeManifest(dir: string, det: ManifestDeterministic, tim
   return { ...stored, timings };
 }
 
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * What is wrong with a parsed manifest's shape (fields readers rely on), or null. File keys must
+ * be plain paths inside the set: `../../dev/zero` or `/etc/passwd` would make a reader open them.
+ */
+export function manifestShapeProblem(m: Record<string, unknown> | Manifest): string | null {
+  const o = m as Record<string, unknown>;
+  const sc = o['scenario'];
+  if (!isRecord(sc) || typeof sc['sha256'] !== 'string' || !isRecord(sc['resolved'])) return 'scenario: expected { name, sha256, resolved }';
+  if (typeof o['seed'] !== 'string' && !(typeof o['seed'] === 'number' && Number.isSafeInteger(o['seed']))) return 'seed: expected an integer or a string';
+  if (!isInt(o['runs']) || (o['runs'] as number) < 1) return 'runs: expected a positive integer';
+  const ri = o['runIndexes'];
+  if (!isRecord(ri) || !isInt(ri['start']) || !isInt(ri['end']) || (ri['end'] as number) < (ri['start'] as number) || (ri['end'] as number) > (o['runs'] as number)) {
+    return 'runIndexes: expected { start, end } with 0 <= start <= end <= runs';
+  }
+  const c = o['counts'];
+  if (!isRecord(c) || !isInt(c['ok']) || !isInt(c['error'])) return 'counts: expected { ok, error } (non-negative integers)';
+  const files = o['files'];
+  if (!isRecord(files)) return 'files: expected a mapping of file -> { sha256, bytes }';
+  for (const [k, e] of Object.entries(files)) {
+    if (!/^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/.test(k) || k.split('/').includes('..')) {
+      return `files: ${JSON.stringify(k.slice(0, 80))}: expected a plain path inside the result set`;
+    }
+    if (!isRecord(e) || typeof e['sha256'] !== 'string' || !isInt(e['bytes'])) return `files[${JSON.stringify(k)}]: expected { sha256, bytes }`;
+  }
+  if (!Array.isArray(o['dataFiles'])) return 'dataFiles: expected a list';
+  for (const [i, d] of (o['dataFiles'] as unknown[]).entries()) {
+    if (!isRecord(d) || typeof d['path'] !== 'string' || typeof d['sha256'] !== 'string' || typeof d['field'] !== 'string') return `dataFiles[${i}]: expected { field, path, sha256 }`;
+  }
+  if (!Array.isArray(o['failedRuns'])) return 'failedRuns: expected a list';
+  if (typeof o['deterministicSha256'] !== 'string') return 'deterministicSha256: expected a string';
+  return null;
+}
+
 export async function readManifest(dir: string): Promise<Manifest> {
   const path = join(dir, RESULT_FILES.manifest);
   let text: string;
@@ -139,9 +175,12 @@ export async function readManifest(dir: string): Promise<Manifest> {
   } catch (err) {
     throw new HashsimError(`${path}: invalid JSON (${(err as Error).message})`);
   }
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new HashsimError(`${path}: expected a JSON object`, 1);
   if (m.format !== MANIFEST_FORMAT) {
     throw new HashsimError(`${path}: format is ${JSON.stringify(m.format)}, expected ${JSON.stringify(MANIFEST_FORMAT)}`);
   }
+  const shape = manifestShapeProblem(m);
+  if (shape !== null) throw new HashsimError(`${path}: ${shape}`, 1);
   let timings: ManifestTimings | null = null;
   try {
     timings = JSON.parse(await readFile(join(dir, TIMINGS_FILE), 'utf8')) as ManifestTimings;

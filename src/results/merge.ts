@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { checkResultSetIntegrity } from './integrity.ts';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HashsimError } from '../errors.ts';
@@ -37,7 +38,10 @@ export async function mergeResultSets(dirs: readonly string[], out: string, opti
     if (existsSync(join(dir, '.partial')) && !existsSync(join(dir, RESULT_FILES.manifest))) {
       throw new HashsimError(`${dir}: shard is unfinished (rerun it with --resume)`);
     }
-    sets.push({ dir, m: await readManifest(dir) });
+    const m = await readManifest(dir);
+    // Tampered shards are refused, not laundered into a set with fresh hashes.
+    await checkResultSetIntegrity(dir, m);
+    sets.push({ dir, m });
   }
   const first = sets[0]!.m;
   for (const { dir, m } of sets) {

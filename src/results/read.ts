@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { HashsimError } from '../errors.ts';
 import { RESULT_FILES } from './layout.ts';
 import { readManifest, type Manifest } from './manifest.ts';
+import { checkResultSetIntegrity } from './integrity.ts';
 import { readParquetFile, readParquetInfo, readParquetRowGroups, type ParquetData, type ParquetInfo } from './parquet.ts';
 import type { RunRecord } from './record.ts';
 import type { RunSource } from './assemble.ts';
@@ -43,12 +44,14 @@ function tableReader(path: string): TableReader {
 }
 
 /** Opens a complete or partial (shard) result set; reads manifest.json now, tables on demand. */
-export async function readResultSet(dir: string): Promise<ResultSet> {
+export async function readResultSet(dir: string, options: { checkIntegrity?: boolean } = {}): Promise<ResultSet> {
   const abs = resolve(dir);
   const manifest = await readManifest(abs);
   for (const f of [RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.bands]) {
-    if (!existsSync(join(abs, f))) throw new HashsimError(`${join(abs, f)}: missing from result set ${abs}`);
+    if (!existsSync(join(abs, f))) throw new HashsimError(`${join(abs, f)}: missing from result set ${abs}`, 1);
   }
+  // Hashes, sizes, counts and the manifest's own hash (verify passes false: it reports each file itself).
+  if (options.checkIntegrity !== false) await checkResultSetIntegrity(abs, manifest);
   const set: ResultSet = {
     dir: abs,
     manifest,

@@ -33,6 +33,31 @@ export function recordFromResult(r: RunResult): RunRecord {
   };
 }
 
+/**
+ * recordFromResult, refusing a run that holds an infinite value: Infinity must never reach a result
+ * file (NaN is stored as null, "absent"). Throws an Error naming the run, the table and field, and
+ * the step (day) or miner, so the run is recorded as failed with that message.
+ */
+export function checkedRecordFromResult(r: RunResult): RunRecord {
+  const bad = (v: number | null | undefined): boolean => typeof v === 'number' && (v === Infinity || v === -Infinity);
+  for (const [k, v] of Object.entries(r.summary)) {
+    if (bad(v)) throw new Error(`run ${r.runIndex}: runs.${k} is ${v} (an overflow; Infinity is never written to a result file)`);
+  }
+  for (const m of r.miners) {
+    for (const [k, v] of Object.entries(m.values)) {
+      if (bad(v)) throw new Error(`run ${r.runIndex}, miner "${m.name}": miners.${k} is ${v} (an overflow; Infinity is never written to a result file)`);
+    }
+  }
+  for (const [k, a] of Object.entries(r.series)) {
+    for (let i = 0; i < a.length; i++) {
+      if (bad(a[i])) {
+        throw new Error(`run ${r.runIndex}, step ${i} (day ${r.sampleDays[i]}): series.${k} is ${a[i]} (an overflow; Infinity is never written to a result file)`);
+      }
+    }
+  }
+  return recordFromResult(r);
+}
+
 export function recordFromError(runIndex: number, err: unknown): RunRecord {
   const e = err instanceof Error ? err : new Error(String(err));
   return {

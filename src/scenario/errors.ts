@@ -110,12 +110,19 @@ export function issueMessage(issue: z.core.$ZodIssue): string {
 }
 
 /** Every zod issue as a problem with its field path. */
-export function issuesToProblems(issues: readonly z.core.$ZodIssue[], basePath: readonly PropertyKey[] = []): Problem[] {
+export function issuesToProblems(
+  issues: readonly z.core.$ZodIssue[],
+  basePath: readonly PropertyKey[] = [],
+  suggest?: (objectPath: readonly PropertyKey[], key: string) => string | undefined,
+): Problem[] {
   const out: Problem[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       // One line per unknown key, with the key in the path, so each is easy to find.
-      for (const key of issue.keys) out.push({ path: formatPath([...basePath, ...issue.path, key]), message: 'unknown key' });
+      for (const key of issue.keys) {
+        const near = suggest?.(issue.path, key);
+        out.push({ path: formatPath([...basePath, ...issue.path, key]), message: near === undefined ? 'unknown key' : `unknown key; did you mean "${near}"?` });
+      }
       continue;
     }
     out.push({ path: formatPath([...basePath, ...issue.path]), message: issueMessage(issue) });

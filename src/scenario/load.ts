@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { closeSync, constants as fsc, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { HashsimError } from '../errors.ts';
 import { CsvFormatError, parsePriceCsv, parseReturnsCsv } from '../market/csv.ts';
@@ -8,6 +8,8 @@ import { daysBetween, parseDailyPriceCsv, sliceDays } from '../market/daily.ts';
 import { formatPath, issuesToProblems, ScenarioError, type Problem } from './errors.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 import { getAtPath } from '../sweep/path.ts';
+import { semanticProblems, type SemanticOptions } from './semantic.ts';
+import { suggestKey } from './suggest.ts';
 
 /** Keys that could reach an object's prototype in careless code: rejected everywhere in a scenario. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -16,6 +18,31 @@ export const MAX_ALIAS_COUNT = 100;
 /** Largest scenario file read (data files it names may be larger). */
 export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
 const MAX_DATA_BYTES = 256 * 1024 * 1024;
+/** Deepest nesting of lists and mappings accepted in a scenario (real ones need fewer than 10). */
+export const MAX_DEPTH = 64;
+/** File name endings a strategy module may have. */
+export const MODULE_EXTENSIONS: readonly string[] = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
+
+let allowOutsideFiles = process.env['HASHSIM_ALLOW_OUTSIDE_FILES'] === '1';
+/**
+ * Whether files a scenario names may lie outside the scenario's folder and the working folder
+ * (the CLI's --allow-outside-files; HASHSIM_ALLOW_OUTSIDE_FILES=1). Off by default: a scenario
+ * received from someone else cannot make hashsim read /etc or /proc.
+ */
+export function setAllowOutsideFiles(allow: boolean): void {
+  allowOutsideFiles = allow;
+}
+
+const within = (root: string, p: string): boolean => {
+  const rel = relative(root, p);
+  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
+};
+
+/** Too deep to be a scenario: message for the whole document. */
+const depthProblem = (path: (string | number)[]): Problem => ({
+  path: formatPath(path.slice(0, 8)) + (path.length > 8 ? '...' : ''),
+  message: `nested more than ${MAX_DEPTH} levels deep (lists and mappings); expected a scenario's shape`,
+});
 
 /** A data file the loader read: its field, path as written and as resolved, and content hash. */
 export interface DataFile {
@@ -43,6 +70,8 @@ export interface LoadedScenario {
 }
 
 export interface ParseOptions {
+  /** Refuse a scenario without any hashrate (see semantic.ts); the CLI sets it. */
+  readonly requireHashrate?: boolean;
   /**
    * Folder that relative paths in the scenario are resolved against. Without it no file is read:
    * data must already be inlined (`returns`, `pricesUsd`) and module paths are not checked.
@@ -69,8 +98,15 @@ const isPlainObject = (v: object): boolean => {
  */
 export function checkPlainData(value: unknown): Problem[] {
   const problems: Problem[] = [];
+  let deep = false;
   const walk = (v: unknown, path: (string | number)[]): void => {
     if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return;
+    if (path.length > MAX_DEPTH) {
+      // Also ends a cycle (an object reaching itself, e.g. from a self-referencing YAML alias).
+      if (!deep) problems.push(depthProblem(path));
+      deep = true;
+      return;
+    }
     if (Array.isArray(v)) {
       v.forEach((x, i) => walk(x, [...path, i]));
       return;
@@ -100,8 +136,14 @@ function checkYamlTree(root: unknown): Problem[] {
   const tagProblem = (node: { tag?: string | null }, path: (string | number)[]) => {
     if (node.tag) problems.push({ path: formatPath(path), message: `YAML tags are not allowed (scenario files are plain data): ${node.tag}` });
   };
+  let deep = false;
   const walk = (node: unknown, path: (string | number)[]): void => {
     if (node === null || node === undefined || isAlias(node)) return;
+    if (path.length > MAX_DEPTH) {
+      if (!deep) problems.push(depthProblem(path));
+      deep = true;
+      return;
+    }
     if (isMap(node)) {
       tagProblem(node, path);
       for (const pair of node.items) {
@@ -134,6 +176,16 @@ function yamlPos(e: { linePos?: [{ line: number; col: number }, ...unknown[]] | 
  * no merge keys, unique keys, limited aliases). Throws ScenarioError/HashsimError naming `file`.
  */
 export function parseScenarioText(text: string, file = 'scenario'): unknown {
+  try {
+    return parseText(text, file);
+  } catch (err) {
+    // A parser's recursion on absurd nesting (thousands of levels) overflows the stack.
+    if (err instanceof RangeError) throw new HashsimError(`${file}: nested too deeply to parse (at most ${MAX_DEPTH} levels of lists and mappings)`, 1);
+    throw err;
+  }
+}
+
+function parseText(text: string, file: string): unknown {
   let value: unknown;
   if (extname(file).toLowerCase() === '.json') {
     try {
@@ -171,27 +223,84 @@ export function parseScenarioText(text: string, file = 'scenario'): unknown {
 // ---------------------------------------------------------------------------------------------
 // Files named inside a scenario
 
-function readNamedFile(baseDir: string, field: string, p: string, problems: Problem[], files: DataFile[]): Buffer | null {
+function readNamedFile(
+  baseDir: string,
+  field: string,
+  p: string,
+  problems: Problem[],
+  files: DataFile[],
+  kind: 'data' | 'module' = 'data',
+): Buffer | null {
   const abs = resolveScenarioPath(baseDir, p);
-  let size: number;
+  if (kind === 'module' && !MODULE_EXTENSIONS.includes(extname(abs).toLowerCase())) {
+    problems.push({ path: field, message: `expected a JavaScript or TypeScript module (${MODULE_EXTENSIONS.join(', ')}), got ${JSON.stringify(p)}` });
+    return null;
+  }
+  let real: string;
   try {
-    const st = statSync(abs);
-    if (!st.isFile()) {
-      problems.push({ path: field, message: `expected a file, but ${abs} is not a regular file` });
-      return null;
-    }
-    size = st.size;
+    real = realpathSync(abs);
   } catch {
     problems.push({ path: field, message: `file not found: ${abs} (paths are relative to the scenario file's folder)` });
     return null;
   }
-  if (size > MAX_DATA_BYTES) {
-    problems.push({ path: field, message: `file too large (${size} bytes, at most ${MAX_DATA_BYTES}): ${abs}` });
+  if (!allowOutsideFiles) {
+    const roots = [baseDir, process.cwd()].filter((r) => resolve(r) !== resolve('/')).map((r) => {
+      try {
+        return realpathSync(r);
+      } catch {
+        return resolve(r);
+      }
+    });
+    if (!roots.some((r) => within(r, real))) {
+      problems.push({
+        path: field,
+        message:
+          `${JSON.stringify(p)} is outside the scenario's folder and the working folder (it resolves to ${real}); ` +
+          'expected a file under one of them (pass --allow-outside-files to read it anyway)',
+      });
+      return null;
+    }
+  }
+  let fd: number;
+  try {
+    if (!statSync(real).isFile()) {
+      problems.push({ path: field, message: `expected a regular file, but ${abs} is a folder, device, pipe or other special file` });
+      return null;
+    }
+    // Non-blocking: a pipe swapped in after the check cannot hang the open.
+    fd = openSync(real, fsc.O_RDONLY | (fsc.O_NONBLOCK ?? 0));
+  } catch (err) {
+    problems.push({ path: field, message: `cannot read ${abs}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` });
     return null;
   }
-  const bytes = readFileSync(abs);
-  files.push({ field, path: p, resolvedPath: abs, sha256: createHash('sha256').update(bytes).digest('hex') });
-  return bytes;
+  try {
+    if (!fstatSync(fd).isFile()) {
+      problems.push({ path: field, message: `expected a regular file, but ${abs} is a folder, device, pipe or other special file` });
+      return null;
+    }
+    // Read at most MAX_DATA_BYTES + 1 whatever the size says (/proc files report 0 bytes).
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, MAX_DATA_BYTES + 1 - total));
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      total += n;
+      if (total > MAX_DATA_BYTES) {
+        problems.push({ path: field, message: `file too large (more than ${MAX_DATA_BYTES} bytes): ${abs}` });
+        return null;
+      }
+    }
+    const bytes = Buffer.concat(chunks, total);
+    files.push({ field, path: p, resolvedPath: abs, sha256: createHash('sha256').update(bytes).digest('hex') });
+    return bytes;
+  } catch (err) {
+    problems.push({ path: field, message: `cannot read ${abs}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` });
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const asRecord = (v: unknown): Record<string, unknown> | null =>
@@ -245,7 +354,7 @@ function inlineFiles(obj: unknown, baseDir: string, problems: Problem[], files: 
     items.forEach((item, i) => {
       const m = asRecord(item);
       const mod = m?.['strategyModule'];
-      if (typeof mod === 'string') readNamedFile(baseDir, formatPath([list, i, 'strategyModule']), mod, problems, files);
+      if (typeof mod === 'string') readNamedFile(baseDir, formatPath([list, i, 'strategyModule']), mod, problems, files, 'module');
     });
   }
   return out;
@@ -300,12 +409,12 @@ function pathPrices(text: string, column: string | undefined, dated: boolean, ro
  * Validates plain data against the scenario schema (no I/O): returns the scenario with defaults, or
  * throws ScenarioError listing every problem with its field path.
  */
-export function validateScenario(obj: unknown, extraProblems: readonly Problem[] = [], source?: string): Scenario {
+export function validateScenario(obj: unknown, extraProblems: readonly Problem[] = [], source?: string, options: SemanticOptions = {}): Scenario {
   const unsafe = checkPlainData(obj);
   // Unsafe data never reaches the schema: its problems are reported on their own.
   if (unsafe.length > 0) throw new ScenarioError([...unsafe, ...extraProblems], source);
   const r = ScenarioSchema.safeParse(obj, { reportInput: true });
-  const problems = [...extraProblems, ...(r.success ? [] : issuesToProblems(r.error.issues))];
+  const problems = [...extraProblems, ...(r.success ? semanticProblems(r.data, options) : issuesToProblems(r.error.issues, [], suggestKey))];
   if (r.success && problems.length === 0) return r.data;
   throw new ScenarioError(dedupe(problems), source);
 }
@@ -330,7 +439,7 @@ export function parseScenarioWithFiles(
   const plain = checkPlainData(obj);
   if (plain.length > 0) throw new ScenarioError(plain, options.source);
   const inlined = options.baseDir === undefined ? obj : inlineFiles(obj, options.baseDir, problems, dataFiles);
-  const scenario = validateScenario(inlined, problems, options.source);
+  const scenario = validateScenario(inlined, problems, options.source, { requireHashrate: options.requireHashrate === true });
   // Every parameter a calibration set draws must exist in this scenario and be a number.
   for (const path of scenario.calibration?.parameters ?? []) {
     let v: unknown;
@@ -350,7 +459,7 @@ export function parseScenario(obj: unknown, options: ParseOptions = {}): Scenari
 }
 
 /** Reads, parses and validates a scenario file (YAML or JSON), inlining the data files it names. */
-export function loadScenarioFile(path: string): LoadedScenario {
+export function loadScenarioFile(path: string, options: { requireHashrate?: boolean } = {}): LoadedScenario {
   const abs = resolve(path);
   let size: number;
   try {
@@ -365,6 +474,6 @@ export function loadScenarioFile(path: string): LoadedScenario {
   const source = readFileSync(abs, 'utf8');
   const obj = parseScenarioText(source, path);
   const baseDir = dirname(abs);
-  const { scenario, dataFiles } = parseScenarioWithFiles(obj, { baseDir, source: path });
+  const { scenario, dataFiles } = parseScenarioWithFiles(obj, { baseDir, source: path, requireHashrate: options.requireHashrate === true });
   return { scenario, source, baseDir, path: abs, dataFiles };
 }

@@ -5,6 +5,7 @@ import { HashsimError } from '../errors.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { parseScenarioText, parseScenarioWithFiles } from '../scenario/load.ts';
 import { runBatch, strategyModulesOf } from '../batch/index.ts';
+import { requireCodeOptIn } from '../batch/code-trust.ts';
 import type { DataFileEntry } from '../results/manifest.ts';
 import { RESULT_FILES } from '../results/layout.ts';
 import { atomicWriteSync } from '../results/atomic.ts';
@@ -147,6 +148,8 @@ export interface SweepOptions {
   /** Overwrite an existing output folder of a different sweep. */
   readonly force?: boolean;
   readonly quiet?: boolean;
+  /** Run strategy modules the base scenario names (the CLI's --allow-code); refused otherwise. */
+  readonly allowCode?: boolean;
   /** Progress lines (default: stderr unless quiet). */
   readonly log?: (line: string) => void;
 }
@@ -213,6 +216,7 @@ function displayPath(p: string): string {
 /** Runs every point of a sweep as its own result set, then writes the combined summary table. */
 export async function runSweep(sweepFile: string, options: SweepOptions = {}): Promise<SweepResult> {
   const prepared = prepareSweep(sweepFile);
+  requireCodeOptIn(Object.assign({}, prepared.baseStrategyModules, ...prepared.points.map((p) => p.strategyModules)), options.allowCode === true, sweepFile);
   const { sweep, points } = prepared;
   const out = resolve(options.out ?? sweep.spec.out ?? join('results', 'sweeps', sweep.name));
   const log = options.log ?? ((line: string) => (options.quiet ? undefined : process.stderr.write(`${line}\n`)));

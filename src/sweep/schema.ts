@@ -65,7 +65,7 @@ export const LhsDesignSchema = z
   .object({
     type: z.literal('lhs'),
     /** Number of design points (= strata per dimension). */
-    points: z.number().int().positive(),
+    points: z.number().int().positive().max(100_000, 'expected at most 100000 points (each is a batch of its own)'),
     parameters: z.record(PathKey, LhsRangeSchema),
   })
   .strict();
@@ -88,6 +88,7 @@ export const SobolDesignSchema = z
       .number()
       .int()
       .min(2, 'expected at least 2 base samples')
+      .max(65_536)
       .refine(isPowerOfTwo, { message: 'expected a power of two (Sobol points are balanced in blocks of 2^m), e.g. 64, 128 or 256' }),
     /** Also estimate second-order indices S_ij (N(2k+2) points instead of N(k+2)). */
     secondOrder: z.boolean().default(false),
@@ -106,7 +107,7 @@ export const MorrisDesignSchema = z
   .object({
     type: z.literal('morris'),
     /** Number of trajectories r (each k + 1 points). */
-    trajectories: z.number().int().min(2, 'expected at least 2 trajectories (10-20 is usual)'),
+    trajectories: z.number().int().min(2, 'expected at least 2 trajectories (10-20 is usual)').max(10_000),
     /** Grid levels p per parameter (even); the step is p / (2 (p - 1)) of the range. */
     levels: z
       .number()
@@ -186,7 +187,7 @@ export const SweepSchema = z
     /** Master seed: every point uses this seed and run indexes 0..R-1 (common random numbers). */
     seed: z.union([z.number().int(), z.string().min(1)]),
     /** Replications (Monte Carlo runs) per design point. */
-    replications: z.number().int().positive(),
+    replications: z.number().int().positive().max(1_000_000),
     /** Output folder, relative to the current directory (like --out); --out overrides it. */
     out: z.string().min(1).optional(),
     /** Also run the base scenario unchanged (same seed and replications) as <out>/base/: the reference of the tornado charts. */

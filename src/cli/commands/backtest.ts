@@ -14,6 +14,7 @@ interface BacktestFlags {
   out?: string;
   force?: boolean;
   quiet?: boolean;
+  allowCode?: boolean;
 }
 
 function parseHeight(value: string, flag: string): number {
@@ -44,6 +45,7 @@ export function register(program: Command): void {
     .option('--out <DIR>', 'output folder (default: results/backtest-<scenario-name>-<from-height>)')
     .option('--force', 'write into a folder that holds something other than a backtest')
     .option('--quiet', 'print nothing but errors')
+    .option('--allow-code', "run the strategy modules the scenario names (code: only for scenarios you trust)")
     .action(async (file: string, flags: BacktestFlags) => {
       const log = (line: string) => process.stderr.write(`${line}\n`);
       const runs = parsePositiveInt(flags.runs, '--runs');
@@ -67,6 +69,7 @@ export function register(program: Command): void {
         ...(workers !== undefined ? { workers } : {}),
         ...(flags.out !== undefined ? { out: flags.out } : {}),
         force: flags.force === true,
+        allowCode: flags.allowCode === true,
         log: flags.quiet ? () => {} : log,
       });
       if (!flags.quiet) {

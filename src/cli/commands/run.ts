@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
 import { parseShardFlag, runBatch, shardFromEnv, strategyModulesOf, type Shard } from '../../batch/index.ts';
-import { loadScenarioFile } from '../../scenario/load.ts';
+import { loadScenarioFile, setAllowOutsideFiles } from '../../scenario/load.ts';
+import { requireCodeOptIn } from '../../batch/code-trust.ts';
+import { checkBatchSize } from '../../batch/estimate.ts';
 
 interface RunFlags {
   runs: string;
@@ -18,6 +20,9 @@ interface RunFlags {
   progress?: string;
   charts: boolean;
   csv?: boolean;
+  allowCode?: boolean;
+  allowOutsideFiles?: boolean;
+  runTimeout?: string;
 }
 
 export function parsePositiveInt(value: string, flag: string): number {
@@ -92,6 +97,9 @@ export function register(program: Command): void {
     .option('--progress <mode>', 'progress output: auto, bar, lines or none', 'auto')
     .option('--no-charts', 'do not render charts and the HTML report')
     .option('--csv', 'also export the tables as csv/*.csv')
+    .option('--allow-code', 'run the strategy modules the scenario names (code: only for scenarios you trust)')
+    .option('--run-timeout <S>', 'wall-clock limit per run in seconds (default: none; 600 with strategy modules)')
+    .option('--allow-outside-files', "let the scenario read data files outside its folder and the working folder")
     .action(async (file: string, flags: RunFlags) => {
       const log = (line: string) => process.stderr.write(`${line}\n`);
       const runs = parsePositiveInt(flags.runs, '--runs');
@@ -103,8 +111,13 @@ export function register(program: Command): void {
       }
       const shard = resolveShard(flags);
       if (shard && shard.source !== '--shard' && !flags.quiet) log(`shard ${shard.index}/${shard.count} from ${shard.source}`);
-      if (!existsSync(file)) throw new HashsimError(`${file}: scenario file not found`);
-      const loaded = loadScenarioFile(file);
+      if (!existsSync(file)) throw new HashsimError(`${file}: scenario file not found`, 1);
+      if (flags.out !== undefined && flags.out.trim() === '') throw new HashsimError('--out: expected a folder, got an empty path');
+      if (flags.allowOutsideFiles) setAllowOutsideFiles(true);
+      const loaded = loadScenarioFile(file, { requireHashrate: true });
+      const strategyModules = strategyModulesOf(loaded.scenario, loaded.baseDir);
+      requireCodeOptIn(strategyModules, flags.allowCode === true, file);
+      checkBatchSize(loaded.scenario, runs, flags.force === true);
       const name = loaded.scenario.name;
       const out =
         flags.out ??
@@ -112,7 +125,8 @@ export function register(program: Command): void {
       const result = await runBatch({
         scenario: loaded.scenario as typeof loaded.scenario & Record<string, unknown>,
         dataFiles: loaded.dataFiles.map((d) => ({ field: d.field, path: d.path, sha256: d.sha256 })),
-        strategyModules: strategyModulesOf(loaded.scenario, loaded.baseDir),
+        strategyModules,
+        ...(flags.runTimeout !== undefined ? { runTimeoutSeconds: parsePositiveInt(flags.runTimeout, '--run-timeout') } : {}),
         seed,
         runs,
         out,
@@ -133,7 +147,9 @@ export function register(program: Command): void {
         if (!flags.quiet) log(`csv: ${files.length} files in ${join(result.dir, 'csv')}`);
       }
       let chartsOk = true;
-      if (flags.charts && !shard && result.status === 'completed') chartsOk = await renderChartsHook(result.dir, log);
+      // Also for an up-to-date set whose report is missing (a kill during chart rendering).
+      const reportMissing = !existsSync(join(result.dir, 'report.html'));
+      if (flags.charts && !shard && (result.status === 'completed' || reportMissing)) chartsOk = await renderChartsHook(result.dir, log);
       if (m.failedRuns.length > 0) {
         const shown = m.failedRuns.slice(0, 10).map((f) => `  run ${f.runIndex}: ${f.error.split('\n')[0]}`);
         const more = m.failedRuns.length > 10 ? [`  ... and ${m.failedRuns.length - 10} more (runs.parquet, status = 'error')`] : [];

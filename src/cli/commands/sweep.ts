@@ -26,13 +26,15 @@ export function register(program: Command): void {
     .option('--force', 'overwrite an output folder that holds a different sweep')
     .option('--quiet', 'no progress output')
     .option('--no-charts', 'do not render the sweep heatmaps and tornado charts')
-    .action(async (file: string, opts: { workers?: number; out?: string; resume?: boolean; force?: boolean; quiet?: boolean; charts: boolean }) => {
+    .option('--allow-code', "run the strategy modules the base scenario names (code: only for files you trust)")
+    .action(async (file: string, opts: { workers?: number; out?: string; resume?: boolean; force?: boolean; quiet?: boolean; charts: boolean; allowCode?: boolean }) => {
       const res = await runSweep(file, {
         out: opts.out,
         workers: opts.workers,
         resume: opts.resume === true,
         force: opts.force === true,
         quiet: opts.quiet === true,
+        allowCode: opts.allowCode === true,
       });
       if (opts.charts) {
         // Loaded lazily: vega and resvg are heavy and only needed here.

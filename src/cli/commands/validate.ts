@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
-import { loadScenarioFile } from '../../scenario/load.ts';
+import { loadScenarioFile, setAllowOutsideFiles } from '../../scenario/load.ts';
 import { resolveStart } from '../../scenario/calibration.ts';
 import { ScenarioError } from '../../scenario/errors.ts';
 import { readDocument } from '../../sweep/load.ts';
@@ -42,7 +42,7 @@ function validateSweep(file: string): string[] {
 export function validateFile(file: string): { ok: boolean; lines: string[] } {
   try {
     if (looksLikeSweep(file)) return { ok: true, lines: validateSweep(file) };
-    const { scenario } = loadScenarioFile(file);
+    const { scenario } = loadScenarioFile(file, { requireHashrate: true });
     const start = resolveStart(scenario);
     const who = `${scenario.miners.length} miner${scenario.miners.length === 1 ? '' : 's'}, ${scenario.populations.length} population${scenario.populations.length === 1 ? '' : 's'}`;
     return {
@@ -66,7 +66,9 @@ export function register(program: Command): void {
     .command('validate')
     .description('check scenario and sweep files (YAML or JSON): prints OK per valid file, else every problem with its field path')
     .argument('<file...>', 'scenario or sweep files')
-    .action((files: string[]) => {
+    .option('--allow-outside-files', "accept data files outside the scenario's folder and the working folder")
+    .action((files: string[], flags: { allowOutsideFiles?: boolean }) => {
+      if (flags.allowOutsideFiles) setAllowOutsideFiles(true);
       let failed = 0;
       for (const file of files) {
         const { ok, lines } = validateFile(file);
