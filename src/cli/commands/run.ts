@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
 import { parseShardFlag, runBatch, shardFromEnv, strategyModulesOf, type Shard } from '../../batch/index.ts';
 import { loadScenarioFile } from '../../scenario/load.ts';
+import { defaultResultDir } from '../../results/layout.ts';
 
 interface RunFlags {
   runs: string;
@@ -83,7 +84,7 @@ export function register(program: Command): void {
     .option('--runs <N>', 'number of runs of the whole batch', '100')
     .option('--seed <S>', 'master seed (integer or string)', '1')
     .option('--workers <W>', 'worker threads (default: all cores)')
-    .option('--out <DIR>', 'result set folder (default: results/<scenario-name>/, shards: results/<name>-shards/shard-<i>-of-<n>/)')
+    .option('--out <DIR>', 'result set folder (default: results/<scenario-name>/seed-<S>-runs-<N>/, shards: results/<scenario-name>/seed-<S>-runs-<N>-shards/shard-<i>-of-<n>/)')
     .option('--resume', 'finish an interrupted batch in --out from its spool')
     .option('--force', 'overwrite a result set or interrupted batch of a different batch; rerun a complete one')
     .option('--shard <i/n>', 'run shard i of n (0-based, contiguous run blocks); "env" reads the job-array environment')
@@ -106,9 +107,7 @@ export function register(program: Command): void {
       if (!existsSync(file)) throw new HashsimError(`${file}: scenario file not found`);
       const loaded = loadScenarioFile(file);
       const name = loaded.scenario.name;
-      const out =
-        flags.out ??
-        (shard ? join('results', `${name}-shards`, `shard-${shard.index}-of-${shard.count}`) : join('results', name));
+      const out = flags.out ?? defaultResultDir(name, seed, runs, shard);
       const result = await runBatch({
         scenario: loaded.scenario as typeof loaded.scenario & Record<string, unknown>,
         dataFiles: loaded.dataFiles.map((d) => ({ field: d.field, path: d.path, sha256: d.sha256 })),
