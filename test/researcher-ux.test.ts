@@ -7,7 +7,6 @@ import { runCli } from './cli-helpers.ts';
 import { readManifestFile, tmp, writeScenario } from './batch-helpers.ts';
 // @ts-expect-error plain JavaScript module without types
 import { ensureBuild } from '../scripts/ensure-build.mjs';
-// @ts-expect-error plain JavaScript module without types
 import { sourceHash, stampContent } from '../bin/dist-stamp.mjs';
 
 const QUICK = ['--no-charts', '--quiet', '--workers', '1'];
@@ -61,4 +60,38 @@ describe('1. result folders named by the batch; npm run main reuses a current bu
     expect(main).toContain('node scripts/ensure-build.mjs');
     expect(main).not.toMatch(/npm run --silent build/);
   });
+});
+
+describe('9. provenance records the sources that ran and local edits', () => {
+  it('sourceInfo: a content hash of src/ and package files, and git dirty flag', async () => {
+    const { sourceInfo } = await import('../src/results/manifest.ts');
+    const { spawnSync } = await import('node:child_process');
+    const root = tmp('ux-source');
+    mkdirSync(join(root, 'src'));
+    writeFileSync(join(root, 'src', 'a.ts'), 'export const a = 1;\n');
+    writeFileSync(join(root, 'package.json'), '{}\n');
+    const git = (...args: string[]) => spawnSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd: root, encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'x');
+    const clean = sourceInfo(root);
+    expect(clean.dirty).toBe(false);
+    expect(clean.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const copy = tmp('ux-source-copy');
+    cpSync(root, copy, { recursive: true });
+    writeFileSync(join(copy, 'src', 'a.ts'), 'export const a = 2;\n');
+    const edited = sourceInfo(copy);
+    expect(edited.dirty).toBe(true);
+    expect(edited.sha256).not.toBe(clean.sha256);
+  });
+
+  it('a batch manifest carries source.sha256 and source.dirty', async () => {
+    const dir = tmp('ux-prov');
+    writeScenario(dir, { name: 'tiny', horizonDays: 10 });
+    const r = await runCli(['run', 'tiny.yaml', '--runs', '1', '--out', 'set', ...QUICK], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const m = readManifestFile(join(dir, 'set'));
+    expect(m.source?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(typeof m.source?.dirty).toBe('boolean');
+  }, 120_000);
 });

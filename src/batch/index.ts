@@ -9,6 +9,7 @@ import { RESULT_FILES } from '../results/layout.ts';
 import {
   MANIFEST_FORMAT,
   gitCommit,
+  sourceInfo,
   packageInfo,
   readManifest,
   scenarioHash,
@@ -245,6 +246,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
       runIndexes: range,
       package: pkg,
       gitCommit: gitCommit(),
+      source: sourceInfo(),
       node: process.version,
       dataFiles: o.dataFiles ?? [],
     },

@@ -220,7 +220,8 @@ ${paramRows}
 <tr><th>seed</th><td class="mono">${esc(m.seed)}</td></tr>
 <tr><th>runs</th><td>${esc(m.runs)} (${esc(m.counts?.ok ?? '?')} ok, ${esc(m.counts?.error ?? '?')} failed)${m.shard ? ` · shard ${esc(m.shard.index)}/${esc(m.shard.count)}` : ''}</td></tr>
 <tr><th>package</th><td>${esc(m.package?.name ?? 'hashsim')} ${esc(m.package?.version ?? '')}</td></tr>
-<tr><th>git commit</th><td class="mono">${esc(m.gitCommit ?? 'unknown')}</td></tr>
+<tr><th>git commit</th><td class="mono">${esc(m.gitCommit ?? 'unknown')}${m.source?.dirty ? ' <strong>+ uncommitted changes</strong>' : ''}</td></tr>
+<tr><th>sources sha256</th><td class="mono">${esc(m.source?.sha256 ?? 'not recorded')}</td></tr>
 <tr><th>Node.js</th><td>${esc(m.node)}</td></tr>
 <tr><th>scenario sha256</th><td class="mono">${esc(m.scenario.sha256)}</td></tr>
 <tr><th>manifest sha256 (deterministic part)</th><td class="mono">${esc(m.deterministicSha256)}</td></tr>

@@ -360,6 +360,7 @@ export async function assembleResultSet(o: AssembleOptions): Promise<Manifest> {
     runIndexes: { start: m.runIndexes.start, end: m.runIndexes.end },
     package: { name: m.package.name, version: m.package.version },
     gitCommit: m.gitCommit,
+    ...(m.source ? { source: { sha256: m.source.sha256, dirty: m.source.dirty } } : {}),
     node: m.node,
     dataFiles: m.dataFiles.map((d) => ({ field: d.field, path: d.path, sha256: d.sha256 })),
     counts: { ok: scan.ok, error: scan.failedRuns.length },

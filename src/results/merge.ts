@@ -53,6 +53,7 @@ export async function mergeResultSets(dirs: readonly string[], out: string, opti
   };
   provenance((m) => m.package, 'package version');
   provenance((m) => m.gitCommit, 'git commit');
+  provenance((m) => m.source ?? null, 'sources (sha256 / dirty flag)');
   provenance((m) => m.node, 'Node version');
 
   sets.sort((a, b) => a.m.runIndexes.start - b.m.runIndexes.start || a.m.runIndexes.end - b.m.runIndexes.end);
@@ -105,6 +106,7 @@ export async function mergeResultSets(dirs: readonly string[], out: string, opti
       runIndexes: { start: 0, end: first.runs },
       package: lead.package,
       gitCommit: lead.gitCommit,
+      ...(lead.source ? { source: lead.source } : {}),
       node: lead.node,
       dataFiles: lead.dataFiles,
     },
