@@ -95,3 +95,57 @@ describe('9. provenance records the sources that ran and local edits', () => {
     expect(typeof m.source?.dirty).toBe('boolean');
   }, 120_000);
 });
+
+describe('7. tables join: date (UTC) and set-identifying columns', () => {
+  it('series/bands carry a DATE column; every table names scenario, scenario hash and seed; CSV dates are ISO', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const dir = tmp('ux-join');
+    writeScenario(dir, { name: 'tiny', horizonDays: 20 });
+    for (const seed of ['3', 'four']) {
+      const r = await runCli(['run', 'tiny.yaml', '--runs', '2', '--seed', seed, '--csv', ...QUICK], dir);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const m = readManifestFile(join(dir, 'results/tiny/seed-3-runs-2'));
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    const q = async (sql: string) => (await con.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+    const glob = (t: string) => `read_parquet('${join(dir, 'results', 'tiny', '*', `${t}.parquet`)}')`;
+    const types = await q(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${glob('series')})`);
+    expect(types.find((t) => t.column_name === 'date')?.column_type).toBe('DATE');
+    const first = await q(`SELECT scenario, scenario_sha256, seed, strftime(date, '%Y-%m-%d') AS d, day FROM ${glob('series')} WHERE step = 0 ORDER BY seed, run_index`);
+    expect(first.map((r) => r.seed)).toEqual(['3', '3', 'four', 'four']);
+    expect(first.every((r) => r.scenario === 'tiny' && r.scenario_sha256 === m.scenario.sha256 && r.d === '2026-03-01')).toBe(true);
+    const last = await q(`SELECT DISTINCT strftime(date, '%Y-%m-%d') AS d, day FROM ${glob('bands')} WHERE step = (SELECT max(step) FROM ${glob('bands')})`);
+    expect(last).toEqual([{ d: '2026-03-20', day: 19 }]);
+    for (const t of ['runs', 'miners']) {
+      const rows = await q(`SELECT seed, count(*) AS n FROM ${glob(t)} GROUP BY seed ORDER BY seed`);
+      expect(rows.map((r) => r.seed), t).toEqual(['3', 'four']);
+    }
+    const csv = readFileSync(join(dir, 'results/tiny/seed-3-runs-2/csv/series.csv'), 'utf8').split('\n');
+    expect(csv[0]!.startsWith('scenario,scenario_sha256,seed,run_index,step,day,date,')).toBe(true);
+    expect(csv[1]!).toContain(',2026-03-01,');
+  }, 240_000);
+});
+
+describe('8. float residues snapped to 0 below a documented tolerance', () => {
+  it('a repaid loan with 1.16e-10 USD left is stored as debt 0; real values are kept', async () => {
+    const { recordFromResult, SNAP_TOLERANCE } = await import('../src/results/record.ts');
+    const rec = recordFromResult({
+      runIndex: 0,
+      sampleDays: Float64Array.of(0, 1),
+      series: { debt_usd: Float64Array.of(1.16e-10, 5), treasury_btc: Float64Array.of(-3e-14, 0.5), hhi: Float64Array.of(1e-9, 0) },
+      summary: { final_debt_usd: 1.16e-10, final_cash_usd: -224_913, sold_total_btc: 1e-13 },
+      miners: [{ name: 'm', status: 'active', values: { final_debt_usd: 1.16e-10, final_collateral_btc: 2e-13, exit_day: null, mw_pivoted: 1e-9 } }],
+    });
+    expect(rec.summary).toEqual({ final_debt_usd: 0, final_cash_usd: -224_913, sold_total_btc: 0 });
+    expect(rec.miners[0]!.values).toEqual({ final_debt_usd: 0, final_collateral_btc: 0, exit_day: null, mw_pivoted: 1e-9 });
+    expect([...rec.series.debt_usd!]).toEqual([0, 5]);
+    expect([...rec.series.treasury_btc!]).toEqual([0, 0.5]);
+    expect([...rec.series.hhi!]).toEqual([1e-9, 0]);
+    const doc = readFileSync(new URL('../docs/RESULTS.md', import.meta.url), 'utf8');
+    expect(SNAP_TOLERANCE).toEqual({ usd: 1e-6, btc: 1e-12 });
+    expect(doc).toContain('|v| < 1e-6 USD');
+    expect(doc).toContain('|v| < 1e-12 BTC');
+    expect(doc).toMatch(/Cash can be negative \(overdraft\)/);
+  });
+});

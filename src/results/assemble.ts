@@ -22,10 +22,41 @@ export interface RunSource {
 /** Rows buffered before a batch goes to the Parquet writer; batches end on run boundaries. */
 const BATCH_ROWS = 65_536;
 
-export const RUNS_FIXED_COLUMNS = ['run_index', 'status', 'error', 'error_stack'] as const;
-export const SERIES_FIXED_COLUMNS = ['run_index', 'step', 'day'] as const;
-export const MINERS_FIXED_COLUMNS = ['run_index', 'miner_index', 'miner', 'status'] as const;
-export const BANDS_COLUMNS = ['step', 'day', 'metric', 'n', 'mean', ...BAND_QUANTILES.map(([name]) => name)] as const;
+/** Columns naming the set a row belongs to, first in every table: rows of several sets concatenate and join. */
+export const SET_COLUMNS = ['scenario', 'scenario_sha256', 'seed'] as const;
+export const RUNS_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'status', 'error', 'error_stack'] as const;
+export const SERIES_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'step', 'day', 'date'] as const;
+export const MINERS_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'miner_index', 'miner', 'status'] as const;
+export const BANDS_COLUMNS = [...SET_COLUMNS, 'step', 'day', 'date', 'metric', 'n', 'mean', ...BAND_QUANTILES.map(([name]) => name)] as const;
+
+/** What every row of a set carries: the set-identifying columns and the scenario's start day. */
+export interface SetIdentity {
+  readonly scenario: string;
+  readonly scenarioSha256: string;
+  readonly seed: string;
+  /** UTC start date as days since 1970-01-01 (the `date` of day offset 0). */
+  readonly startEpochDay: number;
+}
+
+const DEFAULT_START_DATE = '2026-03-01';
+
+export function setIdentity(m: { scenario: { name: string; sha256: string; resolved: unknown }; seed: string | number }): SetIdentity {
+  const start = (m.scenario.resolved as { start?: { date?: unknown } } | null)?.start?.date;
+  const date = typeof start === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(start) ? start : DEFAULT_START_DATE;
+  return { scenario: m.scenario.name, scenarioSha256: m.scenario.sha256, seed: String(m.seed), startEpochDay: Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000) };
+}
+
+/** UTC date of a day offset, as days since 1970-01-01 (a step's date: the start date plus its whole days). */
+export function epochDayOf(id: SetIdentity, day: number): number {
+  return id.startEpochDay + Math.floor(day);
+}
+
+const setSpec = [
+  { name: 'scenario', type: 'utf8' as const },
+  { name: 'scenario_sha256', type: 'utf8' as const },
+  { name: 'seed', type: 'utf8' as const },
+];
+const setRow = (id: SetIdentity) => [id.scenario, id.scenarioSha256, id.seed] as const;
 
 export interface ScanResult {
   readonly summaryKeys: readonly string[];
@@ -132,7 +163,7 @@ class TableBuffer {
     private readonly writer: ParquetStreamWriter,
     private readonly spec: readonly { name: string; type: ColumnType }[],
   ) {
-    this.num = spec.map((s) => (s.type === 'float64' ? new Float64Array(this.cap) : s.type === 'int32' ? new Int32Array(this.cap) : null));
+    this.num = spec.map((s) => (s.type === 'float64' ? new Float64Array(this.cap) : s.type === 'int32' || s.type === 'date32' ? new Int32Array(this.cap) : null));
     this.nulls = spec.map((s) => (s.type === 'float64' ? new Uint8Array(this.cap) : null));
     this.text = spec.map((s) => (s.type === 'utf8' ? [] : null));
   }
@@ -208,8 +239,9 @@ async function withWriters<T>(writers: ParquetStreamWriter[], f: () => Promise<T
   }
 }
 
-async function writeTables(dir: string, source: RunSource, scan: ScanResult): Promise<void> {
+async function writeTables(dir: string, source: RunSource, scan: ScanResult, id: SetIdentity): Promise<void> {
   const runsSpec = [
+    ...setSpec,
     { name: 'run_index', type: 'int32' as const },
     { name: 'status', type: 'utf8' as const },
     { name: 'error', type: 'utf8' as const },
@@ -217,12 +249,15 @@ async function writeTables(dir: string, source: RunSource, scan: ScanResult): Pr
     ...scan.summaryKeys.map((name) => ({ name, type: 'float64' as const })),
   ];
   const seriesSpec = [
+    ...setSpec,
     { name: 'run_index', type: 'int32' as const },
     { name: 'step', type: 'int32' as const },
     { name: 'day', type: 'float64' as const },
+    { name: 'date', type: 'date32' as const },
     ...scan.seriesKeys.map((name) => ({ name, type: 'float64' as const })),
   ];
   const minersSpec = [
+    ...setSpec,
     { name: 'run_index', type: 'int32' as const },
     { name: 'miner_index', type: 'int32' as const },
     { name: 'miner', type: 'utf8' as const },
@@ -236,14 +271,16 @@ async function writeTables(dir: string, source: RunSource, scan: ScanResult): Pr
     const runs = new TableBuffer(runsW, runsSpec);
     const series = new TableBuffer(seriesW, seriesSpec);
     const miners = new TableBuffer(minersW, minersSpec);
+    const ids = setRow(id);
     for await (const r of source.records()) {
-      runs.push([r.runIndex, r.status, r.error, r.stack, ...scan.summaryKeys.map((k) => num(r.summary[k]))]);
+      runs.push([...ids, r.runIndex, r.status, r.error, r.stack, ...scan.summaryKeys.map((k) => num(r.summary[k]))]);
       const cols = scan.seriesKeys.map((k) => r.series[k]);
       for (let s = 0; s < r.sampleDays.length; s++) {
-        series.push([r.runIndex, s, r.sampleDays[s]!, ...cols.map((c) => (c ? num(c[s]) : null))]);
+        const day = r.sampleDays[s]!;
+        series.push([...ids, r.runIndex, s, day, epochDayOf(id, day), ...cols.map((c) => (c ? num(c[s]) : null))]);
       }
       r.miners.forEach((m, i) => {
-        miners.push([r.runIndex, i, m.name, m.status, ...scan.minerKeys.map((k) => num(m.values[k]))]);
+        miners.push([...ids, r.runIndex, i, m.name, m.status, ...scan.minerKeys.map((k) => num(m.values[k]))]);
       });
       await runs.maybeFlush();
       await series.maybeFlush();
@@ -268,7 +305,8 @@ type BandRow = readonly (number | string | null)[];
  * allocation, given back to the OS when freed) and parquet-wasm's memory (which never shrinks) are
  * then never needed at the same time.
  */
-async function computeBands(source: RunSource, scan: ScanResult, memoryBytes: number): Promise<BandRow[]> {
+async function computeBands(source: RunSource, scan: ScanResult, memoryBytes: number, id: SetIdentity): Promise<BandRow[]> {
+  const ids = setRow(id);
   const rows: BandRow[] = [];
   const nKeys = scan.seriesKeys.length;
   if (scan.ok === 0 || nKeys === 0 || scan.maxSteps === 0) return rows;
@@ -299,7 +337,8 @@ async function computeBands(source: RunSource, scan: ScanResult, memoryBytes: nu
     for (let s = s0; s < s1; s++) {
       for (let k = 0; k < nKeys; k++) {
         const st = bandStats(values[(s - s0) * nKeys + k]!);
-        rows.push([s, days[s - s0]!, scan.seriesKeys[k]!, st.n, num(st.mean), ...st.quantiles.map((q) => num(q))]);
+        const day = days[s - s0]!;
+        rows.push([...ids, s, day, epochDayOf(id, day), scan.seriesKeys[k]!, st.n, num(st.mean), ...st.quantiles.map((q) => num(q))]);
       }
     }
   }
@@ -309,8 +348,10 @@ async function computeBands(source: RunSource, scan: ScanResult, memoryBytes: nu
 /** bands.parquet from computeBands' rows, batched at step boundaries. */
 async function writeBands(dir: string, rows: readonly BandRow[], nKeys: number): Promise<void> {
   const spec = [
+    ...setSpec,
     { name: 'step', type: 'int32' as const },
     { name: 'day', type: 'float64' as const },
+    { name: 'date', type: 'date32' as const },
     { name: 'metric', type: 'utf8' as const },
     { name: 'n', type: 'int32' as const },
     { name: 'mean', type: 'float64' as const },
@@ -342,8 +383,9 @@ export interface AssembleOptions {
 export async function assembleResultSet(o: AssembleOptions): Promise<Manifest> {
   const range = o.manifest.runIndexes;
   const scan = await scanSource(o.source, range);
-  const bands = await computeBands(o.source, scan, o.bandsMemoryBytes ?? DEFAULT_BANDS_MEMORY_BYTES);
-  await writeTables(o.dir, o.source, scan);
+  const id = setIdentity(o.manifest);
+  const bands = await computeBands(o.source, scan, o.bandsMemoryBytes ?? DEFAULT_BANDS_MEMORY_BYTES, id);
+  await writeTables(o.dir, o.source, scan, id);
   await writeBands(o.dir, bands, scan.seriesKeys.length);
   const files: Record<string, FileEntry> = {};
   for (const f of [RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.bands]) {

@@ -5,7 +5,7 @@ import { RESULT_FILES } from './layout.ts';
 import { readManifest, type Manifest } from './manifest.ts';
 import { readParquetFile, readParquetInfo, readParquetRowGroups, type ParquetData, type ParquetInfo } from './parquet.ts';
 import type { RunRecord } from './record.ts';
-import type { RunSource } from './assemble.ts';
+import { MINERS_FIXED_COLUMNS, RUNS_FIXED_COLUMNS, SERIES_FIXED_COLUMNS, type RunSource } from './assemble.ts';
 
 export type TableName = 'runs' | 'series' | 'miners' | 'bands';
 
@@ -68,9 +68,10 @@ export function resultSetSource(dir: string): RunSource {
   return { description: abs, records: () => resultSetRecords(abs) };
 }
 
-const RUNS_FIXED = new Set(['run_index', 'status', 'error', 'error_stack']);
-const SERIES_FIXED = new Set(['run_index', 'step', 'day']);
-const MINERS_FIXED = new Set(['run_index', 'miner_index', 'miner', 'status']);
+// Every non-metric column, including those of sets written before a column was added.
+const RUNS_FIXED = new Set<string>(RUNS_FIXED_COLUMNS);
+const SERIES_FIXED = new Set<string>(SERIES_FIXED_COLUMNS);
+const MINERS_FIXED = new Set<string>(MINERS_FIXED_COLUMNS);
 
 const nullable = (v: number): number | null => (Number.isNaN(v) ? null : v);
 

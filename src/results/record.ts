@@ -20,6 +20,42 @@ export interface RunRecord {
   }[];
 }
 
+/**
+ * Float residues below these tolerances are stored as exactly 0 (debt repaid to the last 1e-10 USD
+ * is no debt): values named `*_usd` below 1e-6 USD, `*_btc` below 1e-12 BTC (0.0001 sat). Applied
+ * when a run becomes a record, so the spool, the tables and verify's re-runs all see the same value.
+ * See docs/RESULTS.md, "Conventions".
+ */
+export const SNAP_TOLERANCE = { usd: 1e-6, btc: 1e-12 } as const;
+
+export function snapTolerance(name: string): number {
+  return name.endsWith('_usd') ? SNAP_TOLERANCE.usd : name.endsWith('_btc') ? SNAP_TOLERANCE.btc : 0;
+}
+
+function snapMap(m: Readonly<Record<string, number | null>>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(m)) {
+    const tol = snapTolerance(k);
+    out[k] = v !== null && tol > 0 && Math.abs(v) < tol ? 0 : v;
+  }
+  return out;
+}
+
+function snapSeries(m: Readonly<Record<string, Float64Array>>): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  for (const [k, col] of Object.entries(m)) {
+    const tol = snapTolerance(k);
+    let copy: Float64Array | null = null;
+    if (tol > 0) {
+      for (let i = 0; i < col.length; i++) {
+        if (col[i] !== 0 && Math.abs(col[i]!) < tol) (copy ??= Float64Array.from(col))[i] = 0;
+      }
+    }
+    out[k] = copy ?? col;
+  }
+  return out;
+}
+
 export function recordFromResult(r: RunResult): RunRecord {
   return {
     runIndex: r.runIndex,
@@ -27,9 +63,9 @@ export function recordFromResult(r: RunResult): RunRecord {
     error: null,
     stack: null,
     sampleDays: r.sampleDays,
-    series: r.series,
-    summary: r.summary,
-    miners: r.miners.map((m) => ({ name: m.name, status: m.status, values: m.values })),
+    series: snapSeries(r.series),
+    summary: snapMap(r.summary),
+    miners: r.miners.map((m) => ({ name: m.name, status: m.status, values: snapMap(m.values) })),
   };
 }
 
