@@ -149,3 +149,45 @@ describe('8. float residues snapped to 0 below a documented tolerance', () => {
     expect(doc).toMatch(/Cash can be negative \(overdraft\)/);
   });
 });
+
+describe('7. agents.parquet: per-step series of the named miners', () => {
+  it('one row per run x step x named miner, matching simulate(), with the documented columns; verify re-checks it', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { simulate } = await import('../src/engine/index.ts');
+    const { loadScenarioFile } = await import('../src/scenario/load.ts');
+    const { AGENT_SERIES_FIELDS } = await import('../src/engine/agent-series.ts');
+    const dir = tmp('ux-agents');
+    writeScenario(dir, { name: 'tiny', horizonDays: 30, sampleEvery: 5 });
+    const r = await runCli(['run', 'tiny.yaml', '--runs', '2', '--seed', '9', '--out', 'set', ...QUICK], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    const q = async (sql: string) => (await con.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+    const path = join(dir, 'set', 'agents.parquet');
+    const cols = (await q(`DESCRIBE SELECT * FROM read_parquet('${path}')`)).map((c) => c.column_name);
+    expect(cols).toEqual(['scenario', 'scenario_sha256', 'seed', 'run_index', 'step', 'day', 'date', 'miner_index', 'miner', 'status', ...AGENT_SERIES_FIELDS.map((f) => f.name)]);
+    const doc = readFileSync(new URL('../docs/RESULTS.md', import.meta.url), 'utf8');
+    for (const c of cols) expect(doc, `RESULTS.md documents agents column ${c}`).toContain(`\`${c}\``);
+    const rows = await q(`SELECT * FROM read_parquet('${path}') ORDER BY run_index, step, miner_index`);
+    const { scenario } = loadScenarioFile(join(dir, 'tiny.yaml'));
+    const direct = simulate(scenario, { seed: 9, runIndex: 1 });
+    const run1 = rows.filter((x) => x.run_index === 1);
+    expect(run1.length).toBe(direct.sampleDays.length); // one named miner
+    const a = direct.agents!;
+    run1.forEach((x, s) => {
+      expect(x.miner).toBe('m1');
+      expect(x.day).toBe(direct.sampleDays[s]);
+      expect(x.status).toBe(a.statusNames[a.status[s]!]);
+      expect(x.treasury_btc).toBe(a.values.treasury_btc![s]);
+      expect(x.hashrate_ehs).toBe(a.values.hashrate_ehs![s]);
+    });
+    // The last sample agrees with the miner's final outcome in miners.parquet.
+    const fin = await q(`SELECT final_treasury_btc, final_debt_usd FROM read_parquet('${join(dir, 'set', 'miners.parquet')}') WHERE run_index = 1`);
+    expect(run1.at(-1)!.treasury_btc).toBe(fin[0]!.final_treasury_btc);
+    expect(run1.at(-1)!.debt_usd).toBe(fin[0]!.final_debt_usd);
+    const m = readManifestFile(join(dir, 'set'));
+    expect(Object.keys(m.files)).toContain('agents.parquet');
+    const v = await runCli(['verify', 'set'], dir);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+  }, 240_000);
+});

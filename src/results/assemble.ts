@@ -27,6 +27,7 @@ export const SET_COLUMNS = ['scenario', 'scenario_sha256', 'seed'] as const;
 export const RUNS_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'status', 'error', 'error_stack'] as const;
 export const SERIES_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'step', 'day', 'date'] as const;
 export const MINERS_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'miner_index', 'miner', 'status'] as const;
+export const AGENTS_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'step', 'day', 'date', 'miner_index', 'miner', 'status'] as const;
 export const BANDS_COLUMNS = [...SET_COLUMNS, 'step', 'day', 'date', 'metric', 'n', 'mean', ...BAND_QUANTILES.map(([name]) => name)] as const;
 
 /** What every row of a set carries: the set-identifying columns and the scenario's start day. */
@@ -62,6 +63,7 @@ export interface ScanResult {
   readonly summaryKeys: readonly string[];
   readonly seriesKeys: readonly string[];
   readonly minerKeys: readonly string[];
+  readonly agentKeys: readonly string[];
   readonly ok: number;
   readonly failedRuns: readonly { runIndex: number; error: string }[];
   readonly maxSteps: number;
@@ -101,6 +103,7 @@ export async function scanSource(source: RunSource, range: { start: number; end:
   const summary = new KeyOrder();
   const series = new KeyOrder();
   const miners = new KeyOrder();
+  const agents = new KeyOrder();
   const failedRuns: { runIndex: number; error: string }[] = [];
   const duplicates: number[] = [];
   const missing: number[] = [];
@@ -127,6 +130,7 @@ export async function scanSource(source: RunSource, range: { start: number; end:
       summary.add(Object.keys(r.summary));
       series.add(Object.keys(r.series));
       for (const m of r.miners) miners.add(Object.keys(m.values));
+      if (r.agents) agents.add(Object.keys(r.agents.values));
       maxSteps = Math.max(maxSteps, r.sampleDays.length);
     } else {
       failedRuns.push({ runIndex: r.runIndex, error: r.error ?? 'error' });
@@ -145,7 +149,8 @@ export async function scanSource(source: RunSource, range: { start: number; end:
   clash(RUNS_FIXED_COLUMNS, summary.keys, RESULT_FILES.runs);
   clash(SERIES_FIXED_COLUMNS, series.keys, RESULT_FILES.series);
   clash(MINERS_FIXED_COLUMNS, miners.keys, RESULT_FILES.miners);
-  return { summaryKeys: summary.keys, seriesKeys: series.keys, minerKeys: miners.keys, ok, failedRuns, maxSteps };
+  clash(AGENTS_FIXED_COLUMNS, agents.keys, RESULT_FILES.agents);
+  return { summaryKeys: summary.keys, seriesKeys: series.keys, minerKeys: miners.keys, agentKeys: agents.keys, ok, failedRuns, maxSteps };
 }
 
 /**
@@ -264,10 +269,23 @@ async function writeTables(dir: string, source: RunSource, scan: ScanResult, id:
     { name: 'status', type: 'utf8' as const },
     ...scan.minerKeys.map((name) => ({ name, type: 'float64' as const })),
   ];
+  const agentsSpec = [
+    ...setSpec,
+    { name: 'run_index', type: 'int32' as const },
+    { name: 'step', type: 'int32' as const },
+    { name: 'day', type: 'float64' as const },
+    { name: 'date', type: 'date32' as const },
+    { name: 'miner_index', type: 'int32' as const },
+    { name: 'miner', type: 'utf8' as const },
+    { name: 'status', type: 'utf8' as const },
+    ...scan.agentKeys.map((name) => ({ name, type: 'float64' as const })),
+  ];
+  const agentsW = new ParquetStreamWriter(join(dir, RESULT_FILES.agents), agentsSpec);
   const runsW = new ParquetStreamWriter(join(dir, RESULT_FILES.runs), runsSpec);
   const seriesW = new ParquetStreamWriter(join(dir, RESULT_FILES.series), seriesSpec);
   const minersW = new ParquetStreamWriter(join(dir, RESULT_FILES.miners), minersSpec);
-  await withWriters([runsW, seriesW, minersW], async () => {
+  await withWriters([runsW, seriesW, minersW, agentsW], async () => {
+    const agents = new TableBuffer(agentsW, agentsSpec);
     const runs = new TableBuffer(runsW, runsSpec);
     const series = new TableBuffer(seriesW, seriesSpec);
     const miners = new TableBuffer(minersW, minersSpec);
@@ -282,13 +300,28 @@ async function writeTables(dir: string, source: RunSource, scan: ScanResult, id:
       r.miners.forEach((m, i) => {
         miners.push([...ids, r.runIndex, i, m.name, m.status, ...scan.minerKeys.map((k) => num(m.values[k]))]);
       });
+      const a = r.agents;
+      if (a && r.status === 'ok') {
+        const acols = scan.agentKeys.map((k) => a.values[k]);
+        const samples = Math.min(a.samples, r.sampleDays.length);
+        for (let s = 0; s < samples; s++) {
+          const day = r.sampleDays[s]!;
+          const date = epochDayOf(id, day);
+          for (let i = 0; i < a.names.length; i++) {
+            const at = i * a.samples + s;
+            agents.push([...ids, r.runIndex, s, day, date, i, a.names[i]!, a.statusNames[a.status[at]!] ?? null, ...acols.map((c) => (c ? num(c[at]) : null))]);
+          }
+        }
+      }
       await runs.maybeFlush();
       await series.maybeFlush();
       await miners.maybeFlush();
+      await agents.maybeFlush();
     }
     await runs.flush();
     await series.flush();
     await miners.flush();
+    await agents.flush();
   });
 }
 
@@ -388,7 +421,7 @@ export async function assembleResultSet(o: AssembleOptions): Promise<Manifest> {
   await writeTables(o.dir, o.source, scan, id);
   await writeBands(o.dir, bands, scan.seriesKeys.length);
   const files: Record<string, FileEntry> = {};
-  for (const f of [RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.bands]) {
+  for (const f of [RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.agents, RESULT_FILES.bands]) {
     files[f] = await fileSha256(join(o.dir, f));
   }
   const m = o.manifest;

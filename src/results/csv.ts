@@ -30,13 +30,15 @@ export async function exportCsv(dir: string): Promise<string[]> {
   const outDir = set.path(RESULT_FILES.csv);
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
-  for (const name of ['runs', 'series', 'miners', 'bands'] as const) {
+  for (const name of ['runs', 'series', 'miners', 'agents', 'bands'] as const) {
+    const table = set[name];
+    if (!table) continue; // agents.parquet: absent from sets written before it existed
     const path = join(outDir, `${name}.csv`);
     await atomicWriteWith(path, async (fh) => {
-      const info = await set[name].info();
+      const info = await table.info();
       await fh.write(`${info.columns.map((c) => csvCell(c.name)).join(',')}\n`);
       const isDate = new Set(info.columns.filter((c) => c.type === 'date32').map((c) => c.name));
-      for await (const g of readParquetRowGroups(set[name].path)) {
+      for await (const g of readParquetRowGroups(table.path)) {
         const cols = g.names.map((n) => g.columns[n]!);
         const dates = g.names.map((n) => isDate.has(n));
         const lines: string[] = [];

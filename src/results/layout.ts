@@ -5,6 +5,7 @@ export const RESULT_FILES = {
   series: 'series.parquet',
   bands: 'bands.parquet',
   miners: 'miners.parquet',
+  agents: 'agents.parquet',
   charts: 'charts',
   report: 'report.html',
   csv: 'csv',

@@ -52,7 +52,7 @@ export interface ManifestDeterministic {
   readonly dataFiles: readonly DataFileEntry[];
   readonly counts: { readonly ok: number; readonly error: number };
   readonly failedRuns: readonly { readonly runIndex: number; readonly error: string }[];
-  /** Content hashes of runs/series/miners/bands parquet (not of charts, report or csv exports). */
+  /** Content hashes of runs/series/miners/agents/bands parquet (not of charts, report or csv exports). */
   readonly files: Readonly<Record<string, FileEntry>>;
 }
 

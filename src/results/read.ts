@@ -5,9 +5,10 @@ import { RESULT_FILES } from './layout.ts';
 import { readManifest, type Manifest } from './manifest.ts';
 import { readParquetFile, readParquetInfo, readParquetRowGroups, type ParquetData, type ParquetInfo } from './parquet.ts';
 import type { RunRecord } from './record.ts';
-import { MINERS_FIXED_COLUMNS, RUNS_FIXED_COLUMNS, SERIES_FIXED_COLUMNS, type RunSource } from './assemble.ts';
+import type { AgentSeries } from '../engine/types.ts';
+import { AGENTS_FIXED_COLUMNS, MINERS_FIXED_COLUMNS, RUNS_FIXED_COLUMNS, SERIES_FIXED_COLUMNS, type RunSource } from './assemble.ts';
 
-export type TableName = 'runs' | 'series' | 'miners' | 'bands';
+export type TableName = 'runs' | 'series' | 'miners' | 'bands' | 'agents';
 
 /** Lazy access to one Parquet table of a result set. */
 export interface TableReader {
@@ -27,6 +28,8 @@ export interface ResultSet {
   readonly series: TableReader;
   readonly miners: TableReader;
   readonly bands: TableReader;
+  /** Named miners' per-step series; null for sets written before agents.parquet existed. */
+  readonly agents: TableReader | null;
   /** Absolute path of a file of the set (see RESULT_FILES). */
   path(file: string): string;
   /** Every run as a RunRecord, in run-index order (used by merge and verify). */
@@ -56,6 +59,7 @@ export async function readResultSet(dir: string): Promise<ResultSet> {
     series: tableReader(join(abs, RESULT_FILES.series)),
     miners: tableReader(join(abs, RESULT_FILES.miners)),
     bands: tableReader(join(abs, RESULT_FILES.bands)),
+    agents: existsSync(join(abs, RESULT_FILES.agents)) ? tableReader(join(abs, RESULT_FILES.agents)) : null,
     path: (file) => join(abs, file),
     records: () => resultSetRecords(abs),
   };
@@ -72,6 +76,7 @@ export function resultSetSource(dir: string): RunSource {
 const RUNS_FIXED = new Set<string>(RUNS_FIXED_COLUMNS);
 const SERIES_FIXED = new Set<string>(SERIES_FIXED_COLUMNS);
 const MINERS_FIXED = new Set<string>(MINERS_FIXED_COLUMNS);
+const AGENTS_FIXED = new Set<string>(AGENTS_FIXED_COLUMNS);
 
 const nullable = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
@@ -100,6 +105,9 @@ async function* resultSetRecords(dir: string): AsyncGenerator<RunRecord> {
   const minersIt = rowsByRun(join(dir, RESULT_FILES.miners));
   let seriesPending = await seriesIt.next();
   let minersPending = await minersIt.next();
+  const agentsPath = join(dir, RESULT_FILES.agents);
+  const agentsIt = existsSync(agentsPath) ? rowsByRun(agentsPath) : null;
+  let agentsPending = agentsIt ? await agentsIt.next() : null;
   const ri = runs.columns.run_index as Int32Array;
   const status = runs.columns.status as (string | null)[];
   const error = runs.columns.error as (string | null)[];
@@ -137,6 +145,12 @@ async function* resultSetRecords(dir: string): AsyncGenerator<RunRecord> {
       }
       minersPending = await minersIt.next();
     }
+    // agents rows of this run: (step, miner_index) in step-major order
+    const aRows: { data: ParquetData; from: number; to: number }[] = [];
+    while (agentsIt && agentsPending && !agentsPending.done && agentsPending.value.runIndex === runIndex) {
+      aRows.push(agentsPending.value);
+      agentsPending = await agentsIt.next();
+    }
     const ok = status[row] === 'ok';
     const series: Record<string, Float64Array> = {};
     if (ok) for (const k of seriesKeys) series[k] = Float64Array.from(seriesVals[k]!);
@@ -149,6 +163,44 @@ async function* resultSetRecords(dir: string): AsyncGenerator<RunRecord> {
       series,
       summary: ok ? summary : {},
       miners,
+      agents: ok ? agentSeriesOf(aRows) : null,
     };
   }
+}
+
+/** A run's AgentSeries rebuilt from its agents.parquet rows (null when it has none). */
+function agentSeriesOf(rows: readonly { data: ParquetData; from: number; to: number }[]): AgentSeries | null {
+  if (rows.length === 0) return null;
+  const keys = rows[0]!.data.names.filter((n) => !AGENTS_FIXED.has(n));
+  let nMiners = 0;
+  let samples = 0;
+  for (const { data, from, to } of rows) {
+    const mi = data.columns.miner_index as Int32Array;
+    const step = data.columns.step as Int32Array;
+    for (let i = from; i < to; i++) {
+      nMiners = Math.max(nMiners, mi[i]! + 1);
+      samples = Math.max(samples, step[i]! + 1);
+    }
+  }
+  const names: string[] = new Array<string>(nMiners).fill('');
+  const statusNames: string[] = [];
+  const status = new Uint8Array(nMiners * samples);
+  const values: Record<string, Float64Array> = {};
+  for (const k of keys) values[k] = new Float64Array(nMiners * samples).fill(Number.NaN);
+  for (const { data, from, to } of rows) {
+    const mi = data.columns.miner_index as Int32Array;
+    const step = data.columns.step as Int32Array;
+    const miner = data.columns.miner as (string | null)[];
+    const st = data.columns.status as (string | null)[];
+    for (let i = from; i < to; i++) {
+      const at = mi[i]! * samples + step[i]!;
+      names[mi[i]!] = miner[i] ?? '';
+      const s = st[i] ?? '';
+      let code = statusNames.indexOf(s);
+      if (code < 0) code = statusNames.push(s) - 1;
+      status[at] = code;
+      for (const k of keys) values[k]![at] = (data.columns[k] as Float64Array)[i]!;
+    }
+  }
+  return { names, samples, statusNames, status, values };
 }
