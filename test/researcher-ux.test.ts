@@ -191,3 +191,37 @@ describe('7. agents.parquet: per-step series of the named miners', () => {
     expect(v.code, v.stdout + v.stderr).toBe(0);
   }, 240_000);
 });
+
+describe('4. verify works from the manifest alone', () => {
+  it('a set of a scenario with a data file verifies from another folder without --scenario-dir; --scenario-dir re-reads the file', async () => {
+    const dir = tmp('ux-verify');
+    mkdirSync(join(dir, 'study', 'data'), { recursive: true });
+    const csv = ['day,priceUsd', ...Array.from({ length: 12 }, (_, i) => `${i},${70000 + 500 * i}`)].join('\n');
+    writeFileSync(join(dir, 'study', 'data', 'prices.csv'), `${csv}\n`);
+    writeFileSync(
+      join(dir, 'study', 'path.yaml'),
+      [
+        'name: path-study',
+        'horizonDays: 10',
+        'price: { model: path, file: data/prices.csv, column: priceUsd }',
+        'miners:',
+        '  - { name: m1, hashrateEHs: 50, efficiencyJPerTH: 17.5, powerPriceUsdPerMWh: 40 }',
+        'fringe: { hashrateEHs: 900 }',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['run', 'study/path.yaml', '--runs', '2', '--seed', '1', '--out', 'set', ...QUICK], dir);
+    expect(r.code, r.stderr).toBe(0);
+    mkdirSync(join(dir, 'elsewhere'));
+    const v = await runCli(['verify', '../set'], join(dir, 'elsewhere'));
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/^ok +price\.file \(data\/prices\.csv\) +inlined in manifest\.json/m);
+    const reread = await runCli(['verify', 'set', '--scenario-dir', 'study'], dir);
+    expect(reread.code, reread.stdout).toBe(0);
+    expect(reread.stdout).toMatch(/^ok +price\.file \(data\/prices\.csv\) +sha256 /m);
+    writeFileSync(join(dir, 'study', 'data', 'prices.csv'), `${csv}\n11,1\n`);
+    const changed = await runCli(['verify', 'set', '--scenario-dir', 'study'], dir);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toMatch(/FAIL price\.file \(data\/prices\.csv\): content hash differs/);
+  }, 240_000);
+});
