@@ -225,3 +225,33 @@ describe('4. verify works from the manifest alone', () => {
     expect(changed.stdout).toMatch(/FAIL price\.file \(data\/prices\.csv\): content hash differs/);
   }, 240_000);
 });
+
+describe('10. price CSV: one delimiter, locale-free numbers, ambiguous files rejected', () => {
+  const scenario = (extra = '') =>
+    ['name: csv', 'horizonDays: 2', `price: { model: path, file: prices.csv${extra} }`, 'fringe: { hashrateEHs: 900 }', ''].join('\n');
+  const validate = async (csv: string, extra = '') => {
+    const dir = tmp('ux-csv');
+    writeFileSync(join(dir, 'prices.csv'), csv);
+    writeFileSync(join(dir, 'csv.yaml'), scenario(extra));
+    return runCli(['validate', 'csv.yaml'], dir);
+  };
+
+  it('a ";" file with decimal commas is rejected (it loaded 70000,5 as 70000 before)', async () => {
+    const r = await validate('day;priceUsd\n0;70000,5\n1;70100,25\n2;69900,75\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/price\.file.*line 2: column "priceUsd": expected a number, got "70000,5" \(decimal comma/);
+  }, 60_000);
+
+  it('quoted thousands get a clear message; mixed delimiters are ambiguous; an explicit delimiter is honoured', async () => {
+    const q = await validate('day,priceUsd\n0,"70,000"\n1,"70,100"\n2,"69,900"\n');
+    expect(q.code).toBe(1);
+    expect(q.stderr).toMatch(/got "70,000" \(thousands separators are not allowed/);
+    const mixed = await validate('day;priceUsd,x\n0;70000,1\n');
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toMatch(/ambiguous delimiter/);
+    const tab = await validate('day\tpriceUsd\n0\t70000.5\n1\t70100\n2\t1e5\n', ', delimiter: "\\t"');
+    expect(tab.code, tab.stderr).toBe(0);
+    const { parsePriceCsv } = await import('../src/market/csv.ts');
+    expect(parsePriceCsv('day;priceUsd\n0;70000.5\n1;"70100"\n', undefined, ';')).toEqual([70000.5, 70100]);
+  }, 60_000);
+});
