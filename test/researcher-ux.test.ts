@@ -255,3 +255,48 @@ describe('10. price CSV: one delimiter, locale-free numbers, ambiguous files rej
     expect(parsePriceCsv('day;priceUsd\n0;70000.5\n1;"70100"\n', undefined, ';')).toEqual([70000.5, 70100]);
   }, 60_000);
 });
+
+describe('3. progress for long phases, with ETA; quiet stays quiet', () => {
+  it('a phase over 2 s reports done/total with an ETA and its duration; shorter phases and mode none print nothing', async () => {
+    const { createPhaseReporter } = await import('../src/batch/progress.ts');
+    let t = 0;
+    const out: string[] = [];
+    const stream = { write: (s: string) => out.push(s), isTTY: false };
+    const phases = createPhaseReporter('lines', stream, 2000, () => t);
+    const quick = phases.start('bands', 10, 'runs');
+    t = 500;
+    quick.tick(10);
+    quick.end();
+    expect(out).toEqual([]);
+    t = 1000;
+    const charts = phases.start('charts', 27, 'charts');
+    t = 1000 + 2500;
+    charts.tick(9); // 9 charts in 2.5 s: 18 left, ETA 5 s
+    t = 1000 + 3000;
+    charts.tick(10); // within the 2 s interval: not printed
+    t = 1000 + 7500;
+    charts.tick(27);
+    charts.end();
+    expect(out).toEqual(['charts 9/27 charts (33%), ETA 5s\n', 'charts 27/27 charts (100%), ETA 0s\n', 'charts: 27 charts in 7.5 s\n']);
+    const none = createPhaseReporter('none', stream, 2000, () => (t += 10_000));
+    const n = none.start('x', 1, 'runs');
+    n.tick(1);
+    n.end();
+    expect(out.length).toBe(3);
+  });
+
+  it('sweeps print points done with an overall ETA; the first-run benchmark line is only for npm run bench', async () => {
+    const { sweepProgressLine } = await import('../src/sweep/run.ts');
+    expect(sweepProgressLine('s', 3, 12, 24)).toBe('sweep s: 3/12 points done in 24s, ETA 72s');
+    expect(sweepProgressLine('s', 12, 12, 130)).toBe('sweep s: 12/12 points done in 2m');
+    const dir = tmp('ux-progress');
+    writeScenario(dir, { name: 'tiny', horizonDays: 10 });
+    const r = await runCli(['run', 'tiny.yaml', '--runs', '2', '--out', 'a', '--progress', 'lines', '--no-charts', '--workers', '1'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^runs 2\/2 \(100%\)/m);
+    expect(r.stderr).not.toMatch(/first run finished/);
+    const q = await runCli(['run', 'tiny.yaml', '--runs', '2', '--out', 'b', '--quiet', '--no-charts', '--workers', '1'], dir);
+    expect(q.code).toBe(0);
+    expect(q.stderr).toBe('');
+  }, 120_000);
+});

@@ -16,7 +16,7 @@ import {
   type DataFileEntry,
   type Manifest,
 } from '../results/manifest.ts';
-import { createProgress, type ProgressMode } from './progress.ts';
+import { createPhaseReporter, createProgress, type ProgressMode } from './progress.ts';
 import { shardRange } from './shard.ts';
 import { SPOOL_DIR, listChunks, missingRanges, readJob, spoolSource, startSpool, type SpoolJob } from './spool.ts';
 import type { WorkerReply, WorkerTask } from './worker.ts';
@@ -37,7 +37,7 @@ export function strategyModulesOf(scenario: { miners?: readonly unknown[]; popul
 }
 
 export { parseShardFlag, shardFromEnv, shardRange, type Shard } from './shard.ts';
-export { progressLine, type ProgressMode } from './progress.ts';
+export { createPhaseReporter, progressLine, type PhaseReporter, type ProgressMode } from './progress.ts';
 
 export interface BatchOptions {
   /** Resolved scenario (defaults applied, data inlined): sent to workers as data. */
@@ -233,10 +233,17 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
 
   const pkg = packageInfo();
   const { assembleResultSet: assemble } = await loadAssembler();
+  const phase = createPhaseReporter(o.progress ?? 'auto').start('assembling result set', total, 'runs');
+  let assembled = 0;
   const manifest = await assemble({
     dir,
     source: spoolSource(spool),
     bandsMemoryBytes: o.bandsMemoryBytes,
+    // Each pass over the runs counts 1/passes of a run: progress is in runs of the set.
+    onProgress: (done, passTotal) => {
+      const d = Math.floor((done * total) / Math.max(1, passTotal));
+      if (d !== assembled) phase.tick((assembled = d));
+    },
     manifest: {
       format: MANIFEST_FORMAT,
       scenario: { name: o.scenario.name, sha256: sha, resolved: o.scenario },
@@ -261,6 +268,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
       command: 'run',
     }),
   });
+  phase.end();
   await rm(spool, { recursive: true, force: true });
   return { dir, status: 'completed', manifest, executedRuns: todo, resumedRuns, failedRuns: manifest.failedRuns };
 }

@@ -275,7 +275,7 @@ export interface RenderedChart {
  * Writes charts/<name>.vl.json, .svg and .png for every chart of a result set, plus
  * charts/index.json (the list, in report order). Files of charts that no longer apply are removed.
  */
-export async function renderResultSetCharts(dir: string, options: { png?: boolean } = {}): Promise<RenderedChart[]> {
+export async function renderResultSetCharts(dir: string, options: { png?: boolean; onChart?: (done: number, total: number) => void } = {}): Promise<RenderedChart[]> {
   const data = await loadChartData(dir);
   const chartsDir = join(data.dir, RESULT_FILES.charts);
   await mkdir(chartsDir, { recursive: true });
@@ -291,6 +291,7 @@ export async function renderResultSetCharts(dir: string, options: { png?: boolea
       files.push(`${e.name}.png`);
     }
     out.push({ name: e.name, section: e.section, title: e.title, files: files.map((f) => `${RESULT_FILES.charts}/${f}`) });
+    options.onChart?.(out.length, entries.length);
   }
   const keep = new Set(out.flatMap((c) => c.files.map((f) => f.slice(RESULT_FILES.charts.length + 1))));
   keep.add('index.json');

@@ -410,15 +410,43 @@ export interface AssembleOptions {
   /** Called after the files are written, to stamp the wall-clock part. */
   readonly timings: () => ManifestTimings;
   readonly bandsMemoryBytes?: number;
+  /**
+   * Progress of assembly, in runs read: assembly reads every run once to scan, once per bands
+   * window and once to write the tables; `total` is known after the scan.
+   */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** A source that reports each record it yields (progress of the assembly passes). */
+function countingSource(source: RunSource, onRecord: () => void): RunSource {
+  return {
+    description: source.description,
+    async *records() {
+      for await (const r of source.records()) {
+        onRecord();
+        yield r;
+      }
+    },
+  };
 }
 
 /** Writes runs/series/miners/bands parquet and manifest.json from a source of runs. */
 export async function assembleResultSet(o: AssembleOptions): Promise<Manifest> {
   const range = o.manifest.runIndexes;
-  const scan = await scanSource(o.source, range);
+  const runs = range.end - range.start;
+  const memory = o.bandsMemoryBytes ?? DEFAULT_BANDS_MEMORY_BYTES;
+  let done = 0;
+  let total = 3 * runs;
+  const source = o.onProgress ? countingSource(o.source, () => o.onProgress!(++done, total)) : o.source;
+  const scan = await scanSource(source, range);
+  if (scan.ok > 0 && scan.seriesKeys.length > 0 && scan.maxSteps > 0) {
+    const window = Math.min(scan.maxSteps, Math.max(1, Math.floor(memory / (scan.ok * scan.seriesKeys.length * 8))));
+    total = runs * (2 + Math.ceil(scan.maxSteps / window));
+  } else total = 2 * runs;
   const id = setIdentity(o.manifest);
-  const bands = await computeBands(o.source, scan, o.bandsMemoryBytes ?? DEFAULT_BANDS_MEMORY_BYTES, id);
-  await writeTables(o.dir, o.source, scan, id);
+  const bands = await computeBands(source, scan, memory, id);
+  await writeTables(o.dir, source, scan, id);
+  o.onProgress?.(total, total);
   await writeBands(o.dir, bands, scan.seriesKeys.length);
   const files: Record<string, FileEntry> = {};
   for (const f of [RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.agents, RESULT_FILES.bands]) {

@@ -253,6 +253,8 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
   }
   const results = new Map<string, { ok: number; failed: number }>();
   let nextJob = 0;
+  let jobsDone = 0;
+  const sweepT0 = performance.now();
   let failure: unknown = null;
   const lane = async (): Promise<void> => {
     while (failure === null && nextJob < jobs.length) {
@@ -273,6 +275,8 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
           log,
         });
         results.set(job.dir, { ok: res.manifest.counts.ok, failed: res.manifest.counts.error });
+        jobsDone++;
+        if (!options.quiet) log(sweepProgressLine(sweep.name, jobsDone, jobs.length, (performance.now() - sweepT0) / 1000));
       } catch (err) {
         failure ??= err;
       }
@@ -366,4 +370,11 @@ export function toCsv(cols: readonly ParquetColumn[]): string {
   const lines = [cols.map((c) => csvCell(c.name)).join(',')];
   for (let i = 0; i < n; i++) lines.push(cols.map((c) => csvCell(c.values[i])).join(','));
   return `${lines.join('\n')}\n`;
+}
+
+/** "sweep x: 3/12 points done in 41 s, ETA 2m" (the base scenario counts as a point). */
+export function sweepProgressLine(name: string, done: number, total: number, seconds: number): string {
+  const eta = done > 0 ? (seconds * (total - done)) / done : Number.POSITIVE_INFINITY;
+  const fmt = (s: number) => (!Number.isFinite(s) ? '?' : s < 90 ? `${Math.round(s)}s` : s < 5400 ? `${Math.round(s / 60)}m` : `${(s / 3600).toFixed(1)}h`);
+  return `sweep ${name}: ${done}/${total} points done in ${fmt(seconds)}${done < total ? `, ETA ${fmt(eta)}` : ''}`;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
 import { parseShardFlag, runBatch, shardFromEnv, strategyModulesOf, type Shard } from '../../batch/index.ts';
+import { createPhaseReporter, type PhaseTicker, type ProgressMode } from '../../batch/progress.ts';
 import { loadScenarioFile } from '../../scenario/load.ts';
 import { defaultResultDir } from '../../results/layout.ts';
 
@@ -45,17 +46,21 @@ export function parseSeed(value: string): string | number {
  * one named hook so the run command does not depend on chart internals; chart failures are
  * reported and make the exit code non-zero, but never touch the result set.
  */
-export async function renderChartsHook(dir: string, log: (line: string) => void): Promise<boolean> {
+export async function renderChartsHook(dir: string, log: (line: string) => void, progress: ProgressMode = 'auto'): Promise<boolean> {
   try {
     const charts = (await import('../../charts/index.ts')) as {
-      renderResultSetCharts?: (dir: string) => Promise<unknown>;
+      renderResultSetCharts?: (dir: string, options?: { onChart?: (done: number, total: number) => void }) => Promise<unknown>;
       writeReport?: (dir: string) => Promise<string>;
     };
     if (typeof charts.renderResultSetCharts !== 'function' || typeof charts.writeReport !== 'function') {
       log('charts: src/charts does not provide renderResultSetCharts/writeReport yet; skipped');
       return true;
     }
-    await charts.renderResultSetCharts(dir);
+    const phase: { ticker: PhaseTicker | null } = { ticker: null };
+    await charts.renderResultSetCharts(dir, {
+      onChart: (done, total) => (phase.ticker ??= createPhaseReporter(progress).start('charts', total, 'charts')).tick(done),
+    });
+    phase.ticker?.end();
     const report = await charts.writeReport(dir);
     log(`report: ${report}`);
     return true;
@@ -132,7 +137,7 @@ export function register(program: Command): void {
         if (!flags.quiet) log(`csv: ${files.length} files in ${join(result.dir, 'csv')}`);
       }
       let chartsOk = true;
-      if (flags.charts && !shard && result.status === 'completed') chartsOk = await renderChartsHook(result.dir, log);
+      if (flags.charts && !shard && result.status === 'completed') chartsOk = await renderChartsHook(result.dir, log, mode as ProgressMode);
       if (m.failedRuns.length > 0) {
         const shown = m.failedRuns.slice(0, 10).map((f) => `  run ${f.runIndex}: ${f.error.split('\n')[0]}`);
         const more = m.failedRuns.length > 10 ? [`  ... and ${m.failedRuns.length - 10} more (runs.parquet, status = 'error')`] : [];
