@@ -300,3 +300,26 @@ describe('3. progress for long phases, with ETA; quiet stays quiet', () => {
     expect(q.stderr).toBe('');
   }, 120_000);
 });
+
+describe('12. smaller items', () => {
+  it('export writes CSV without --csv; help descriptions are lower case; the report rounds wall seconds', async () => {
+    const dir = tmp('ux-small');
+    writeScenario(dir, { name: 'tiny', horizonDays: 10 });
+    const r = await runCli(['run', 'tiny.yaml', '--runs', '1', '--out', 'set', ...QUICK], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const e = await runCli(['export', 'set'], dir);
+    expect(e.code, e.stderr).toBe(0);
+    for (const t of ['runs', 'series', 'miners', 'agents', 'bands']) expect(existsSync(join(dir, 'set', 'csv', `${t}.csv`)), t).toBe(true);
+    const help = await runCli(['--help'], dir);
+    const described = help.stdout.split('\n').filter((l) => /^ {2}\S+.*\s{2,}\S/.test(l)).map((l) => l.trim().split(/\s{2,}/).at(-1)!);
+    expect(described.length).toBeGreaterThan(5);
+    for (const d of described) expect(d[0], d).toBe(d[0]!.toLowerCase());
+    const t = JSON.parse(readFileSync(join(dir, 'set', 'timings.json'), 'utf8')) as { wallSeconds: number };
+    writeFileSync(join(dir, 'set', 'timings.json'), JSON.stringify({ ...t, wallSeconds: 12.657503117000001 }));
+    const rep = await runCli(['report', 'set'], dir);
+    expect(rep.code, rep.stderr).toBe(0);
+    const html = readFileSync(join(dir, 'set', 'report.html'), 'utf8');
+    expect(html).toContain('12.7 s wall');
+    expect(html).not.toContain('12.657503117000001');
+  }, 180_000);
+});

@@ -229,7 +229,7 @@ ${paramRows}
 <table><thead><tr><th>file</th><th class="num">bytes</th><th>sha256</th></tr></thead><tbody>
 ${fileRows}
 </tbody></table>
-${t ? `<p class="lead">Timings (not part of the deterministic hash): ${esc(t.command)} finished ${esc(t.finishedAt)}, ${esc(t.wallSeconds)} s wall, ${esc(t.workers ?? '?')} workers.</p>` : ''}
+${t ? `<p class="lead">Timings (not part of the deterministic hash): ${esc(t.command)} finished ${esc(t.finishedAt)}, ${esc(typeof t.wallSeconds === 'number' ? t.wallSeconds.toFixed(1) : t.wallSeconds)} s wall, ${esc(t.workers ?? '?')} workers.</p>` : ''}
 <h2 id="summary">Summary over runs</h2>
 <p class="lead">Per-run summary metrics (runs.parquet). n: runs with a value (an event that never happened has none). Quantiles are type 7 (as numpy's default).</p>
 <table><thead><tr><th>metric</th><th>meaning</th><th class="num">n</th><th class="num">mean</th><th class="num">p5</th><th class="num">p50</th><th class="num">p95</th></tr></thead><tbody>

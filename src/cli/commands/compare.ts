@@ -39,7 +39,7 @@ function positiveInt(v: string, flag: string): number {
 export function register(program: Command): void {
   program
     .command('compare')
-    .description('Compare result set B against A: paired differences (same seed) or unpaired, with CIs and tests')
+    .description('compare result set B against A: paired differences (same seed) or unpaired, with CIs and tests')
     .argument('<A>', 'baseline result set folder')
     .argument('<B>', 'result set folder to compare against A (differences are B - A)')
     .option('-o, --out <dir>', 'output folder (default results/compare-<A>-vs-<B>; A and B named <scenario>-seed-<S>-runs-<N> or <sweep>-point-<k>)')
