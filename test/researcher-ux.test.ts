@@ -323,3 +323,28 @@ describe('12. smaller items', () => {
     expect(html).not.toContain('12.657503117000001');
   }, 180_000);
 });
+
+describe('7. a sweep point\'s tables name the sweep, the point and its parameter values', () => {
+  it('points/<k>/*.parquet carry sweep, sweep_point and param.<path>; the base scenario has sweep_point null; sweep.parquet is unchanged in shape', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const dir = tmp('ux-sweepcols');
+    writeScenario(dir, { name: 'tiny', horizonDays: 10 });
+    writeFileSync(join(dir, 's.yaml'), 'name: s\nbase: tiny.yaml\nseed: 1\nreplications: 2\ndesign:\n  type: grid\n  parameters:\n    price.driftAnnual: [0, 0.2]\n    rewards: [lottery, expected]\n');
+    const r = await runCli(['sweep', 's.yaml', '--out', 'out', '--no-charts', '--quiet', '--workers', '2'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    const q = async (sql: string) => (await con.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+    const rows = await q(`SELECT DISTINCT sweep, sweep_point, "param.price.driftAnnual" AS drift, "param.rewards" AS rewards FROM read_parquet('${join(dir, 'out', 'points', '*', 'series.parquet')}') ORDER BY sweep_point`);
+    expect(rows).toEqual([
+      { sweep: 's', sweep_point: 0, drift: 0, rewards: 'lottery' },
+      { sweep: 's', sweep_point: 1, drift: 0, rewards: 'expected' },
+      { sweep: 's', sweep_point: 2, drift: 0.2, rewards: 'lottery' },
+      { sweep: 's', sweep_point: 3, drift: 0.2, rewards: 'expected' },
+    ]);
+    const base = await q(`SELECT DISTINCT sweep, sweep_point FROM read_parquet('${join(dir, 'out', 'base', 'runs.parquet')}')`);
+    expect(base).toEqual([{ sweep: 's', sweep_point: null }]);
+    const sweepCols = (await q(`DESCRIBE SELECT * FROM read_parquet('${join(dir, 'out', 'sweep.parquet')}')`)).map((c) => c.column_name as string);
+    expect(sweepCols.filter((c) => c.startsWith('sweep_point') || c.startsWith('param.'))).toEqual([]);
+  }, 240_000);
+});

@@ -10,6 +10,7 @@ import {
   MANIFEST_FORMAT,
   gitCommit,
   sourceInfo,
+  type SweepPointInfo,
   packageInfo,
   readManifest,
   scenarioHash,
@@ -66,6 +67,8 @@ export interface BatchOptions {
   /** Module exporting `simulate` (default: the engine). For benchmarks and tests of the batch layer. */
   readonly runModule?: string;
   readonly bandsMemoryBytes?: number;
+  /** A sweep's point: recorded in the manifest and as columns of every table (sweep, sweep_point, param.<path>). */
+  readonly sweep?: SweepPointInfo;
 }
 
 export interface BatchResult {
@@ -254,6 +257,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
       package: pkg,
       gitCommit: gitCommit(),
       source: sourceInfo(),
+      ...(o.sweep ? { sweep: o.sweep } : {}),
       node: process.version,
       dataFiles: o.dataFiles ?? [],
     },

@@ -1,3 +1,4 @@
+import { isSetColumn } from '../results/assemble.ts';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
@@ -232,7 +233,7 @@ export function summaryColumnsFromParquet(t: ParquetData): SummaryColumn[] {
   const okRows: number[] = [];
   for (let i = 0; i < t.numRows; i++) if (!status || status[i] === 'ok') okRows.push(i);
   return t.names
-    .filter((n) => !RUNS_FIXED.has(n) && !Array.isArray(t.columns[n]))
+    .filter((n) => !RUNS_FIXED.has(n) && !isSetColumn(n) && !Array.isArray(t.columns[n]))
     .map((n) => ({ metric: n, values: okRows.map((i) => num(t.columns[n], i)) }));
 }
 

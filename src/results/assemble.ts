@@ -4,6 +4,7 @@ import { bandStats } from './bands.ts';
 import { BAND_QUANTILES, RESULT_FILES } from './layout.ts';
 import {
   fileSha256,
+  type SweepPointInfo,
   writeManifest,
   type FileEntry,
   type Manifest,
@@ -30,21 +31,42 @@ export const MINERS_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'miner_index',
 export const AGENTS_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'step', 'day', 'date', 'miner_index', 'miner', 'status'] as const;
 export const BANDS_COLUMNS = [...SET_COLUMNS, 'step', 'day', 'date', 'metric', 'n', 'mean', ...BAND_QUANTILES.map(([name]) => name)] as const;
 
+/**
+ * Whether a column identifies the set rather than holding a metric: the fixed set columns, and for a
+ * sweep's points `sweep`, `sweep_point` and one `param.<path>` column per swept parameter.
+ */
+export function isSetColumn(name: string): boolean {
+  return (SET_COLUMNS as readonly string[]).includes(name) || name === 'sweep' || name === 'sweep_point' || name.startsWith('param.');
+}
+
 /** What every row of a set carries: the set-identifying columns and the scenario's start day. */
 export interface SetIdentity {
   readonly scenario: string;
   readonly scenarioSha256: string;
   readonly seed: string;
+  /** Sweep columns (after the set columns): name, type and the value of this set. */
+  readonly sweepColumns: readonly { name: string; type: 'utf8' | 'int32' | 'float64'; value: string | number | null }[];
   /** UTC start date as days since 1970-01-01 (the `date` of day offset 0). */
   readonly startEpochDay: number;
 }
 
 const DEFAULT_START_DATE = '2026-03-01';
 
-export function setIdentity(m: { scenario: { name: string; sha256: string; resolved: unknown }; seed: string | number }): SetIdentity {
+export function setIdentity(m: { scenario: { name: string; sha256: string; resolved: unknown }; seed: string | number; sweep?: SweepPointInfo }): SetIdentity {
   const start = (m.scenario.resolved as { start?: { date?: unknown } } | null)?.start?.date;
   const date = typeof start === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(start) ? start : DEFAULT_START_DATE;
-  return { scenario: m.scenario.name, scenarioSha256: m.scenario.sha256, seed: String(m.seed), startEpochDay: Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000) };
+  const sweepColumns: SetIdentity['sweepColumns'][number][] = [];
+  if (m.sweep) {
+    sweepColumns.push({ name: 'sweep', type: 'utf8', value: m.sweep.name }, { name: 'sweep_point', type: 'int32', value: m.sweep.point });
+    for (const [path, v] of Object.entries(m.sweep.values)) {
+      sweepColumns.push(
+        typeof v === 'number'
+          ? { name: `param.${path}`, type: 'float64', value: v }
+          : { name: `param.${path}`, type: 'utf8', value: typeof v === 'string' ? v : JSON.stringify(v) },
+      );
+    }
+  }
+  return { scenario: m.scenario.name, scenarioSha256: m.scenario.sha256, seed: String(m.seed), sweepColumns, startEpochDay: Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000) };
 }
 
 /** UTC date of a day offset, as days since 1970-01-01 (a step's date: the start date plus its whole days). */
@@ -52,12 +74,13 @@ export function epochDayOf(id: SetIdentity, day: number): number {
   return id.startEpochDay + Math.floor(day);
 }
 
-const setSpec = [
+const setSpecOf = (id: SetIdentity) => [
   { name: 'scenario', type: 'utf8' as const },
   { name: 'scenario_sha256', type: 'utf8' as const },
   { name: 'seed', type: 'utf8' as const },
+  ...id.sweepColumns.map((c) => ({ name: c.name, type: c.type })),
 ];
-const setRow = (id: SetIdentity) => [id.scenario, id.scenarioSha256, id.seed] as const;
+const setRow = (id: SetIdentity): (string | number | null)[] => [id.scenario, id.scenarioSha256, id.seed, ...id.sweepColumns.map((c) => c.value)];
 
 export interface ScanResult {
   readonly summaryKeys: readonly string[];
@@ -169,7 +192,7 @@ class TableBuffer {
     private readonly spec: readonly { name: string; type: ColumnType }[],
   ) {
     this.num = spec.map((s) => (s.type === 'float64' ? new Float64Array(this.cap) : s.type === 'int32' || s.type === 'date32' ? new Int32Array(this.cap) : null));
-    this.nulls = spec.map((s) => (s.type === 'float64' ? new Uint8Array(this.cap) : null));
+    this.nulls = spec.map((s) => (s.type === 'float64' || s.type === 'int32' ? new Uint8Array(this.cap) : null));
     this.text = spec.map((s) => (s.type === 'utf8' ? [] : null));
   }
   private grow(): void {
@@ -203,7 +226,7 @@ class TableBuffer {
       }
       const nl = this.nulls[i];
       if (nl) nl[r] = v === null ? 1 : 0;
-      // int32 columns are never null here; a null float's value is ignored (flagged above)
+      // a null's value is ignored (flagged above); int32 columns without nulls write as before
       this.num[i]![r] = v === null ? 0 : (v as number);
     }
     this.rows++;
@@ -246,7 +269,7 @@ async function withWriters<T>(writers: ParquetStreamWriter[], f: () => Promise<T
 
 async function writeTables(dir: string, source: RunSource, scan: ScanResult, id: SetIdentity): Promise<void> {
   const runsSpec = [
-    ...setSpec,
+    ...setSpecOf(id),
     { name: 'run_index', type: 'int32' as const },
     { name: 'status', type: 'utf8' as const },
     { name: 'error', type: 'utf8' as const },
@@ -254,7 +277,7 @@ async function writeTables(dir: string, source: RunSource, scan: ScanResult, id:
     ...scan.summaryKeys.map((name) => ({ name, type: 'float64' as const })),
   ];
   const seriesSpec = [
-    ...setSpec,
+    ...setSpecOf(id),
     { name: 'run_index', type: 'int32' as const },
     { name: 'step', type: 'int32' as const },
     { name: 'day', type: 'float64' as const },
@@ -262,7 +285,7 @@ async function writeTables(dir: string, source: RunSource, scan: ScanResult, id:
     ...scan.seriesKeys.map((name) => ({ name, type: 'float64' as const })),
   ];
   const minersSpec = [
-    ...setSpec,
+    ...setSpecOf(id),
     { name: 'run_index', type: 'int32' as const },
     { name: 'miner_index', type: 'int32' as const },
     { name: 'miner', type: 'utf8' as const },
@@ -270,7 +293,7 @@ async function writeTables(dir: string, source: RunSource, scan: ScanResult, id:
     ...scan.minerKeys.map((name) => ({ name, type: 'float64' as const })),
   ];
   const agentsSpec = [
-    ...setSpec,
+    ...setSpecOf(id),
     { name: 'run_index', type: 'int32' as const },
     { name: 'step', type: 'int32' as const },
     { name: 'day', type: 'float64' as const },
@@ -379,9 +402,9 @@ async function computeBands(source: RunSource, scan: ScanResult, memoryBytes: nu
 }
 
 /** bands.parquet from computeBands' rows, batched at step boundaries. */
-async function writeBands(dir: string, rows: readonly BandRow[], nKeys: number): Promise<void> {
+async function writeBands(dir: string, rows: readonly BandRow[], nKeys: number, id: SetIdentity): Promise<void> {
   const spec = [
-    ...setSpec,
+    ...setSpecOf(id),
     { name: 'step', type: 'int32' as const },
     { name: 'day', type: 'float64' as const },
     { name: 'date', type: 'date32' as const },
@@ -447,7 +470,7 @@ export async function assembleResultSet(o: AssembleOptions): Promise<Manifest> {
   const bands = await computeBands(source, scan, memory, id);
   await writeTables(o.dir, source, scan, id);
   o.onProgress?.(total, total);
-  await writeBands(o.dir, bands, scan.seriesKeys.length);
+  await writeBands(o.dir, bands, scan.seriesKeys.length, id);
   const files: Record<string, FileEntry> = {};
   for (const f of [RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.agents, RESULT_FILES.bands]) {
     files[f] = await fileSha256(join(o.dir, f));
@@ -464,6 +487,7 @@ export async function assembleResultSet(o: AssembleOptions): Promise<Manifest> {
     package: { name: m.package.name, version: m.package.version },
     gitCommit: m.gitCommit,
     ...(m.source ? { source: { sha256: m.source.sha256, dirty: m.source.dirty } } : {}),
+    ...(m.sweep ? { sweep: { name: m.sweep.name, point: m.sweep.point, values: m.sweep.values } } : {}),
     node: m.node,
     dataFiles: m.dataFiles.map((d) => ({ field: d.field, path: d.path, sha256: d.sha256 })),
     counts: { ok: scan.ok, error: scan.failedRuns.length },

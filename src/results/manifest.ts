@@ -48,12 +48,22 @@ export interface ManifestDeterministic {
    * git). Absent in manifests written before it was recorded.
    */
   readonly source?: SourceInfo;
+  /** For a sweep's point (or its base scenario): the sweep, the point and its parameter values. */
+  readonly sweep?: SweepPointInfo;
   readonly node: string;
   readonly dataFiles: readonly DataFileEntry[];
   readonly counts: { readonly ok: number; readonly error: number };
   readonly failedRuns: readonly { readonly runIndex: number; readonly error: string }[];
   /** Content hashes of runs/series/miners/agents/bands parquet (not of charts, report or csv exports). */
   readonly files: Readonly<Record<string, FileEntry>>;
+}
+
+export interface SweepPointInfo {
+  readonly name: string;
+  /** Design point k (0-based); null for the sweep's base scenario. */
+  readonly point: number | null;
+  /** Parameter path -> value at this point (empty for the base scenario). */
+  readonly values: Readonly<Record<string, unknown>>;
 }
 
 export interface SourceInfo {

@@ -116,6 +116,7 @@ export async function mergeResultSets(dirs: readonly string[], out: string, opti
       package: lead.package,
       gitCommit: lead.gitCommit,
       ...(lead.source ? { source: lead.source } : {}),
+      ...(lead.sweep ? { sweep: lead.sweep } : {}),
       node: lead.node,
       dataFiles: lead.dataFiles,
     },

@@ -6,7 +6,7 @@ import { readManifest, type Manifest } from './manifest.ts';
 import { readParquetFile, readParquetInfo, readParquetRowGroups, type ParquetData, type ParquetInfo } from './parquet.ts';
 import type { RunRecord } from './record.ts';
 import type { AgentSeries } from '../engine/types.ts';
-import { AGENTS_FIXED_COLUMNS, MINERS_FIXED_COLUMNS, RUNS_FIXED_COLUMNS, SERIES_FIXED_COLUMNS, type RunSource } from './assemble.ts';
+import { isSetColumn, AGENTS_FIXED_COLUMNS, MINERS_FIXED_COLUMNS, RUNS_FIXED_COLUMNS, SERIES_FIXED_COLUMNS, type RunSource } from './assemble.ts';
 
 export type TableName = 'runs' | 'series' | 'miners' | 'bands' | 'agents';
 
@@ -100,7 +100,7 @@ async function* rowsByRun(path: string): AsyncGenerator<{ runIndex: number; data
  */
 async function* resultSetRecords(dir: string): AsyncGenerator<RunRecord> {
   const runs = await readParquetFile(join(dir, RESULT_FILES.runs));
-  const summaryKeys = runs.names.filter((n) => !RUNS_FIXED.has(n));
+  const summaryKeys = runs.names.filter((n) => !RUNS_FIXED.has(n) && !isSetColumn(n));
   const seriesIt = rowsByRun(join(dir, RESULT_FILES.series));
   const minersIt = rowsByRun(join(dir, RESULT_FILES.miners));
   let seriesPending = await seriesIt.next();
@@ -122,7 +122,7 @@ async function* resultSetRecords(dir: string): AsyncGenerator<RunRecord> {
     let seriesKeys: string[] = [];
     while (!seriesPending.done && seriesPending.value.runIndex === runIndex) {
       const { data, from, to } = seriesPending.value;
-      seriesKeys = data.names.filter((n) => !SERIES_FIXED.has(n));
+      seriesKeys = data.names.filter((n) => !SERIES_FIXED.has(n) && !isSetColumn(n));
       const day = data.columns.day as Float64Array;
       for (let i = from; i < to; i++) days.push(day[i]!);
       for (const k of seriesKeys) {
@@ -135,7 +135,7 @@ async function* resultSetRecords(dir: string): AsyncGenerator<RunRecord> {
     const miners: { name: string; status: string; values: Record<string, number | null> }[] = [];
     while (!minersPending.done && minersPending.value.runIndex === runIndex) {
       const { data, from, to } = minersPending.value;
-      const keys = data.names.filter((n) => !MINERS_FIXED.has(n));
+      const keys = data.names.filter((n) => !MINERS_FIXED.has(n) && !isSetColumn(n));
       const name = data.columns.miner as (string | null)[];
       const st = data.columns.status as (string | null)[];
       for (let i = from; i < to; i++) {
@@ -171,7 +171,7 @@ async function* resultSetRecords(dir: string): AsyncGenerator<RunRecord> {
 /** A run's AgentSeries rebuilt from its agents.parquet rows (null when it has none). */
 function agentSeriesOf(rows: readonly { data: ParquetData; from: number; to: number }[]): AgentSeries | null {
   if (rows.length === 0) return null;
-  const keys = rows[0]!.data.names.filter((n) => !AGENTS_FIXED.has(n));
+  const keys = rows[0]!.data.names.filter((n) => !AGENTS_FIXED.has(n) && !isSetColumn(n));
   let nMiners = 0;
   let samples = 0;
   for (const { data, from, to } of rows) {

@@ -1,3 +1,4 @@
+import { isSetColumn } from '../results/assemble.ts';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -273,6 +274,7 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
           force: options.force === true,
           progress: options.quiet || lanes > 1 ? 'none' : 'auto',
           log,
+          sweep: { name: sweep.name, point: job.point ? job.point.point : null, values: job.point ? job.point.values : {} },
         });
         results.set(job.dir, { ok: res.manifest.counts.ok, failed: res.manifest.counts.error });
         jobsDone++;
@@ -328,7 +330,7 @@ export async function summaryTable(out: string, prepared: PreparedSweep): Promis
     const stats = new Map<string, MetricSummary>();
     for (const name of data.names) {
       const col = data.columns[name]!;
-      if (NON_METRIC.has(name) || Array.isArray(col)) continue;
+      if (NON_METRIC.has(name) || isSetColumn(name) || Array.isArray(col)) continue;
       if (!metrics.includes(name)) metrics.push(name);
       stats.set(name, summarize(okRows.map((i) => (col as Float64Array | Int32Array)[i]!)));
     }
