@@ -106,6 +106,12 @@ describe('docs examples (issue 16 point 5)', () => {
     writeFileSync(short, `${read('scenarios/minimal.yaml').replace('$schema: ./scenario.schema.json\n', '')}horizonDays: 60\n`);
     const made = await runCli(['run', short, '--runs', '3', '--seed', '1', '--out', set, '--no-charts', '--quiet', '--workers', '2'], dir);
     expect(made.code, made.stderr).toBe(0);
+    // SWEEPS.md's query on a small sweep over price.driftAnnual
+    mkdirSync(join(dir, 'sw'));
+    writeFileSync(join(dir, 'sw', 'base.yaml'), 'name: b\nhorizonDays: 30\nminers:\n  - { name: m, hashrateEHs: 50, efficiencyJPerTH: 17.5, powerPriceUsdPerMWh: 40 }\nfringe: { hashrateEHs: 900 }\n');
+    writeFileSync(join(dir, 'sw', 's.yaml'), 'name: s\nbase: base.yaml\nseed: 1\nreplications: 2\nbaseline: false\ndesign:\n  type: grid\n  parameters:\n    price.driftAnnual: [0, 0.2]\n');
+    const sw = await runCli(['sweep', 'sw/s.yaml', '--out', 'sweep-out', '--no-charts', '--quiet', '--workers', '2'], dir);
+    expect(sw.code, sw.stderr).toBe(0);
     const db = await DuckDBInstance.create(':memory:');
     const con = await db.connect();
     const queries = [
@@ -114,18 +120,12 @@ describe('docs examples (issue 16 point 5)', () => {
     ]
       .map((q) => q.trim())
       .filter(Boolean)
-      .map((q) => q.replace(/'results\//g, `'${join(dir, 'results')}/`));
+      .map((q) => q.replace(/'results\//g, `'${join(dir, 'results')}/`).replace(/'<sweep>\//g, `'${join(dir, 'sweep-out')}/`));
     expect(queries.length).toBeGreaterThanOrEqual(4);
     for (const q of queries) {
       const rows = (await con.runAndReadAll(q)).getRowObjectsJS();
       expect(rows.length, q).toBeGreaterThan(0);
     }
-    // SWEEPS.md's query on a small sweep over price.driftAnnual
-    mkdirSync(join(dir, 'sw'));
-    writeFileSync(join(dir, 'sw', 'base.yaml'), 'name: b\nhorizonDays: 30\nminers:\n  - { name: m, hashrateEHs: 50, efficiencyJPerTH: 17.5, powerPriceUsdPerMWh: 40 }\nfringe: { hashrateEHs: 900 }\n');
-    writeFileSync(join(dir, 'sw', 's.yaml'), 'name: s\nbase: base.yaml\nseed: 1\nreplications: 2\nbaseline: false\ndesign:\n  type: grid\n  parameters:\n    price.driftAnnual: [0, 0.2]\n');
-    const sw = await runCli(['sweep', 'sw/s.yaml', '--out', 'sweep-out', '--no-charts', '--quiet', '--workers', '2'], dir);
-    expect(sw.code, sw.stderr).toBe(0);
     const sweepSql = [...read('docs/SWEEPS.md').matchAll(/`(SELECT [^`]+)`/g)].map((m) => m[1]!.replace(`'sweep.parquet'`, `'${join(dir, 'sweep-out', 'sweep.parquet')}'`));
     expect(sweepSql.length).toBeGreaterThan(0);
     for (const q of sweepSql) expect((await con.runAndReadAll(q)).getRowObjectsJS().length, q).toBe(2);

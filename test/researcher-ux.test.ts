@@ -348,3 +348,25 @@ describe('7. a sweep point\'s tables name the sweep, the point and its parameter
     expect(sweepCols.filter((c) => c.startsWith('sweep_point') || c.startsWith('param.'))).toEqual([]);
   }, 240_000);
 });
+
+describe('11. the JSON Schema helps editors: descriptions, examples, named definitions, oneOf on model, no format', () => {
+  it('hashsim schema prints such a schema, and the committed file is it', async () => {
+    const dir = tmp('ux-schema');
+    const r = await runCli(['schema'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(readFileSync(new URL('../scenarios/scenario.schema.json', import.meta.url), 'utf8'));
+    const schema = JSON.parse(r.stdout) as { properties: Record<string, Record<string, unknown>>; $defs: Record<string, unknown> };
+    for (const [key, p] of Object.entries(schema.properties)) expect(typeof p.description, `properties.${key}.description`).toBe('string');
+    expect(schema.properties.horizonDays!.description).toMatch(/days/);
+    expect(schema.properties.price!.examples).toEqual([{ model: 'gbm', initialUsd: 70000, volAnnual: 0.5 }]);
+    expect(Object.keys(schema.$defs).filter((n) => /^__schema/.test(n))).toEqual([]);
+    expect(Object.keys(schema.$defs)).toContain('InitialUsd');
+    for (const k of ['price', 'fees']) {
+      const branches = schema.properties[k]!.oneOf as { properties: { model: { const: string } } }[];
+      expect(Array.isArray(branches), k).toBe(true);
+      expect(schema.properties[k]!.anyOf, k).toBeUndefined();
+      expect(new Set(branches.map((b) => b.properties.model.const)).size).toBe(branches.length);
+    }
+    expect(r.stdout).not.toMatch(/"format":/);
+  }, 60_000);
+});

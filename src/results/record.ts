@@ -214,7 +214,7 @@ export function decodeRecords(buf: Buffer, what = 'spool chunk'): RunRecord[] {
       series,
       summary: decMap(h.s),
       miners: h.m.map((m) => ({ name: m.name, status: m.status, values: decMap(m.values) })),
-      agents,
+      ...(agents ? { agents } : {}),
     });
   }
   if (off !== buf.length) throw new Error(`${what}: trailing bytes`);
