@@ -321,6 +321,14 @@ describe('12. smaller items', () => {
     const html = readFileSync(join(dir, 'set', 'report.html'), 'utf8');
     expect(html).toContain('12.7 s wall');
     expect(html).not.toContain('12.657503117000001');
+    // a table of the named miners' outcomes; nested policy blocks as parameters, not raw JSON
+    expect(html).toMatch(/<h2 id="miners">Named miners<\/h2>[\s\S]*<tr><td>m1<\/td><td class="num">1<\/td>/);
+    const { keyParameters } = await import('../src/charts/report.ts');
+    const rows = keyParameters({ strategies: { aiCapable: { aiPivot: { enabled: true, revenueUsdPerMwYear: 1_600_000 } } } });
+    expect(rows).toEqual([
+      ['strategies.aiCapable.aiPivot.enabled', 'true'],
+      ['strategies.aiCapable.aiPivot.revenueUsdPerMwYear', '1600000'],
+    ]);
   }, 180_000);
 });
 
