@@ -378,3 +378,34 @@ describe('11. the JSON Schema helps editors: descriptions, examples, named defin
     expect(r.stdout).not.toMatch(/"format":/);
   }, 60_000);
 });
+
+describe('6. compare: every metric on a standardised forest plot, the test that matches the CI, digits, no differenced codes', () => {
+  it('CLI: p mean (t) beside the CI and p median labelled; bits not compared; means printed with enough digits; the forest keeps a metric whose A mean is 0', async () => {
+    const { fmtMeans } = await import('../src/compare/output.ts');
+    expect(fmtMeans(1_045_000, 1_045_118.8)).toEqual(['1045000', '1045119']);
+    const dir = tmp('ux-compare');
+    writeScenario(dir, { name: 'tiny', horizonDays: 20 });
+    for (const [out, vol] of [['a', '0.6'], ['b', '0.9']] as const) {
+      writeFileSync(join(dir, `${out}.yaml`), readFileSync(join(dir, 'tiny.yaml'), 'utf8').replace('volAnnual: 0.6', `volAnnual: ${vol}`).replace('name: tiny', `name: ${out}`));
+      const r = await runCli(['run', `${out}.yaml`, '--runs', '6', '--seed', '3', '--out', out, ...QUICK], dir);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const c = await runCli(['compare', 'a', 'b', '--out', 'cmp', '--resamples', '200', '--json'], dir);
+    expect(c.code, c.stderr).toBe(0);
+    const doc = JSON.parse(c.stdout) as { metrics: { metric: string; sdA: number | null }[]; steps: { metric: string }[] };
+    expect(doc.metrics.some((m) => m.metric === 'final_price_usd' && m.sdA! > 0)).toBe(true);
+    expect(doc.steps.some((s) => s.metric === 'bits')).toBe(false);
+    expect(doc.steps.some((s) => s.metric === 'difficulty')).toBe(true);
+    const table = await runCli(['compare', 'a', 'b', '--out', 'cmp2', '--resamples', '200', '--no-charts'], dir);
+    expect(table.stdout).toMatch(/p mean: paired t test of the same mean difference \(matches the CI\)/);
+    expect(table.stdout).toMatch(/p median: Wilcoxon signed-rank, a test of a median/);
+    expect(table.stdout.split('\n').find((l) => l.startsWith('metric'))).toMatch(/p mean .*p median/);
+    const { buildComparisonCharts } = await import('../src/compare/charts.ts');
+    const base = JSON.parse(c.stdout);
+    const withZero = { ...base, metrics: [...base.metrics, { ...base.metrics[0], metric: 'mw_pivoted', meanA: 0, sdA: 0, meanB: 40, sdB: 10, diff: 40, ciLower: 30, ciUpper: 50 }] };
+    const forest = (await buildComparisonCharts(withZero)).find((x) => x.name === 'forest')!;
+    const text = JSON.stringify(forest.spec);
+    expect(text).toContain('mw_pivoted');
+    expect(text).toContain('pooled SDs');
+  }, 240_000);
+});
