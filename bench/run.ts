@@ -98,7 +98,7 @@ function readHwm(pid: number): number | null {
 function run(args: string[], opts: { rss?: boolean; watch?: () => boolean } = {}): Promise<Spawned> {
   const rssFile = join(TMP, `rss-${Math.random().toString(36).slice(2)}.json`);
   const nodeArgs = opts.rss ? ['--import', PRELOAD, ...args] : args;
-  const env = { ...process.env, HASHSIM_BENCH_RSS_FILE: rssFile };
+  const env = { ...process.env, HASHSIM_BENCH_RSS_FILE: rssFile, HASHSIM_TIMING: '1' };
   const t0 = process.hrtime.bigint();
   const since = () => Number(process.hrtime.bigint() - t0) / 1e9;
   const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -6,7 +6,7 @@ import { loadScenarioFile } from '../src/scenario/load.ts';
 import { strategyModulesOf, type BatchOptions } from '../src/batch/index.ts';
 import { deterministicPart, type Manifest } from '../src/results/manifest.ts';
 
-export const PARQUET_FILES = ['runs.parquet', 'series.parquet', 'miners.parquet', 'bands.parquet'] as const;
+export const PARQUET_FILES = ['runs.parquet', 'series.parquet', 'miners.parquet', 'agents.parquet', 'bands.parquet'] as const;
 
 export function tmp(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `hashsim-${prefix}-`));

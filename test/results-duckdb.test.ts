@@ -8,6 +8,7 @@ import { simulate } from '../src/engine/index.ts';
 import { exportCsv } from '../src/results/csv.ts';
 import { readResultSet } from '../src/results/read.ts';
 import { BAND_QUANTILES } from '../src/results/layout.ts';
+import { SERIES_FIXED_COLUMNS } from '../src/results/assemble.ts';
 import { batchInputs, tmp, writeScenario } from './batch-helpers.ts';
 
 const RUNS = 6;
@@ -63,7 +64,7 @@ describe('result set via DuckDB', () => {
 
   it('bands equal DuckDB avg and quantile_cont over series.parquet', async () => {
     const set = await readResultSet(out);
-    const metrics = (await set.series.info()).columns.map((c) => c.name).filter((n) => !['run_index', 'step', 'day'].includes(n));
+    const metrics = (await set.series.info()).columns.map((c) => c.name).filter((n) => !(SERIES_FIXED_COLUMNS as readonly string[]).includes(n));
     const qs = BAND_QUANTILES.map(([, p]) => p).join(', ');
     const truth = await query(`
       WITH long AS (

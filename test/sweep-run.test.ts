@@ -1,3 +1,4 @@
+import { isSetColumn } from '../src/results/assemble.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -125,7 +126,7 @@ describe('grid sweep end to end', () => {
     const t = await rows(`SELECT * FROM read_parquet(${sq(join(out, 'sweep.parquet'))}) ORDER BY point`);
     const cols = await rows(`DESCRIBE SELECT * FROM read_parquet(${sq(join(out, 'points', '0', 'runs.parquet'))})`);
     const metrics = cols
-      .filter((c) => c['column_name'] !== 'run_index' && /DOUBLE|INTEGER|BIGINT/.test(String(c['column_type'])))
+      .filter((c) => c['column_name'] !== 'run_index' && !isSetColumn(String(c['column_name'])) && /DOUBLE|INTEGER|BIGINT/.test(String(c['column_type'])))
       .map((c) => String(c['column_name']));
     expect(metrics.length).toBeGreaterThan(3);
     let compared = 0;

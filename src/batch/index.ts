@@ -9,13 +9,15 @@ import { RESULT_FILES } from '../results/layout.ts';
 import {
   MANIFEST_FORMAT,
   gitCommit,
+  sourceInfo,
+  type SweepPointInfo,
   packageInfo,
   readManifest,
   scenarioHash,
   type DataFileEntry,
   type Manifest,
 } from '../results/manifest.ts';
-import { createProgress, type ProgressMode } from './progress.ts';
+import { createPhaseReporter, createProgress, type ProgressMode } from './progress.ts';
 import { LOCK_FILE, lockFolder } from './lock.ts';
 import { shardRange } from './shard.ts';
 import { SPOOL_DIR, listChunks, missingRanges, readJob, spoolSource, startSpool, type SpoolJob } from './spool.ts';
@@ -37,7 +39,7 @@ export function strategyModulesOf(scenario: { miners?: readonly unknown[]; popul
 }
 
 export { parseShardFlag, shardFromEnv, shardRange, type Shard } from './shard.ts';
-export { progressLine, type ProgressMode } from './progress.ts';
+export { createPhaseReporter, progressLine, type PhaseReporter, type ProgressMode } from './progress.ts';
 
 export interface BatchOptions {
   /** Resolved scenario (defaults applied, data inlined): sent to workers as data. */
@@ -72,6 +74,8 @@ export interface BatchOptions {
    * hook with an endless loop must not hang a batch. Default: none, or 600 s with strategy modules.
    */
   readonly runTimeoutSeconds?: number;
+  /** A sweep's point: recorded in the manifest and as columns of every table (sweep, sweep_point, param.<path>). */
+  readonly sweep?: SweepPointInfo;
 }
 
 export interface BatchResult {
@@ -346,10 +350,17 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
 
   const pkg = packageInfo();
   const { assembleResultSet: assemble } = await loadAssembler();
+  const phase = createPhaseReporter(o.progress ?? 'auto').start('assembling result set', total, 'runs');
+  let assembled = 0;
   const manifest = await assemble({
     dir,
     source: spoolSource(spool),
     bandsMemoryBytes: o.bandsMemoryBytes,
+    // Each pass over the runs counts 1/passes of a run: progress is in runs of the set.
+    onProgress: (done, passTotal) => {
+      const d = Math.floor((done * total) / Math.max(1, passTotal));
+      if (d !== assembled) phase.tick((assembled = d));
+    },
     manifest: {
       format: MANIFEST_FORMAT,
       scenario: { name: o.scenario.name, sha256: sha, resolved: o.scenario },
@@ -359,6 +370,8 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
       runIndexes: range,
       package: pkg,
       gitCommit: gitCommit(),
+      source: sourceInfo(),
+      ...(o.sweep ? { sweep: o.sweep } : {}),
       node: process.version,
       dataFiles: o.dataFiles ?? [],
     },
@@ -373,6 +386,7 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
       command: 'run',
     }),
   });
+  phase.end();
   await rm(spool, { recursive: true, force: true });
   return { dir, status: 'completed', manifest, executedRuns: todo, resumedRuns, failedRuns: manifest.failedRuns };
 }

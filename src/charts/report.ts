@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import type { Manifest } from '../results/manifest.ts';
+import { readParquetFile, type ParquetData } from '../results/parquet.ts';
 import { RESULT_FILES } from '../results/layout.ts';
 import { atomicWrite } from '../results/atomic.ts';
 import { axisTitle, metricInfo } from './metrics.ts';
@@ -45,6 +46,62 @@ export interface ReportInput {
   readonly summaries: readonly SummaryColumn[];
   /** Series metrics left without a chart because they never change (listed under the charts). */
   readonly constantSeries?: readonly ConstantSeries[];
+  /** Outcomes per named miner over runs (miners.parquet), for the report's table. */
+  readonly minerOutcomes?: readonly MinerOutcomeRow[];
+}
+
+export interface MinerOutcomeRow {
+  readonly miner: string;
+  readonly runs: number;
+  /** Share of runs (0-1) in which the miner exited / had at least one margin call / was liquidated. */
+  readonly exitedShare: number;
+  readonly marginCalledShare: number;
+  readonly liquidatedShare: number;
+  /** Medians over runs. */
+  readonly medianFinalTreasuryBtc: number | null;
+  readonly medianFinalDebtUsd: number | null;
+  readonly medianFinalHashrateEhs: number | null;
+  readonly medianMwPivoted: number | null;
+}
+
+/** Per named miner: shares of runs with an exit / margin call / liquidation and medians of final values. */
+export function minerOutcomeRows(t: ParquetData): MinerOutcomeRow[] {
+  const miner = t.columns.miner as (string | null)[] | undefined;
+  if (!miner) return [];
+  const status = t.columns.status as (string | null)[];
+  const col = (n: string) => t.columns[n] as Float64Array | undefined;
+  const order: string[] = [];
+  const rows = new Map<string, number[]>();
+  for (let i = 0; i < t.numRows; i++) {
+    const m = miner[i] ?? '';
+    if (!rows.has(m)) {
+      rows.set(m, []);
+      order.push(m);
+    }
+    rows.get(m)!.push(i);
+  }
+  const median = (c: Float64Array | undefined, idx: readonly number[]): number | null => {
+    if (!c) return null;
+    const xs = idx.map((i) => c[i]!).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+    return xs.length ? quantileSorted(xs, 0.5) : null;
+  };
+  const share = (idx: readonly number[], f: (i: number) => boolean) => (idx.length ? idx.filter(f).length / idx.length : 0);
+  return order.map((m) => {
+    const idx = rows.get(m)!;
+    const calls = col('margin_calls');
+    const liqs = col('liquidations');
+    return {
+      miner: m,
+      runs: idx.length,
+      exitedShare: share(idx, (i) => status[i] === 'exited'),
+      marginCalledShare: share(idx, (i) => (calls?.[i] ?? 0) > 0),
+      liquidatedShare: share(idx, (i) => (liqs?.[i] ?? 0) > 0),
+      medianFinalTreasuryBtc: median(col('final_treasury_btc'), idx),
+      medianFinalDebtUsd: median(col('final_debt_usd'), idx),
+      medianFinalHashrateEhs: median(col('final_hashrate_ehs'), idx),
+      medianMwPivoted: median(col('mw_pivoted'), idx),
+    };
+  });
 }
 
 const esc = (s: unknown): string =>
@@ -74,8 +131,9 @@ export function keyParameters(resolved: Record<string, unknown>): Array<[string,
       else rows.push([path, `${v.length} ${v.length === 1 ? 'entry' : 'entries'}${names.length ? `: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}` : ''}`]);
       return;
     }
-    if (depth >= 3) {
-      rows.push([path, JSON.stringify(v)]);
+    if (depth >= 6) {
+      // deep leftovers as "key: value" pairs, not raw JSON
+      rows.push([path, Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x)}`).join('; ')]);
       return;
     }
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) walk(x, path ? `${path}.${k}` : k, depth + 1);
@@ -179,6 +237,20 @@ export function buildReportHtml(input: ReportInput): string {
     })
     .join('\n');
   const failed = m.failedRuns ?? [];
+  const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+  const minerRows = (input.minerOutcomes ?? [])
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.miner)}</td><td class="num">${r.runs}</td><td class="num">${pct(r.exitedShare)}</td><td class="num">${pct(r.marginCalledShare)}</td><td class="num">${pct(r.liquidatedShare)}</td><td class="num">${fmtNum(r.medianFinalTreasuryBtc)}</td><td class="num">${fmtNum(r.medianFinalDebtUsd)}</td><td class="num">${fmtNum(r.medianFinalHashrateEhs)}</td><td class="num">${fmtNum(r.medianMwPivoted)}</td></tr>`,
+    )
+    .join('\n');
+  const minerHtml = minerRows
+    ? `<h2 id="miners">Named miners</h2>
+<p class="lead">Outcomes of each named miner over the ok runs (miners.parquet; per-step paths in agents.parquet): share of runs in which it exited, was margin-called or liquidated, and medians of its final values.</p>
+<table><thead><tr><th>miner</th><th class="num">runs</th><th class="num">exited</th><th class="num">margin-called</th><th class="num">liquidated</th><th class="num">treasury (BTC)</th><th class="num">debt (USD)</th><th class="num">hashrate (EH/s)</th><th class="num">MW pivoted</th></tr></thead><tbody>
+${minerRows}
+</tbody></table>`
+    : '';
   const chartHtml = sections
     .map((sec) => {
       const inSec = charts.filter((c) => c.section === sec);
@@ -220,7 +292,8 @@ ${paramRows}
 <tr><th>seed</th><td class="mono">${esc(m.seed)}</td></tr>
 <tr><th>runs</th><td>${esc(m.runs)} (${esc(m.counts?.ok ?? '?')} ok, ${esc(m.counts?.error ?? '?')} failed)${m.shard ? ` · shard ${esc(m.shard.index)}/${esc(m.shard.count)}` : ''}</td></tr>
 <tr><th>package</th><td>${esc(m.package?.name ?? 'hashsim')} ${esc(m.package?.version ?? '')}</td></tr>
-<tr><th>git commit</th><td class="mono">${esc(m.gitCommit ?? 'unknown')}</td></tr>
+<tr><th>git commit</th><td class="mono">${esc(m.gitCommit ?? 'unknown')}${m.source?.dirty ? ' <strong>+ uncommitted changes</strong>' : ''}</td></tr>
+<tr><th>sources sha256</th><td class="mono">${esc(m.source?.sha256 ?? 'not recorded')}</td></tr>
 <tr><th>Node.js</th><td>${esc(m.node)}</td></tr>
 <tr><th>scenario sha256</th><td class="mono">${esc(m.scenario.sha256)}</td></tr>
 <tr><th>manifest sha256 (deterministic part)</th><td class="mono">${esc(m.deterministicSha256)}</td></tr>
@@ -228,12 +301,13 @@ ${paramRows}
 <table><thead><tr><th>file</th><th class="num">bytes</th><th>sha256</th></tr></thead><tbody>
 ${fileRows}
 </tbody></table>
-${t ? `<p class="lead">Timings (not part of the deterministic hash): ${esc(t.command)} finished ${esc(t.finishedAt)}, ${esc(t.wallSeconds)} s wall, ${esc(t.workers ?? '?')} workers.</p>` : ''}
+${t ? `<p class="lead">Timings (not part of the deterministic hash): ${esc(t.command)} finished ${esc(t.finishedAt)}, ${esc(typeof t.wallSeconds === 'number' ? t.wallSeconds.toFixed(1) : t.wallSeconds)} s wall, ${esc(t.workers ?? '?')} workers.</p>` : ''}
 <h2 id="summary">Summary over runs</h2>
 <p class="lead">Per-run summary metrics (runs.parquet). n: runs with a value (an event that never happened has none). Quantiles are type 7 (as numpy's default).</p>
 <table><thead><tr><th>metric</th><th>meaning</th><th class="num">n</th><th class="num">mean</th><th class="num">p5</th><th class="num">p50</th><th class="num">p95</th></tr></thead><tbody>
 ${statRows}
 </tbody></table>
+${minerHtml}
 <h2 id="charts">Charts</h2>
 <p class="lead">Hover a chart for values. The same charts are in <code>charts/</code> as Vega-Lite JSON, SVG and PNG.</p>
 ${chartHtml}
@@ -250,7 +324,15 @@ ${constantHtml}
 /** Writes <dir>/report.html for a result set; returns its path. */
 export async function writeReport(dir: string): Promise<string> {
   const data = await loadChartData(dir);
-  const html = buildReportHtml({ manifest: data.manifest, charts: buildResultSetCharts(data), summaries: data.summaries, constantSeries: constantSeriesNotCharted(data.bands) });
+  const miners = await readParquetFile(join(data.dir, RESULT_FILES.miners));
+  const minerOutcomes = minerOutcomeRows(miners); // failed runs have no miner rows
+  const html = buildReportHtml({
+    manifest: data.manifest,
+    charts: buildResultSetCharts(data),
+    summaries: data.summaries,
+    constantSeries: constantSeriesNotCharted(data.bands),
+    minerOutcomes,
+  });
   const path = join(data.dir, RESULT_FILES.report);
   await atomicWrite(path, html);
   return path;

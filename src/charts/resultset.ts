@@ -1,4 +1,5 @@
 import { ensureOwnDir, removeStaleListed } from '../results/safe-dir.ts';
+import { isSetColumn } from '../results/assemble.ts';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { readResultSet } from '../results/read.ts';
@@ -235,7 +236,7 @@ export function summaryColumnsFromParquet(t: ParquetData): SummaryColumn[] {
   const okRows: number[] = [];
   for (let i = 0; i < t.numRows; i++) if (!status || status[i] === 'ok') okRows.push(i);
   return t.names
-    .filter((n) => !RUNS_FIXED.has(n) && !Array.isArray(t.columns[n]))
+    .filter((n) => !RUNS_FIXED.has(n) && !isSetColumn(n) && !Array.isArray(t.columns[n]))
     .map((n) => ({ metric: n, values: okRows.map((i) => num(t.columns[n], i)) }));
 }
 
@@ -278,7 +279,7 @@ export interface RenderedChart {
  * Writes charts/<name>.vl.json, .svg and .png for every chart of a result set, plus
  * charts/index.json (the list, in report order). Files of charts that no longer apply are removed.
  */
-export async function renderResultSetCharts(dir: string, options: { png?: boolean } = {}): Promise<RenderedChart[]> {
+export async function renderResultSetCharts(dir: string, options: { png?: boolean; onChart?: (done: number, total: number) => void } = {}): Promise<RenderedChart[]> {
   const data = await loadChartData(dir);
   const chartsDir = join(data.dir, RESULT_FILES.charts);
   await ensureOwnDir(chartsDir);
@@ -294,6 +295,7 @@ export async function renderResultSetCharts(dir: string, options: { png?: boolea
       files.push(`${e.name}.png`);
     }
     out.push({ name: e.name, section: e.section, title: e.title, files: files.map((f) => `${RESULT_FILES.charts}/${f}`) });
+    options.onChart?.(out.length, entries.length);
   }
   const keep = new Set(out.flatMap((c) => c.files.map((f) => f.slice(RESULT_FILES.charts.length + 1))));
   keep.add('index.json');

@@ -33,7 +33,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
  */
 export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('hashsim')
-    .description('Agent-based simulation of Bitcoin hashrate and miner behaviour')
+    .description('agent-based simulation of Bitcoin hashrate and miner behaviour')
     .version(readPackageVersion())
     .exitOverride()
     .showHelpAfterError();

@@ -76,15 +76,15 @@ export async function buildComparisonCharts(c: Comparison): Promise<{ name: stri
       if (spec) out.push({ name: `paired-${safeName(m.metric)}`, spec });
     }
   }
+  // Standardised: every metric on one readable scale, including those whose mean in A is 0 (e.g.
+  // MW pivoted to AI without a pivot in A): the difference in pooled standard deviations of A and B.
   const forestRows = c.metrics
-    .filter((m) => m.meanA !== null && m.meanA !== 0 && m.diff !== null && m.ciLower !== null && m.ciUpper !== null)
-    .map((m) => {
-      const base = Math.abs(m.meanA!) / 100;
-      return { label: m.metric, estimate: m.diff! / base, lo: m.ciLower! / base, hi: m.ciUpper! / base };
-    });
+    .map((m) => ({ m, sd: pooledSd(m.sdA, m.sdB) }))
+    .filter(({ m, sd }) => sd !== null && sd > 0 && m.diff !== null && m.ciLower !== null && m.ciUpper !== null)
+    .map(({ m, sd }) => ({ label: m.metric, estimate: m.diff! / sd!, lo: m.ciLower! / sd!, hi: m.ciUpper! / sd! }));
   const forest = forestChart(forestRows, {
     title: `${labelB} vs ${labelA}`,
-    xTitle: `Difference of means, % of A's mean (${Math.round(c.level * 100)}% CI)`,
+    xTitle: `Difference of means in pooled SDs of A and B (${Math.round(c.level * 100)}% CI)`,
     subtitle: c.pairing,
   });
   if (forest) out.push({ name: 'forest', spec: forest });
@@ -103,4 +103,12 @@ export async function writeComparisonCharts(c: Comparison, dir: string): Promise
     written.push(json, svg);
   }
   return written;
+}
+
+/** sqrt((sdA^2 + sdB^2) / 2); the one defined when only one is. */
+export function pooledSd(a: number | null, b: number | null): number | null {
+  if (a === null && b === null) return null;
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.sqrt((a * a + b * b) / 2);
 }

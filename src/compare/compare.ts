@@ -58,6 +58,9 @@ export interface MetricComparison {
   readonly meanB: number | null;
   readonly medianA: number | null;
   readonly medianB: number | null;
+  /** Sample standard deviations of the values (null with fewer than 2). */
+  readonly sdA: number | null;
+  readonly sdB: number | null;
   /** Difference of means B - A, in the metric's units. */
   readonly diff: number | null;
   /** diff as % of |mean A| (null when mean A is 0). */
@@ -253,6 +256,8 @@ function compareMetric(
     meanB: nz(meanB),
     medianA: nz(medianA),
     medianB: nz(medianB),
+    sdA: valsA.length > 1 ? nz(sampleSd(valsA)) : null,
+    sdB: valsB.length > 1 ? nz(sampleSd(valsB)) : null,
     diff: nz(diff),
     diffPct: base !== 0 && Number.isFinite(base) ? nz((100 * diff) / Math.abs(base)) : null,
     ciLower: nz(ci.lower),
@@ -272,6 +277,20 @@ function compareMetric(
 }
 
 const BAND_PS = BAND_QUANTILES.map(([, p]) => p);
+
+function sampleSd(xs: readonly number[]): number {
+  const m = mean(xs);
+  let s = 0;
+  for (const x of xs) s += (x - m) * (x - m);
+  return Math.sqrt(s / (xs.length - 1));
+}
+
+/**
+ * Metrics that are codes or indexes, not quantities: a difference of their means means nothing
+ * (compact `bits` encodes a target in a floating-point-like format; `calibration_draw` is the index
+ * of a posterior draw). They are left out of the comparison, with a note.
+ */
+export const NOT_DIFFERENCED = new Set(['bits', 'calibration_draw']);
 
 interface StepTable {
   /** step -> (run index -> row) */
@@ -323,7 +342,7 @@ async function compareSteps(
       `cannot compare ${a.dir} with ${b.dir}: series steps differ (A has ${stepsA.length} sampled steps, B has ${stepsB.length})`,
     );
   }
-  const metrics = sa.metrics.filter((m) => sb.metrics.includes(m) && (!metricsFilter || metricsFilter.has(m)));
+  const metrics = sa.metrics.filter((m) => sb.metrics.includes(m) && (!metricsFilter || metricsFilter.has(m)) && !NOT_DIFFERENCED.has(m));
   const out: StepComparison[] = [];
   const zq = (df: number): number => studentTQuantile(1 - (1 - level) / 2, df);
   for (const metric of metrics) {
@@ -440,7 +459,7 @@ export async function compareResultSets(dirA: string, dirB: string, options: Com
   const p = pairing(a, b);
   warnings.push(...p.warnings);
   const filter = options.metrics && options.metrics.length ? new Set(options.metrics) : null;
-  const summaryMetrics = a.summaryMetrics.filter((m) => b.summaryMetrics.includes(m) && (!filter || filter.has(m)));
+  const summaryMetrics = a.summaryMetrics.filter((m) => b.summaryMetrics.includes(m) && (!filter || filter.has(m)) && !NOT_DIFFERENCED.has(m));
   const onlyOne = [...a.summaryMetrics.filter((m) => !b.summaryMetrics.includes(m)), ...b.summaryMetrics.filter((m) => !a.summaryMetrics.includes(m))];
   if (onlyOne.length) warnings.push(`summary metrics in only one set (not compared): ${onlyOne.join(', ')}`);
   const o = {
@@ -452,7 +471,7 @@ export async function compareResultSets(dirA: string, dirB: string, options: Com
   const metrics = summaryMetrics.map((m) => compareMetric(m, summaryByRun(a, m), summaryByRun(b, m), p.pairs, o));
   const steps = options.steps === false ? [] : await compareSteps(a, b, p.pairs, filter, level);
   if (filter) {
-    const known = new Set([...summaryMetrics, ...steps.map((s) => s.metric)]);
+    const known = new Set([...summaryMetrics, ...steps.map((s) => s.metric), ...NOT_DIFFERENCED]);
     const unknown = [...filter].filter((m) => !known.has(m));
     if (unknown.length) {
       throw new HashsimError(`--metrics: unknown metric(s) ${unknown.join(', ')}; summary metrics are ${a.summaryMetrics.join(', ')}`);

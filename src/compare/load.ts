@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HashsimError } from '../errors.ts';
-import { RUNS_FIXED_COLUMNS, SERIES_FIXED_COLUMNS } from '../results/assemble.ts';
+import { isSetColumn, RUNS_FIXED_COLUMNS, SERIES_FIXED_COLUMNS } from '../results/assemble.ts';
 import { RESULT_FILES } from '../results/layout.ts';
 import { readManifest, type Manifest } from '../results/manifest.ts';
 import { checkResultSetIntegrity } from '../results/integrity.ts';
@@ -28,7 +28,7 @@ export async function loadResultSet(dir: string): Promise<LoadedSet> {
   if (!existsSync(runsPath)) throw new HashsimError(`${runsPath}: not found (incomplete result set?)`);
   const runs = await readParquetFile(runsPath);
   const fixed = new Set<string>(RUNS_FIXED_COLUMNS);
-  const summaryMetrics = runs.names.filter((n) => !fixed.has(n) && runs.columns[n] instanceof Float64Array);
+  const summaryMetrics = runs.names.filter((n) => !fixed.has(n) && !isSetColumn(n) && runs.columns[n] instanceof Float64Array);
   const idx = runs.columns.run_index as Int32Array;
   const status = runs.columns.status as (string | null)[];
   const okRuns = new Set<number>();
@@ -55,6 +55,6 @@ export async function loadSeries(set: LoadedSet): Promise<{ data: ParquetData; m
   if (!existsSync(path)) throw new HashsimError(`${path}: not found (incomplete result set?)`);
   const data = await readParquetFile(path);
   const fixed = new Set<string>(SERIES_FIXED_COLUMNS);
-  const metrics = data.names.filter((n) => !fixed.has(n) && data.columns[n] instanceof Float64Array);
+  const metrics = data.names.filter((n) => !fixed.has(n) && !isSetColumn(n) && data.columns[n] instanceof Float64Array);
   return { data, metrics };
 }

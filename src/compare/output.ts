@@ -20,6 +20,22 @@ export function fmt(v: number | null): string {
   return Number(v.toPrecision(4)).toString();
 }
 
+/**
+ * Means of A and B with enough significant digits that their printed values differ when their
+ * difference is not 0 (4 digits at least): 1045000 vs 1045119, not 1045000 and 1045000.
+ */
+export function fmtMeans(a: number | null, b: number | null): [string, string] {
+  if (a === null || b === null || a === b || a === 0 || b === 0) return [fmt(a), fmt(b)];
+  const scale = Math.max(Math.abs(a), Math.abs(b));
+  const digits = Math.min(15, Math.max(4, Math.ceil(Math.log10(scale / Math.abs(b - a))) + 3));
+  const f = (v: number) => {
+    const x = Math.abs(v);
+    if (x >= 1e7 || x < 1e-3) return v.toExponential(digits - 1);
+    return Number(v.toPrecision(digits)).toString();
+  };
+  return [f(a), f(b)];
+}
+
 function fmtP(p: number | null): string {
   if (p === null) return '-';
   if (p < 1e-4) return '<1e-4';
@@ -39,23 +55,32 @@ export function formatComparison(c: Comparison): string {
   lines.push(c.pairing);
   const pct = Math.round(c.level * 100);
   const testName = c.paired ? 'Wilcoxon signed-rank' : 'Mann-Whitney U';
-  lines.push(`diff = mean(B) - mean(A); ${pct}% CI: ${c.paired ? 'paired' : 'unpaired'} BCa bootstrap; p: ${testName}; KS p: two-sample Kolmogorov-Smirnov`);
+  lines.push(
+    `diff = mean(B) - mean(A); ${pct}% CI: ${c.paired ? 'paired' : 'unpaired'} BCa bootstrap of the mean difference; ` +
+      `p mean: ${c.paired ? 'paired t' : 'Welch t'} test of the same mean difference (matches the CI); ` +
+      `p median: ${testName}, a test of a median / location shift (it can be small while the mean's CI spans 0); KS p: two-sample Kolmogorov-Smirnov`,
+  );
   lines.push('');
-  const header = ['metric', 'n', 'mean A', 'mean B', 'median A', 'median B', 'diff B-A', `${pct}% CI`, 'diff %', 'p', '', 'KS p'];
-  const rows = c.metrics.map((m: MetricComparison) => [
-    m.metric,
-    m.nPairs !== null ? String(m.nPairs) : `${m.nA}/${m.nB}`,
-    fmt(m.meanA),
-    fmt(m.meanB),
-    fmt(m.medianA),
-    fmt(m.medianB),
-    fmt(m.diff),
-    m.ciLower === null ? '-' : `[${fmt(m.ciLower)}, ${fmt(m.ciUpper)}]`,
-    m.diffPct === null ? '-' : `${m.diffPct >= 0 ? '+' : ''}${m.diffPct.toFixed(1)}%`,
-    fmtP(m.pValue),
-    stars(m.pValue),
-    fmtP(m.ksPValue),
-  ]);
+  const header = ['metric', 'n', 'mean A', 'mean B', 'median A', 'median B', 'diff B-A', `${pct}% CI`, 'diff %', 'p mean', '', 'p median', 'KS p'];
+  const rows = c.metrics.map((m: MetricComparison) => {
+    const [ma, mb] = fmtMeans(m.meanA, m.meanB);
+    const [da, db] = fmtMeans(m.medianA, m.medianB);
+    return [
+      m.metric,
+      m.nPairs !== null ? String(m.nPairs) : `${m.nA}/${m.nB}`,
+      ma,
+      mb,
+      da,
+      db,
+      fmt(m.diff),
+      m.ciLower === null ? '-' : `[${fmt(m.ciLower)}, ${fmt(m.ciUpper)}]`,
+      m.diffPct === null ? '-' : `${m.diffPct >= 0 ? '+' : ''}${m.diffPct.toFixed(1)}%`,
+      fmtP(m.tPValue),
+      stars(m.tPValue),
+      fmtP(m.pValue),
+      fmtP(m.ksPValue),
+    ];
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string =>
     cells.map((cell, i) => (i === 0 || i === 10 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
@@ -64,7 +89,7 @@ export function formatComparison(c: Comparison): string {
   for (const r of rows) lines.push(line(r));
   if (c.metrics.length === 0) lines.push('(no summary metrics in common)');
   lines.push('');
-  lines.push('* p < 0.05, ** p < 0.01, *** p < 0.001 (per metric, not adjusted for multiple comparisons)');
+  lines.push('* p mean < 0.05, ** < 0.01, *** < 0.001 (per metric, not adjusted for multiple comparisons)');
   if (c.steps.length) {
     const metrics = [...new Set(c.steps.map((s) => s.metric))];
     lines.push(`per-step band differences: ${metrics.length} series metrics x ${c.steps.length / Math.max(1, metrics.length)} steps (see ${COMPARE_FILES.steps})`);

@@ -36,7 +36,9 @@ export interface VerifyOptions {
   readonly strategies?: Record<string, unknown>;
   /**
    * Folder that relative data-file and strategy-module paths of the scenario are resolved against
-   * (the scenario file's folder; the manifest keeps paths as written). Default: the current folder.
+   * (the scenario file's folder; the manifest keeps paths as written). Given: data files are re-read
+   * and their hashes checked. Default: data files are not re-read (their content is inlined in the
+   * manifest); strategy modules are looked up from the current folder.
    */
   readonly baseDir?: string;
   /**
@@ -55,6 +57,8 @@ export interface FileCheck {
   readonly expected: string;
   readonly actual: string | null;
   readonly problem: string | null;
+  /** Why a file passed without being read (a data file inlined in the manifest). */
+  readonly note?: string;
 }
 
 export interface RunCheck {
@@ -109,7 +113,7 @@ function same(a: number | null, b: number | null): boolean {
 
 const MAX_DIFFS = 8;
 
-const TABLE_FILES = new Set<string>([RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners]);
+const TABLE_FILES = new Set<string>([RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.agents]);
 
 /** Differences between a stored run and its re-run, as the tables would encode them. */
 export function diffRecords(storedRec: RunRecord, rerun: RunRecord): string[] {
@@ -167,6 +171,32 @@ export function diffRecords(storedRec: RunRecord, rerun: RunRecord): string[] {
       }
     });
   }
+  for (const d of diffAgents(storedRec, rerun)) add(d);
+  return out;
+}
+
+/** agents.parquet differences (sets written before agents.parquet existed have none stored: not compared). */
+function diffAgents(storedRec: RunRecord, rerun: RunRecord): string[] {
+  const a = storedRec.agents;
+  const b = rerun.agents;
+  if (!a || !b) return [];
+  if (a.names.join('\0') !== b.names.join('\0') || a.samples !== b.samples) return [`agents.parquet: stored ${a.names.length} miners x ${a.samples} steps, re-run ${b.names.length} x ${b.samples}`];
+  const out: string[] = [];
+  for (let at = 0; at < a.status.length && out.length < 2; at++) {
+    if (a.statusNames[a.status[at]!] !== b.statusNames[b.status[at]!]) out.push(`agents.parquet ${a.names[Math.floor(at / a.samples)]} status at step ${at % a.samples}: stored ${a.statusNames[a.status[at]!]}, re-run ${b.statusNames[b.status[at]!]}`);
+  }
+  for (const k of new Set([...Object.keys(a.values), ...Object.keys(b.values)])) {
+    const x = a.values[k];
+    const y = b.values[k];
+    for (let at = 0; at < a.status.length; at++) {
+      const va = stored(x?.[at]);
+      const vb = stored(y?.[at]);
+      if (!same(va, vb)) {
+        out.push(`agents.parquet ${a.names[Math.floor(at / a.samples)]} ${k} at step ${at % a.samples}: stored ${fmtNum(va)}, re-run ${fmtNum(vb)}`);
+        break;
+      }
+    }
+  }
   return out;
 }
 
@@ -205,7 +235,7 @@ async function loadStrategies(m: Manifest, baseDir: string, allowCode: boolean, 
   return out;
 }
 
-async function checkFiles(dir: string, m: Manifest, baseDir: string): Promise<FileCheck[]> {
+async function checkFiles(dir: string, m: Manifest, baseDir: string | null): Promise<FileCheck[]> {
   const out: FileCheck[] = [];
   for (const [file, entry] of Object.entries(m.files).sort(([x], [y]) => x.localeCompare(y))) {
     const path = join(dir, file);
@@ -241,9 +271,15 @@ async function checkFiles(dir: string, m: Manifest, baseDir: string): Promise<Fi
     out.push({ file: 'counts', ok, expected: String(span), actual: String(rows), problem: ok ? null : `runs.parquet has ${rows} runs, runIndexes span ${span}, counts say ${counted} (${m.counts.error} failed, failedRuns lists ${m.failedRuns.length})` });
   }
   // Input data files the scenario read (e.g. a price path CSV), when they can still be found.
+  // Their content is inlined in the resolved scenario (hashed with the manifest), which is what the
+  // re-runs use: the files are re-read only when asked for with --scenario-dir.
   for (const d of m.dataFiles) {
-    const path = isAbsolute(d.path) ? d.path : resolve(baseDir, d.path);
     const label = `${d.field} (${d.path})`;
+    if (baseDir === null) {
+      out.push({ file: label, ok: true, expected: d.sha256, actual: null, problem: null, note: 'inlined in manifest.json; not re-read (--scenario-dir DIR re-reads it)' });
+      continue;
+    }
+    const path = isAbsolute(d.path) ? d.path : resolve(baseDir, d.path);
     if (!existsSync(path)) {
       out.push({ file: label, ok: false, expected: d.sha256, actual: null, problem: 'data file not found' });
       continue;
@@ -264,7 +300,7 @@ export async function verifyResultSet(dir: string, options: VerifyOptions = {}):
     ? null
     : `manifest.json: deterministic part hashes to ${detHash}, the manifest records ${manifest.deterministicSha256} (edited?)`;
   const baseDir = resolve(options.baseDir ?? '.');
-  const files = await checkFiles(abs, manifest, baseDir);
+  const files = await checkFiles(abs, manifest, options.baseDir === undefined ? null : baseDir);
   const { start, end } = manifest.runIndexes;
   const chosen = sampleRunIndexes(start, end, options.sample, manifest.seed);
   const runs: RunCheck[] = [];
@@ -320,7 +356,7 @@ export function formatVerifyReport(r: VerifyReport): string {
   const lines: string[] = [];
   if (!r.manifestOk) lines.push(`FAIL ${r.manifestProblem}`);
   for (const f of r.files) {
-    lines.push(f.ok ? `ok   ${f.file}  sha256 ${f.expected.slice(0, 16)}...` : `FAIL ${f.file}: ${f.problem} (manifest sha256 ${f.expected}${f.actual ? `, file ${f.actual}` : ''})`);
+    lines.push(f.ok ? `ok   ${f.file}  ${f.note ?? `sha256 ${f.expected.slice(0, 16)}...`}` : `FAIL ${f.file}: ${f.problem} (manifest sha256 ${f.expected}${f.actual ? `, file ${f.actual}` : ''})`);
   }
   const bad = r.runs.filter((x) => !x.ok);
   const sampleNote = r.checkedRuns === r.totalRuns ? 'all runs' : `a sample of ${r.checkedRuns} of ${r.totalRuns} runs`;

@@ -31,6 +31,7 @@ import {
 import { checkFinite, decideMiners, settleMiners, StepTotals } from './loop.ts';
 import type { StrategyModule } from '../agents/strategy-api.ts';
 import { CustomStrategies } from './custom.ts';
+import { NamedMinerSeries } from './agent-series.ts';
 import { BlockProcess, type BlockSink, type RetargetHook } from './blocks.ts';
 import { MINER_OUTCOME_FIELDS, SERIES_METRICS, SUMMARY_METRICS } from './metrics.ts';
 import { SecurityTracker } from './security.ts';
@@ -231,6 +232,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   for (const m of SERIES_METRICS) cols[m.name] = new Float64Array(nSamples);
   const c = cols as Record<(typeof SERIES_METRICS)[number]['name'], Float64Array>;
   let sample = 0;
+  const agentSeries = new NamedMinerSeries(st, nSamples); // agents.parquet (src/engine/agent-series.ts)
 
   // --- accumulators since the last sample
   let accBlocks = 0;
@@ -425,6 +427,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
     if (sampled) {
       const j = sample++;
       sampleDays[j] = day;
+      agentSeries.sample(j, priceUsd);
       c.price_usd[j] = priceUsd;
       c.hashrate_ehs[j] = networkEhs;
       c.agent_hashrate_ehs[j] = networkEhs - fringeEhs;
@@ -556,7 +559,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions): RunResul
   };
 
   const miners = namedOutcomes(st);
-  return { runIndex, sampleDays, series: cols, summary, miners };
+  return { runIndex, sampleDays, series: cols, summary, miners, agents: agentSeries.result(sample) };
 }
 
 /**

@@ -23,4 +23,18 @@ export interface RunResult {
   readonly summary: Readonly<Record<string, number | null>>;
   /** Named miners' outcomes, in scenario order. */
   readonly miners: readonly MinerOutcome[];
+  /** Named miners' per-step series (agents.parquet); absent from engines that do not collect them. */
+  readonly agents?: AgentSeries;
+}
+
+/**
+ * Per-sample series of the named miners, miner-major: the value of miner i at sample j is at
+ * index i * samples + j. NaN = null. Status codes index `statusNames`.
+ */
+export interface AgentSeries {
+  readonly names: readonly string[];
+  readonly samples: number;
+  readonly statusNames: readonly string[];
+  readonly status: Uint8Array;
+  readonly values: Readonly<Record<string, Float64Array>>;
 }

@@ -1,5 +1,7 @@
 // Parsing of daily price / return series from CSV text. Pure (text in, numbers out): the scenario
 // loader reads the file and inlines the numbers, so the models never touch the file system.
+// Parsing by d3-dsv with one delimiter per file; numbers are locale-free (see docs/MODEL.md).
+import { dsvFormat } from 'd3-dsv';
 
 /** A CSV problem; `line` is 1-based in the file. */
 export class CsvFormatError extends Error {
@@ -17,25 +19,85 @@ interface Table {
   readonly rows: { readonly line: number; readonly cells: readonly string[] }[];
 }
 
-function splitLine(line: string): string[] {
-  return line.split(/[,;\t]/).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+/** Field delimiters a data file may use; one per file, never mixed. */
+export const CSV_DELIMITERS = [',', ';', '\t'] as const;
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
+
+const showDelimiter = (d: string): string => (d === '\t' ? 'tab' : `"${d}"`);
+
+/** Delimiters that occur outside double quotes in a line. */
+function delimitersIn(line: string): CsvDelimiter[] {
+  const found = new Set<CsvDelimiter>();
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (CSV_DELIMITERS as readonly string[]).includes(ch)) found.add(ch as CsvDelimiter);
+  }
+  return CSV_DELIMITERS.filter((d) => found.has(d));
 }
 
-const isNumber = (s: string): boolean => s !== '' && Number.isFinite(Number(s));
+/**
+ * The file's delimiter: the given one, or else the one delimiter found in its first data line
+ * (header or first row). A first line holding two kinds (e.g. `day;price,usd`) is ambiguous and
+ * rejected, as is a file whose later lines use a delimiter the first line does not.
+ */
+function chooseDelimiter(lines: readonly { line: number; text: string }[], given: CsvDelimiter | undefined): CsvDelimiter {
+  if (given !== undefined) return given;
+  const first = lines[0]!;
+  const found = delimitersIn(first.text);
+  if (found.length > 1) {
+    throw new CsvFormatError(`ambiguous delimiter: the first line holds ${found.map(showDelimiter).join(' and ')}; set the scenario's price.delimiter`, first.line);
+  }
+  const d: CsvDelimiter = found[0] ?? ',';
+  for (const l of lines) {
+    const other = delimitersIn(l.text).filter((x) => x !== d);
+    // A comma inside a number cell of a ";" or tab file is a decimal comma: reported by the number check.
+    if (other.length > 0 && !(d !== ',' && other.every((x) => x === ','))) {
+      throw new CsvFormatError(`ambiguous delimiter: ${other.map(showDelimiter).join(' and ')} in a file delimited by ${showDelimiter(d)}; set the scenario's price.delimiter`, l.line);
+    }
+  }
+  return d;
+}
 
-function readTable(text: string): Table {
+/**
+ * Locale-free numbers only: an optional sign, digits with "." as the decimal point, an optional
+ * exponent. No thousands separators, no decimal commas, no currency signs.
+ */
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+const isNumber = (s: string): boolean => NUMBER.test(s) && Number.isFinite(Number(s));
+
+/** Why a cell is not a number, for the message. */
+function numberProblem(cell: string): string {
+  if (/^[+-]?\d{1,3}(?:[,.' ]\d{3})+(?:[.,]\d+)?$/.test(cell)) return ' (thousands separators are not allowed: write 70000.5, not 70,000.50)';
+  if (/^[+-]?\d+,\d+$/.test(cell)) return ' (decimal comma: numbers use "." as the decimal point, e.g. 70000.5)';
+  return '';
+}
+
+/** Parses CSV text (d3-dsv, RFC 4180 quoting); `#` comment and blank lines are skipped. */
+function readTable(text: string, delimiter?: CsvDelimiter): Table {
+  const lines = text
+    .split(/\r?\n/)
+    .map((raw, i) => ({ line: i + 1, text: raw.trim() }))
+    .filter((l) => l.text !== '' && !l.text.startsWith('#'));
+  if (lines.length === 0) throw new CsvFormatError('no data rows');
+  const dsv = dsvFormat(chooseDelimiter(lines, delimiter));
   const rows: { line: number; cells: string[] }[] = [];
   let header: string[] | null = null;
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const cells = splitLine(line);
-    if (header === null && rows.length === 0 && !cells.every(isNumber) && cells.some((c) => !isNumber(c) && !/^\d{4}-\d{2}-\d{2}/.test(c))) {
+  let width = -1;
+  for (const l of lines) {
+    const parsed = dsv.parseRows(l.text);
+    if (parsed.length !== 1) throw new CsvFormatError('a quoted cell spans lines', l.line);
+    const cells = parsed[0]!.map((c) => c.trim());
+    if (header === null && rows.length === 0 && !cells.every(isNumber) && cells.some((c) => !isNumber(c) && !/^\d{4}-\d{2}-\d{2}/.test(c) && numberProblem(c) === '')) {
       header = cells;
-      return;
+      width = cells.length;
+      continue;
     }
-    rows.push({ line: i + 1, cells });
-  });
+    if (width < 0) width = cells.length;
+    else if (cells.length !== width) throw new CsvFormatError(`expected ${width} cells, got ${cells.length}`, l.line);
+    rows.push({ line: l.line, cells });
+  }
   if (rows.length === 0) throw new CsvFormatError('no data rows');
   return { header, rows };
 }
@@ -72,15 +134,14 @@ function onlyNumericColumn(table: Table): { index: number; name: string } | null
 function columnValues(table: Table, col: { index: number; name: string }): number[] {
   return table.rows.map((r) => {
     const cell = r.cells[col.index] ?? '';
-    const v = Number(cell);
-    if (cell === '' || !Number.isFinite(v)) throw new CsvFormatError(`column "${col.name}": expected a number, got "${cell}"`, r.line);
-    return v;
+    if (!isNumber(cell)) throw new CsvFormatError(`column "${col.name}": expected a number, got "${cell}"${numberProblem(cell)}`, r.line);
+    return Number(cell);
   });
 }
 
 /** Daily prices (USD) from a CSV: `column`, else priceUsd/price/close, else the only numeric column. */
-export function parsePriceCsv(text: string, column?: string): number[] {
-  const table = readTable(text);
+export function parsePriceCsv(text: string, column?: string, delimiter?: CsvDelimiter): number[] {
+  const table = readTable(text, delimiter);
   const col = pickColumn(table, column, PRICE_COLUMNS) ?? onlyNumericColumn(table);
   if (col === null) throw new CsvFormatError('cannot tell which column holds the price: name it with `column`');
   const values = columnValues(table, col);
@@ -94,13 +155,13 @@ export function parsePriceCsv(text: string, column?: string): number[] {
  * Daily log returns from a CSV: a log-return column (`column`, or logReturn/log_return), or else a
  * price column whose consecutive log differences are taken.
  */
-export function parseReturnsCsv(text: string, column?: string): number[] {
-  const table = readTable(text);
+export function parseReturnsCsv(text: string, column?: string, delimiter?: CsvDelimiter): number[] {
+  const table = readTable(text, delimiter);
   const explicit = pickColumn(table, column, RETURN_COLUMNS);
   if (explicit !== null && (column === undefined || !PRICE_COLUMNS.includes(column.toLowerCase()))) {
     return columnValues(table, explicit);
   }
-  const prices = parsePriceCsv(text, column);
+  const prices = parsePriceCsv(text, column, delimiter);
   if (prices.length < 3) throw new CsvFormatError('need at least 3 prices to derive returns');
   const out = new Array<number>(prices.length - 1);
   for (let i = 1; i < prices.length; i++) out[i - 1] = Math.log(prices[i]! / prices[i - 1]!);

@@ -130,6 +130,8 @@ export const BootstrapSchema = z
     returnsFile: z.string().min(1).optional(),
     /** Column of `returnsFile` to use: a log-return column, or a price column (returns are derived). */
     column: z.string().min(1).optional(),
+    /** Field delimiter of `returnsFile` (default: the one delimiter of its first line; two kinds there are rejected). */
+    delimiter: z.enum([',', ';', '\t']).optional(),
     /** Daily log returns (filled by the loader from `returnsFile`, or given inline). */
     returns: z.array(z.number()).min(2).optional(),
     /** Length of each resampled block, in days (keeps volatility clustering within a block). */
@@ -147,6 +149,8 @@ export const PathSchema = z
     file: z.string().min(1).optional(),
     /** Price column of `file` (default: priceUsd, price, close, or the only numeric column). */
     column: z.string().min(1).optional(),
+    /** Field delimiter of `file` (default: the one delimiter of its first line; two kinds there are rejected). */
+    delimiter: z.enum([',', ';', '\t']).optional(),
     /**
      * true: `file` is a dated daily series (a `date` column, one row per day without gaps, e.g.
      * data/btc-usd-daily.csv); the path starts at the row of the scenario's start date.

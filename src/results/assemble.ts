@@ -4,6 +4,7 @@ import { bandStats } from './bands.ts';
 import { BAND_QUANTILES, RESULT_FILES } from './layout.ts';
 import {
   fileSha256,
+  type SweepPointInfo,
   writeManifest,
   type FileEntry,
   type Manifest,
@@ -22,15 +23,70 @@ export interface RunSource {
 /** Rows buffered before a batch goes to the Parquet writer; batches end on run boundaries. */
 const BATCH_ROWS = 65_536;
 
-export const RUNS_FIXED_COLUMNS = ['run_index', 'status', 'error', 'error_stack'] as const;
-export const SERIES_FIXED_COLUMNS = ['run_index', 'step', 'day'] as const;
-export const MINERS_FIXED_COLUMNS = ['run_index', 'miner_index', 'miner', 'status'] as const;
-export const BANDS_COLUMNS = ['step', 'day', 'metric', 'n', 'mean', ...BAND_QUANTILES.map(([name]) => name)] as const;
+/** Columns naming the set a row belongs to, first in every table: rows of several sets concatenate and join. */
+export const SET_COLUMNS = ['scenario', 'scenario_sha256', 'seed'] as const;
+export const RUNS_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'status', 'error', 'error_stack'] as const;
+export const SERIES_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'step', 'day', 'date'] as const;
+export const MINERS_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'miner_index', 'miner', 'status'] as const;
+export const AGENTS_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'step', 'day', 'date', 'miner_index', 'miner', 'status'] as const;
+export const BANDS_COLUMNS = [...SET_COLUMNS, 'step', 'day', 'date', 'metric', 'n', 'mean', ...BAND_QUANTILES.map(([name]) => name)] as const;
+
+/**
+ * Whether a column identifies the set rather than holding a metric: the fixed set columns, and for a
+ * sweep's points `sweep`, `sweep_point` and one `param.<path>` column per swept parameter.
+ */
+export function isSetColumn(name: string): boolean {
+  return (SET_COLUMNS as readonly string[]).includes(name) || name === 'sweep' || name === 'sweep_point' || name.startsWith('param.');
+}
+
+/** What every row of a set carries: the set-identifying columns and the scenario's start day. */
+export interface SetIdentity {
+  readonly scenario: string;
+  readonly scenarioSha256: string;
+  readonly seed: string;
+  /** Sweep columns (after the set columns): name, type and the value of this set. */
+  readonly sweepColumns: readonly { name: string; type: 'utf8' | 'int32' | 'float64'; value: string | number | null }[];
+  /** UTC start date as days since 1970-01-01 (the `date` of day offset 0). */
+  readonly startEpochDay: number;
+}
+
+const DEFAULT_START_DATE = '2026-03-01';
+
+export function setIdentity(m: { scenario: { name: string; sha256: string; resolved: unknown }; seed: string | number; sweep?: SweepPointInfo }): SetIdentity {
+  const start = (m.scenario.resolved as { start?: { date?: unknown } } | null)?.start?.date;
+  const date = typeof start === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(start) ? start : DEFAULT_START_DATE;
+  const sweepColumns: SetIdentity['sweepColumns'][number][] = [];
+  if (m.sweep) {
+    sweepColumns.push({ name: 'sweep', type: 'utf8', value: m.sweep.name }, { name: 'sweep_point', type: 'int32', value: m.sweep.point });
+    for (const [path, v] of Object.entries(m.sweep.values)) {
+      sweepColumns.push(
+        typeof v === 'number'
+          ? { name: `param.${path}`, type: 'float64', value: v }
+          : { name: `param.${path}`, type: 'utf8', value: typeof v === 'string' ? v : JSON.stringify(v) },
+      );
+    }
+  }
+  return { scenario: m.scenario.name, scenarioSha256: m.scenario.sha256, seed: String(m.seed), sweepColumns, startEpochDay: Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000) };
+}
+
+/** UTC date of a day offset, as days since 1970-01-01 (a step's date: the start date plus its whole days). */
+export function epochDayOf(id: SetIdentity, day: number): number {
+  return id.startEpochDay + Math.floor(day);
+}
+
+const setSpecOf = (id: SetIdentity) => [
+  { name: 'scenario', type: 'utf8' as const },
+  { name: 'scenario_sha256', type: 'utf8' as const },
+  { name: 'seed', type: 'utf8' as const },
+  ...id.sweepColumns.map((c) => ({ name: c.name, type: c.type })),
+];
+const setRow = (id: SetIdentity): (string | number | null)[] => [id.scenario, id.scenarioSha256, id.seed, ...id.sweepColumns.map((c) => c.value)];
 
 export interface ScanResult {
   readonly summaryKeys: readonly string[];
   readonly seriesKeys: readonly string[];
   readonly minerKeys: readonly string[];
+  readonly agentKeys: readonly string[];
   readonly ok: number;
   readonly failedRuns: readonly { runIndex: number; error: string }[];
   readonly maxSteps: number;
@@ -70,6 +126,7 @@ export async function scanSource(source: RunSource, range: { start: number; end:
   const summary = new KeyOrder();
   const series = new KeyOrder();
   const miners = new KeyOrder();
+  const agents = new KeyOrder();
   const failedRuns: { runIndex: number; error: string }[] = [];
   const duplicates: number[] = [];
   const missing: number[] = [];
@@ -96,6 +153,7 @@ export async function scanSource(source: RunSource, range: { start: number; end:
       summary.add(Object.keys(r.summary));
       series.add(Object.keys(r.series));
       for (const m of r.miners) miners.add(Object.keys(m.values));
+      if (r.agents) agents.add(Object.keys(r.agents.values));
       maxSteps = Math.max(maxSteps, r.sampleDays.length);
     } else {
       failedRuns.push({ runIndex: r.runIndex, error: r.error ?? 'error' });
@@ -114,7 +172,8 @@ export async function scanSource(source: RunSource, range: { start: number; end:
   clash(RUNS_FIXED_COLUMNS, summary.keys, RESULT_FILES.runs);
   clash(SERIES_FIXED_COLUMNS, series.keys, RESULT_FILES.series);
   clash(MINERS_FIXED_COLUMNS, miners.keys, RESULT_FILES.miners);
-  return { summaryKeys: summary.keys, seriesKeys: series.keys, minerKeys: miners.keys, ok, failedRuns, maxSteps };
+  clash(AGENTS_FIXED_COLUMNS, agents.keys, RESULT_FILES.agents);
+  return { summaryKeys: summary.keys, seriesKeys: series.keys, minerKeys: miners.keys, agentKeys: agents.keys, ok, failedRuns, maxSteps };
 }
 
 /**
@@ -132,8 +191,8 @@ class TableBuffer {
     private readonly writer: ParquetStreamWriter,
     private readonly spec: readonly { name: string; type: ColumnType }[],
   ) {
-    this.num = spec.map((s) => (s.type === 'float64' ? new Float64Array(this.cap) : s.type === 'int32' ? new Int32Array(this.cap) : null));
-    this.nulls = spec.map((s) => (s.type === 'float64' ? new Uint8Array(this.cap) : null));
+    this.num = spec.map((s) => (s.type === 'float64' ? new Float64Array(this.cap) : s.type === 'int32' || s.type === 'date32' ? new Int32Array(this.cap) : null));
+    this.nulls = spec.map((s) => (s.type === 'float64' || s.type === 'int32' ? new Uint8Array(this.cap) : null));
     this.text = spec.map((s) => (s.type === 'utf8' ? [] : null));
   }
   private grow(): void {
@@ -167,7 +226,7 @@ class TableBuffer {
       }
       const nl = this.nulls[i];
       if (nl) nl[r] = v === null ? 1 : 0;
-      // int32 columns are never null here; a null float's value is ignored (flagged above)
+      // a null's value is ignored (flagged above); int32 columns without nulls write as before
       this.num[i]![r] = v === null ? 0 : (v as number);
     }
     this.rows++;
@@ -208,8 +267,9 @@ async function withWriters<T>(writers: ParquetStreamWriter[], f: () => Promise<T
   }
 }
 
-async function writeTables(dir: string, source: RunSource, scan: ScanResult): Promise<void> {
+async function writeTables(dir: string, source: RunSource, scan: ScanResult, id: SetIdentity): Promise<void> {
   const runsSpec = [
+    ...setSpecOf(id),
     { name: 'run_index', type: 'int32' as const },
     { name: 'status', type: 'utf8' as const },
     { name: 'error', type: 'utf8' as const },
@@ -217,39 +277,71 @@ async function writeTables(dir: string, source: RunSource, scan: ScanResult): Pr
     ...scan.summaryKeys.map((name) => ({ name, type: 'float64' as const })),
   ];
   const seriesSpec = [
+    ...setSpecOf(id),
     { name: 'run_index', type: 'int32' as const },
     { name: 'step', type: 'int32' as const },
     { name: 'day', type: 'float64' as const },
+    { name: 'date', type: 'date32' as const },
     ...scan.seriesKeys.map((name) => ({ name, type: 'float64' as const })),
   ];
   const minersSpec = [
+    ...setSpecOf(id),
     { name: 'run_index', type: 'int32' as const },
     { name: 'miner_index', type: 'int32' as const },
     { name: 'miner', type: 'utf8' as const },
     { name: 'status', type: 'utf8' as const },
     ...scan.minerKeys.map((name) => ({ name, type: 'float64' as const })),
   ];
+  const agentsSpec = [
+    ...setSpecOf(id),
+    { name: 'run_index', type: 'int32' as const },
+    { name: 'step', type: 'int32' as const },
+    { name: 'day', type: 'float64' as const },
+    { name: 'date', type: 'date32' as const },
+    { name: 'miner_index', type: 'int32' as const },
+    { name: 'miner', type: 'utf8' as const },
+    { name: 'status', type: 'utf8' as const },
+    ...scan.agentKeys.map((name) => ({ name, type: 'float64' as const })),
+  ];
+  const agentsW = new ParquetStreamWriter(join(dir, RESULT_FILES.agents), agentsSpec);
   const runsW = new ParquetStreamWriter(join(dir, RESULT_FILES.runs), runsSpec);
   const seriesW = new ParquetStreamWriter(join(dir, RESULT_FILES.series), seriesSpec);
   const minersW = new ParquetStreamWriter(join(dir, RESULT_FILES.miners), minersSpec);
-  await withWriters([runsW, seriesW, minersW], async () => {
+  await withWriters([runsW, seriesW, minersW, agentsW], async () => {
+    const agents = new TableBuffer(agentsW, agentsSpec);
     const runs = new TableBuffer(runsW, runsSpec);
     const series = new TableBuffer(seriesW, seriesSpec);
     const miners = new TableBuffer(minersW, minersSpec);
     let written = 0;
+    const ids = setRow(id);
     for await (const r of source.records()) {
       written++;
-      runs.push([r.runIndex, r.status, r.error, r.stack, ...scan.summaryKeys.map((k) => num(r.summary[k]))]);
+      runs.push([...ids, r.runIndex, r.status, r.error, r.stack, ...scan.summaryKeys.map((k) => num(r.summary[k]))]);
       const cols = scan.seriesKeys.map((k) => r.series[k]);
       for (let s = 0; s < r.sampleDays.length; s++) {
-        series.push([r.runIndex, s, r.sampleDays[s]!, ...cols.map((c) => (c ? num(c[s]) : null))]);
+        const day = r.sampleDays[s]!;
+        series.push([...ids, r.runIndex, s, day, epochDayOf(id, day), ...cols.map((c) => (c ? num(c[s]) : null))]);
       }
       r.miners.forEach((m, i) => {
-        miners.push([r.runIndex, i, m.name, m.status, ...scan.minerKeys.map((k) => num(m.values[k]))]);
+        miners.push([...ids, r.runIndex, i, m.name, m.status, ...scan.minerKeys.map((k) => num(m.values[k]))]);
       });
+      const a = r.agents;
+      if (a && r.status === 'ok') {
+        const acols = scan.agentKeys.map((k) => a.values[k]);
+        const samples = Math.min(a.samples, r.sampleDays.length);
+        for (let s = 0; s < samples; s++) {
+          const day = r.sampleDays[s]!;
+          const date = epochDayOf(id, day);
+          for (let i = 0; i < a.names.length; i++) {
+            const at = i * a.samples + s;
+            agents.push([...ids, r.runIndex, s, day, date, i, a.names[i]!, a.statusNames[a.status[at]!] ?? null, ...acols.map((c) => (c ? num(c[at]) : null))]);
+          }
+        }
+      }
       await runs.maybeFlush();
       await series.maybeFlush();
       await miners.maybeFlush();
+      await agents.maybeFlush();
     }
     // The tables hold exactly the runs the scan saw (a spool changed underneath, e.g. by another
     // process writing to the same folder, must not give a set whose manifest counts other runs).
@@ -259,6 +351,7 @@ async function writeTables(dir: string, source: RunSource, scan: ScanResult): Pr
     await runs.flush();
     await series.flush();
     await miners.flush();
+    await agents.flush();
   });
 }
 
@@ -275,7 +368,8 @@ type BandRow = readonly (number | string | null)[];
  * allocation, given back to the OS when freed) and parquet-wasm's memory (which never shrinks) are
  * then never needed at the same time.
  */
-async function computeBands(source: RunSource, scan: ScanResult, memoryBytes: number): Promise<BandRow[]> {
+async function computeBands(source: RunSource, scan: ScanResult, memoryBytes: number, id: SetIdentity): Promise<BandRow[]> {
+  const ids = setRow(id);
   const rows: BandRow[] = [];
   const nKeys = scan.seriesKeys.length;
   if (scan.ok === 0 || nKeys === 0 || scan.maxSteps === 0) return rows;
@@ -306,7 +400,8 @@ async function computeBands(source: RunSource, scan: ScanResult, memoryBytes: nu
     for (let s = s0; s < s1; s++) {
       for (let k = 0; k < nKeys; k++) {
         const st = bandStats(values[(s - s0) * nKeys + k]!);
-        rows.push([s, days[s - s0]!, scan.seriesKeys[k]!, st.n, num(st.mean), ...st.quantiles.map((q) => num(q))]);
+        const day = days[s - s0]!;
+        rows.push([...ids, s, day, epochDayOf(id, day), scan.seriesKeys[k]!, st.n, num(st.mean), ...st.quantiles.map((q) => num(q))]);
       }
     }
   }
@@ -314,10 +409,12 @@ async function computeBands(source: RunSource, scan: ScanResult, memoryBytes: nu
 }
 
 /** bands.parquet from computeBands' rows, batched at step boundaries. */
-async function writeBands(dir: string, rows: readonly BandRow[], nKeys: number): Promise<void> {
+async function writeBands(dir: string, rows: readonly BandRow[], nKeys: number, id: SetIdentity): Promise<void> {
   const spec = [
+    ...setSpecOf(id),
     { name: 'step', type: 'int32' as const },
     { name: 'day', type: 'float64' as const },
+    { name: 'date', type: 'date32' as const },
     { name: 'metric', type: 'utf8' as const },
     { name: 'n', type: 'int32' as const },
     { name: 'mean', type: 'float64' as const },
@@ -343,17 +440,46 @@ export interface AssembleOptions {
   /** Called after the files are written, to stamp the wall-clock part. */
   readonly timings: () => ManifestTimings;
   readonly bandsMemoryBytes?: number;
+  /**
+   * Progress of assembly, in runs read: assembly reads every run once to scan, once per bands
+   * window and once to write the tables; `total` is known after the scan.
+   */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** A source that reports each record it yields (progress of the assembly passes). */
+function countingSource(source: RunSource, onRecord: () => void): RunSource {
+  return {
+    description: source.description,
+    async *records() {
+      for await (const r of source.records()) {
+        onRecord();
+        yield r;
+      }
+    },
+  };
 }
 
 /** Writes runs/series/miners/bands parquet and manifest.json from a source of runs. */
 export async function assembleResultSet(o: AssembleOptions): Promise<Manifest> {
   const range = o.manifest.runIndexes;
-  const scan = await scanSource(o.source, range);
-  const bands = await computeBands(o.source, scan, o.bandsMemoryBytes ?? DEFAULT_BANDS_MEMORY_BYTES);
-  await writeTables(o.dir, o.source, scan);
-  await writeBands(o.dir, bands, scan.seriesKeys.length);
+  const runs = range.end - range.start;
+  const memory = o.bandsMemoryBytes ?? DEFAULT_BANDS_MEMORY_BYTES;
+  let done = 0;
+  let total = 3 * runs;
+  const source = o.onProgress ? countingSource(o.source, () => o.onProgress!(++done, total)) : o.source;
+  const scan = await scanSource(source, range);
+  if (scan.ok > 0 && scan.seriesKeys.length > 0 && scan.maxSteps > 0) {
+    const window = Math.min(scan.maxSteps, Math.max(1, Math.floor(memory / (scan.ok * scan.seriesKeys.length * 8))));
+    total = runs * (2 + Math.ceil(scan.maxSteps / window));
+  } else total = 2 * runs;
+  const id = setIdentity(o.manifest);
+  const bands = await computeBands(source, scan, memory, id);
+  await writeTables(o.dir, source, scan, id);
+  o.onProgress?.(total, total);
+  await writeBands(o.dir, bands, scan.seriesKeys.length, id);
   const files: Record<string, FileEntry> = {};
-  for (const f of [RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.bands]) {
+  for (const f of [RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.agents, RESULT_FILES.bands]) {
     files[f] = await fileSha256(join(o.dir, f));
   }
   const m = o.manifest;
@@ -367,6 +493,8 @@ export async function assembleResultSet(o: AssembleOptions): Promise<Manifest> {
     runIndexes: { start: m.runIndexes.start, end: m.runIndexes.end },
     package: { name: m.package.name, version: m.package.version },
     gitCommit: m.gitCommit,
+    ...(m.source ? { source: { sha256: m.source.sha256, dirty: m.source.dirty } } : {}),
+    ...(m.sweep ? { sweep: { name: m.sweep.name, point: m.sweep.point, values: m.sweep.values } } : {}),
     node: m.node,
     dataFiles: m.dataFiles.map((d) => ({ field: d.field, path: d.path, sha256: d.sha256 })),
     counts: { ok: scan.ok, error: scan.failedRuns.length },

@@ -19,6 +19,11 @@ export function csvCell(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** A date32 value (days since 1970-01-01) as YYYY-MM-DD (UTC). */
+export function isoDate(epochDay: number): string {
+  return new Date(epochDay * 86_400_000).toISOString().slice(0, 10);
+}
+
 /**
  * Writes `<dir>/csv/{runs,series,miners,bands}.csv` from the Parquet tables (RFC 4180 quoting,
  * header row, empty cell = null, numbers in shortest round-trip form). Streams row groups.
@@ -28,15 +33,19 @@ export async function exportCsv(dir: string): Promise<string[]> {
   const outDir = set.path(RESULT_FILES.csv);
   await ensureOwnDir(outDir);
   const written: string[] = [];
-  for (const name of ['runs', 'series', 'miners', 'bands'] as const) {
+  for (const name of ['runs', 'series', 'miners', 'agents', 'bands'] as const) {
+    const table = set[name];
+    if (!table) continue; // agents.parquet: absent from sets written before it existed
     const path = join(outDir, `${name}.csv`);
     await atomicWriteWith(path, async (fh) => {
-      const info = await set[name].info();
+      const info = await table.info();
       await fh.write(`${info.columns.map((c) => csvCell(c.name)).join(',')}\n`);
-      for await (const g of readParquetRowGroups(set[name].path)) {
+      const isDate = new Set(info.columns.filter((c) => c.type === 'date32').map((c) => c.name));
+      for await (const g of readParquetRowGroups(table.path)) {
         const cols = g.names.map((n) => g.columns[n]!);
+        const dates = g.names.map((n) => isDate.has(n));
         const lines: string[] = [];
-        for (let i = 0; i < g.numRows; i++) lines.push(cols.map((c) => csvCell(c[i])).join(','));
+        for (let i = 0; i < g.numRows; i++) lines.push(cols.map((c, j) => (dates[j] ? isoDate(c[i] as number) : csvCell(c[i]))).join(','));
         if (lines.length) await fh.write(`${lines.join('\n')}\n`);
       }
     });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,12 +42,33 @@ export interface ManifestDeterministic {
   readonly runIndexes: { readonly start: number; readonly end: number };
   readonly package: { readonly name: string; readonly version: string };
   readonly gitCommit: string | null;
+  /**
+   * The sources that ran: sha256 over src/** and package.json/package-lock.json (path and bytes,
+   * sorted), and whether they differ from gitCommit (uncommitted or untracked changes; null without
+   * git). Absent in manifests written before it was recorded.
+   */
+  readonly source?: SourceInfo;
+  /** For a sweep's point (or its base scenario): the sweep, the point and its parameter values. */
+  readonly sweep?: SweepPointInfo;
   readonly node: string;
   readonly dataFiles: readonly DataFileEntry[];
   readonly counts: { readonly ok: number; readonly error: number };
   readonly failedRuns: readonly { readonly runIndex: number; readonly error: string }[];
-  /** Content hashes of runs/series/miners/bands parquet (not of charts, report or csv exports). */
+  /** Content hashes of runs/series/miners/agents/bands parquet (not of charts, report or csv exports). */
   readonly files: Readonly<Record<string, FileEntry>>;
+}
+
+export interface SweepPointInfo {
+  readonly name: string;
+  /** Design point k (0-based); null for the sweep's base scenario. */
+  readonly point: number | null;
+  /** Parameter path -> value at this point (empty for the base scenario). */
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+export interface SourceInfo {
+  readonly sha256: string | null;
+  readonly dirty: boolean | null;
 }
 
 /** Wall-clock facts: kept out of the deterministic hash. */
@@ -234,4 +256,54 @@ export function gitCommit(root = PACKAGE_ROOT): string | null {
   } catch {
     return null;
   }
+}
+
+/** Files whose bytes define the code that ran, relative to the package root. */
+function sourceFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+      const r = `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(r);
+      else if (e.isFile()) out.push(r);
+    }
+  };
+  walk('src');
+  for (const f of ['package.json', 'package-lock.json']) if (existsSync(join(root, f))) out.push(f);
+  return out.sort();
+}
+
+const sourceInfoCache = new Map<string, SourceInfo>();
+
+/**
+ * Provenance of the code: a content hash of the sources (so a result made from edited, uncommitted
+ * sources is told apart from one of the clean commit) and git's dirty flag for those paths.
+ */
+export function sourceInfo(root = PACKAGE_ROOT): SourceInfo {
+  const cached = sourceInfoCache.get(root);
+  if (cached) return cached;
+  let sha256: string | null = null;
+  try {
+    const h = createHash('sha256');
+    for (const rel of sourceFiles(root)) {
+      const bytes = readFileSync(join(root, rel));
+      h.update(`${rel}\0${bytes.length}\0`);
+      h.update(bytes);
+    }
+    sha256 = h.digest('hex');
+  } catch {
+    sha256 = null;
+  }
+  let dirty: boolean | null = null;
+  if (existsSync(join(root, '.git'))) {
+    const r = spawnSync('git', ['status', '--porcelain', '--untracked-files=all', '--', 'src', 'package.json', 'package-lock.json'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    if (r.status === 0 && typeof r.stdout === 'string') dirty = r.stdout.trim() !== '';
+  }
+  const info = { sha256, dirty };
+  sourceInfoCache.set(root, info);
+  return info;
 }

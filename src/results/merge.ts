@@ -7,12 +7,15 @@ import { assembleResultSet, type RunSource } from './assemble.ts';
 import { RESULT_FILES } from './layout.ts';
 import { MANIFEST_FORMAT, readManifest, type Manifest } from './manifest.ts';
 import { resultSetSource } from './read.ts';
+import { createPhaseReporter, type ProgressMode } from '../batch/progress.ts';
 
 export interface MergeOptions {
   /** Overwrite an existing result set of another batch in `out`. */
   readonly force?: boolean;
   readonly log?: (line: string) => void;
   readonly bandsMemoryBytes?: number;
+  /** Progress of the assembly (default auto: lines off a terminal, a bar on one). */
+  readonly progress?: ProgressMode;
 }
 
 function ranges(xs: readonly { start: number; end: number }[]): string {
@@ -57,6 +60,7 @@ export async function mergeResultSets(dirs: readonly string[], out: string, opti
   };
   provenance((m) => m.package, 'package version');
   provenance((m) => m.gitCommit, 'git commit');
+  provenance((m) => m.source ?? null, 'sources (sha256 / dirty flag)');
   provenance((m) => m.node, 'Node version');
 
   sets.sort((a, b) => a.m.runIndexes.start - b.m.runIndexes.start || a.m.runIndexes.end - b.m.runIndexes.end);
@@ -96,10 +100,16 @@ export async function mergeResultSets(dirs: readonly string[], out: string, opti
       for (const s of sources) yield* s.records();
     },
   };
-  return assembleResultSet({
+  const phase = createPhaseReporter(options.progress ?? 'auto').start('merging', first.runs, 'runs');
+  let merged = 0;
+  const m = await assembleResultSet({
     dir: outAbs,
     source,
     bandsMemoryBytes: options.bandsMemoryBytes,
+    onProgress: (done, passTotal) => {
+      const d = Math.floor((done * first.runs) / Math.max(1, passTotal));
+      if (d !== merged) phase.tick((merged = d));
+    },
     manifest: {
       format: MANIFEST_FORMAT,
       scenario: lead.scenario,
@@ -109,6 +119,8 @@ export async function mergeResultSets(dirs: readonly string[], out: string, opti
       runIndexes: { start: 0, end: first.runs },
       package: lead.package,
       gitCommit: lead.gitCommit,
+      ...(lead.source ? { source: lead.source } : {}),
+      ...(lead.sweep ? { sweep: lead.sweep } : {}),
       node: lead.node,
       dataFiles: lead.dataFiles,
     },
@@ -123,4 +135,6 @@ export async function mergeResultSets(dirs: readonly string[], out: string, opti
       command: 'merge',
     }),
   });
+  phase.end();
+  return m;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import {
   Field,
+  DateDay,
   Float64,
   Int32,
   RecordBatch,
@@ -33,7 +34,10 @@ function ensureWasm(): void {
 }
 
 /** Physical column types written by hashsim. Every column is nullable. */
-export type ColumnType = 'float64' | 'int32' | 'utf8';
+export type ColumnType = 'float64' | 'int32' | 'utf8' | 'date32';
+
+/** Milliseconds per day: date32 columns hold whole UTC days since 1970-01-01. */
+const DAY_MS = 86_400_000;
 
 /** Values of one column to write: typed arrays have no nulls; plain arrays may hold null. */
 export type WritableValues = Float64Array | Int32Array | readonly (number | null)[] | readonly (string | null)[];
@@ -96,6 +100,8 @@ function arrowType(t: ColumnType): DataType {
       return new Int32();
     case 'utf8':
       return new Utf8();
+    case 'date32':
+      return new DateDay();
   }
 }
 
@@ -106,7 +112,11 @@ export function arrowSchema(columns: readonly { name: string; type: ColumnType }
 
 function toVector(c: ParquetColumn): Vector {
   const type = arrowType(c.type);
-  if ((c.type === 'float64' && c.values instanceof Float64Array) || (c.type === 'int32' && c.values instanceof Int32Array)) {
+  if (
+    (c.type === 'float64' && c.values instanceof Float64Array) ||
+    ((c.type === 'int32' || c.type === 'date32') && c.values instanceof Int32Array)
+  ) {
+    if (c.type === 'date32') return makeVector(makeData({ type, length: c.values.length, nullCount: 0, data: c.values } as never));
     if (c.nulls) return typedWithNulls(c.name, type, c.values, c.nulls);
     return makeVector(c.values);
   }
@@ -289,6 +299,7 @@ export async function writeParquetFile(path: string, columns: readonly ParquetCo
 function columnTypeOf(t: DataType): ColumnType {
   if (t.typeId === Type.Float || t.typeId === Type.Float64) return 'float64';
   if (t.typeId === Type.Int || t.typeId === Type.Int32) return 'int32';
+  if (t.typeId === Type.Date || t.typeId === Type.DateDay) return 'date32';
   return 'utf8';
 }
 
@@ -303,6 +314,12 @@ function arrowToData(table: ArrowTable, only?: readonly string[]): ParquetData {
       const out = new Float64Array(table.numRows);
       let i = 0;
       for (const v of vec) out[i++] = v === null || v === undefined ? Number.NaN : Number(v);
+      columns[name] = out;
+    } else if (type === 'date32') {
+      // read back as days since 1970-01-01 (arrow gives epoch milliseconds or a Date)
+      const out = new Int32Array(table.numRows);
+      let i = 0;
+      for (const v of vec) out[i++] = v === null || v === undefined ? 0 : Math.round(Number(v instanceof Date ? v.getTime() : v) / DAY_MS);
       columns[name] = out;
     } else if (type === 'int32') {
       const out = new Int32Array(table.numRows);

@@ -6,9 +6,10 @@ import { readManifest, type Manifest } from './manifest.ts';
 import { checkResultSetIntegrity } from './integrity.ts';
 import { readParquetFile, readParquetInfo, readParquetRowGroups, type ParquetData, type ParquetInfo } from './parquet.ts';
 import type { RunRecord } from './record.ts';
-import type { RunSource } from './assemble.ts';
+import type { AgentSeries } from '../engine/types.ts';
+import { isSetColumn, AGENTS_FIXED_COLUMNS, MINERS_FIXED_COLUMNS, RUNS_FIXED_COLUMNS, SERIES_FIXED_COLUMNS, type RunSource } from './assemble.ts';
 
-export type TableName = 'runs' | 'series' | 'miners' | 'bands';
+export type TableName = 'runs' | 'series' | 'miners' | 'bands' | 'agents';
 
 /** Lazy access to one Parquet table of a result set. */
 export interface TableReader {
@@ -28,6 +29,8 @@ export interface ResultSet {
   readonly series: TableReader;
   readonly miners: TableReader;
   readonly bands: TableReader;
+  /** Named miners' per-step series; null for sets written before agents.parquet existed. */
+  readonly agents: TableReader | null;
   /** Absolute path of a file of the set (see RESULT_FILES). */
   path(file: string): string;
   /** Every run as a RunRecord, in run-index order (used by merge and verify). */
@@ -59,6 +62,7 @@ export async function readResultSet(dir: string, options: { checkIntegrity?: boo
     series: tableReader(join(abs, RESULT_FILES.series)),
     miners: tableReader(join(abs, RESULT_FILES.miners)),
     bands: tableReader(join(abs, RESULT_FILES.bands)),
+    agents: existsSync(join(abs, RESULT_FILES.agents)) ? tableReader(join(abs, RESULT_FILES.agents)) : null,
     path: (file) => join(abs, file),
     records: () => resultSetRecords(abs),
   };
@@ -71,9 +75,11 @@ export function resultSetSource(dir: string): RunSource {
   return { description: abs, records: () => resultSetRecords(abs) };
 }
 
-const RUNS_FIXED = new Set(['run_index', 'status', 'error', 'error_stack']);
-const SERIES_FIXED = new Set(['run_index', 'step', 'day']);
-const MINERS_FIXED = new Set(['run_index', 'miner_index', 'miner', 'status']);
+// Every non-metric column, including those of sets written before a column was added.
+const RUNS_FIXED = new Set<string>(RUNS_FIXED_COLUMNS);
+const SERIES_FIXED = new Set<string>(SERIES_FIXED_COLUMNS);
+const MINERS_FIXED = new Set<string>(MINERS_FIXED_COLUMNS);
+const AGENTS_FIXED = new Set<string>(AGENTS_FIXED_COLUMNS);
 
 const nullable = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
@@ -97,11 +103,14 @@ async function* rowsByRun(path: string): AsyncGenerator<{ runIndex: number; data
  */
 async function* resultSetRecords(dir: string): AsyncGenerator<RunRecord> {
   const runs = await readParquetFile(join(dir, RESULT_FILES.runs));
-  const summaryKeys = runs.names.filter((n) => !RUNS_FIXED.has(n));
+  const summaryKeys = runs.names.filter((n) => !RUNS_FIXED.has(n) && !isSetColumn(n));
   const seriesIt = rowsByRun(join(dir, RESULT_FILES.series));
   const minersIt = rowsByRun(join(dir, RESULT_FILES.miners));
   let seriesPending = await seriesIt.next();
   let minersPending = await minersIt.next();
+  const agentsPath = join(dir, RESULT_FILES.agents);
+  const agentsIt = existsSync(agentsPath) ? rowsByRun(agentsPath) : null;
+  let agentsPending = agentsIt ? await agentsIt.next() : null;
   const ri = runs.columns.run_index as Int32Array;
   const status = runs.columns.status as (string | null)[];
   const error = runs.columns.error as (string | null)[];
@@ -116,7 +125,7 @@ async function* resultSetRecords(dir: string): AsyncGenerator<RunRecord> {
     let seriesKeys: string[] = [];
     while (!seriesPending.done && seriesPending.value.runIndex === runIndex) {
       const { data, from, to } = seriesPending.value;
-      seriesKeys = data.names.filter((n) => !SERIES_FIXED.has(n));
+      seriesKeys = data.names.filter((n) => !SERIES_FIXED.has(n) && !isSetColumn(n));
       const day = data.columns.day as Float64Array;
       for (let i = from; i < to; i++) days.push(day[i]!);
       for (const k of seriesKeys) {
@@ -129,7 +138,7 @@ async function* resultSetRecords(dir: string): AsyncGenerator<RunRecord> {
     const miners: { name: string; status: string; values: Record<string, number | null> }[] = [];
     while (!minersPending.done && minersPending.value.runIndex === runIndex) {
       const { data, from, to } = minersPending.value;
-      const keys = data.names.filter((n) => !MINERS_FIXED.has(n));
+      const keys = data.names.filter((n) => !MINERS_FIXED.has(n) && !isSetColumn(n));
       const name = data.columns.miner as (string | null)[];
       const st = data.columns.status as (string | null)[];
       for (let i = from; i < to; i++) {
@@ -138,6 +147,12 @@ async function* resultSetRecords(dir: string): AsyncGenerator<RunRecord> {
         miners.push({ name: name[i] ?? '', status: st[i] ?? '', values });
       }
       minersPending = await minersIt.next();
+    }
+    // agents rows of this run: (step, miner_index) in step-major order
+    const aRows: { data: ParquetData; from: number; to: number }[] = [];
+    while (agentsIt && agentsPending && !agentsPending.done && agentsPending.value.runIndex === runIndex) {
+      aRows.push(agentsPending.value);
+      agentsPending = await agentsIt.next();
     }
     const ok = status[row] === 'ok';
     const series: Record<string, Float64Array> = {};
@@ -151,6 +166,44 @@ async function* resultSetRecords(dir: string): AsyncGenerator<RunRecord> {
       series,
       summary: ok ? summary : {},
       miners,
+      agents: ok ? agentSeriesOf(aRows) : null,
     };
   }
+}
+
+/** A run's AgentSeries rebuilt from its agents.parquet rows (null when it has none). */
+function agentSeriesOf(rows: readonly { data: ParquetData; from: number; to: number }[]): AgentSeries | null {
+  if (rows.length === 0) return null;
+  const keys = rows[0]!.data.names.filter((n) => !AGENTS_FIXED.has(n) && !isSetColumn(n));
+  let nMiners = 0;
+  let samples = 0;
+  for (const { data, from, to } of rows) {
+    const mi = data.columns.miner_index as Int32Array;
+    const step = data.columns.step as Int32Array;
+    for (let i = from; i < to; i++) {
+      nMiners = Math.max(nMiners, mi[i]! + 1);
+      samples = Math.max(samples, step[i]! + 1);
+    }
+  }
+  const names: string[] = new Array<string>(nMiners).fill('');
+  const statusNames: string[] = [];
+  const status = new Uint8Array(nMiners * samples);
+  const values: Record<string, Float64Array> = {};
+  for (const k of keys) values[k] = new Float64Array(nMiners * samples).fill(Number.NaN);
+  for (const { data, from, to } of rows) {
+    const mi = data.columns.miner_index as Int32Array;
+    const step = data.columns.step as Int32Array;
+    const miner = data.columns.miner as (string | null)[];
+    const st = data.columns.status as (string | null)[];
+    for (let i = from; i < to; i++) {
+      const at = mi[i]! * samples + step[i]!;
+      names[mi[i]!] = miner[i] ?? '';
+      const s = st[i] ?? '';
+      let code = statusNames.indexOf(s);
+      if (code < 0) code = statusNames.push(s) - 1;
+      status[at] = code;
+      for (const k of keys) values[k]![at] = (data.columns[k] as Float64Array)[i]!;
+    }
+  }
+  return { names, samples, statusNames, status, values };
 }

@@ -1,4 +1,4 @@
-import type { RunResult } from '../engine/types.ts';
+import type { AgentSeries, RunResult } from '../engine/types.ts';
 
 /**
  * One run as stored in a result set: the engine's RunResult, or the error it threw. Everything the
@@ -18,6 +18,44 @@ export interface RunRecord {
     readonly status: string;
     readonly values: Readonly<Record<string, number | null>>;
   }[];
+  /** Named miners' per-sample series (agents.parquet); null for failed runs and engines without them. */
+  readonly agents?: AgentSeries | null;
+}
+
+/**
+ * Float residues below these tolerances are stored as exactly 0 (debt repaid to the last 1e-10 USD
+ * is no debt): values named `*_usd` below 1e-6 USD, `*_btc` below 1e-12 BTC (0.0001 sat). Applied
+ * when a run becomes a record, so the spool, the tables and verify's re-runs all see the same value.
+ * See docs/RESULTS.md, "Conventions".
+ */
+export const SNAP_TOLERANCE = { usd: 1e-6, btc: 1e-12 } as const;
+
+export function snapTolerance(name: string): number {
+  return name.endsWith('_usd') ? SNAP_TOLERANCE.usd : name.endsWith('_btc') ? SNAP_TOLERANCE.btc : 0;
+}
+
+function snapMap(m: Readonly<Record<string, number | null>>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(m)) {
+    const tol = snapTolerance(k);
+    out[k] = v !== null && tol > 0 && Math.abs(v) < tol ? 0 : v;
+  }
+  return out;
+}
+
+function snapSeries(m: Readonly<Record<string, Float64Array>>): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  for (const [k, col] of Object.entries(m)) {
+    const tol = snapTolerance(k);
+    let copy: Float64Array | null = null;
+    if (tol > 0) {
+      for (let i = 0; i < col.length; i++) {
+        if (col[i] !== 0 && Math.abs(col[i]!) < tol) (copy ??= Float64Array.from(col))[i] = 0;
+      }
+    }
+    out[k] = copy ?? col;
+  }
+  return out;
 }
 
 export function recordFromResult(r: RunResult): RunRecord {
@@ -27,9 +65,10 @@ export function recordFromResult(r: RunResult): RunRecord {
     error: null,
     stack: null,
     sampleDays: r.sampleDays,
-    series: r.series,
-    summary: r.summary,
-    miners: r.miners.map((m) => ({ name: m.name, status: m.status, values: m.values })),
+    series: snapSeries(r.series),
+    summary: snapMap(r.summary),
+    miners: r.miners.map((m) => ({ name: m.name, status: m.status, values: snapMap(m.values) })),
+    agents: r.agents ? { ...r.agents, values: snapSeries(r.agents.values) } : null,
   };
 }
 
@@ -69,12 +108,14 @@ export function recordFromError(runIndex: number, err: unknown): RunRecord {
     series: {},
     summary: {},
     miners: [],
+    agents: null,
   };
 }
 
 // ---- spool encoding: a chunk file holds consecutive runs; exact float64 bytes, no rounding ----
 
-const MAGIC = 'HSSPOOL1';
+// Version 2: records carry the named miners' series (agents).
+const MAGIC = 'HSSPOOL2';
 
 interface Header {
   r: number;
@@ -85,6 +126,8 @@ interface Header {
   sk: string[];
   s: Record<string, number | string | null>;
   m: { name: string; status: string; values: Record<string, number | string | null> }[];
+  /** agents: names, samples, status vocabulary, value keys; status codes and values follow the series floats. */
+  a: { n: string[]; j: number; sn: string[]; k: string[] } | null;
 }
 
 // JSON has no Infinity/NaN: non-finite numbers travel as their String() form.
@@ -127,6 +170,9 @@ export function encodeRecords(records: readonly RunRecord[]): Buffer {
       sk: keys,
       s: encMap(r.summary),
       m: r.miners.map((m) => ({ name: m.name, status: m.status, values: encMap(m.values) })),
+      a: r.agents
+        ? { n: [...r.agents.names], j: r.agents.samples, sn: [...r.agents.statusNames], k: Object.keys(r.agents.values) }
+        : null,
     };
     const hb = Buffer.from(JSON.stringify(header), 'utf8');
     const len = Buffer.alloc(4);
@@ -136,6 +182,18 @@ export function encodeRecords(records: readonly RunRecord[]): Buffer {
     floats.set(r.sampleDays, 0);
     keys.forEach((k, i) => floats.set(r.series[k]!, n * (i + 1)));
     parts.push(Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength));
+    if (r.agents && header.a) {
+      const size = r.agents.names.length * r.agents.samples;
+      if (r.agents.status.length !== size) throw new Error(`run ${r.runIndex}: agents status has ${r.agents.status.length} values, expected ${size}`);
+      const af = new Float64Array(size * header.a.k.length);
+      header.a.k.forEach((k, i) => {
+        const col = r.agents!.values[k]!;
+        if (col.length !== size) throw new Error(`run ${r.runIndex}: agents ${k} has ${col.length} values, expected ${size}`);
+        af.set(col, size * i);
+      });
+      parts.push(Buffer.from(r.agents.status.buffer, r.agents.status.byteOffset, r.agents.status.byteLength));
+      parts.push(Buffer.from(af.buffer, af.byteOffset, af.byteLength));
+    }
   }
   return Buffer.concat(parts);
 }
@@ -159,6 +217,19 @@ export function decodeRecords(buf: Buffer, what = 'spool chunk'): RunRecord[] {
     off += bytes;
     const series: Record<string, Float64Array> = {};
     h.sk.forEach((k, j) => (series[k] = floats.subarray(h.n * (j + 1), h.n * (j + 2))));
+    let agents: AgentSeries | null = null;
+    if (h.a) {
+      const size = h.a.n.length * h.a.j;
+      if (off + size + size * 8 * h.a.k.length > buf.length) throw new Error(`${what}: truncated`);
+      const status = Uint8Array.from(buf.subarray(off, off + size));
+      off += size;
+      const af = new Float64Array(size * h.a.k.length);
+      Buffer.from(af.buffer).set(buf.subarray(off, off + af.byteLength));
+      off += af.byteLength;
+      const values: Record<string, Float64Array> = {};
+      h.a.k.forEach((k, i) => (values[k] = af.subarray(size * i, size * (i + 1))));
+      agents = { names: h.a.n, samples: h.a.j, statusNames: h.a.sn, status, values };
+    }
     out.push({
       runIndex: h.r,
       status: h.st,
@@ -168,6 +239,7 @@ export function decodeRecords(buf: Buffer, what = 'spool chunk'): RunRecord[] {
       series,
       summary: decMap(h.s),
       miners: h.m.map((m) => ({ name: m.name, status: m.status, values: decMap(m.values) })),
+      ...(agents ? { agents } : {}),
     });
   }
   if (off !== buf.length) throw new Error(`${what}: trailing bytes`);

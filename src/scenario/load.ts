@@ -3,7 +3,7 @@ import { closeSync, constants as fsc, fstatSync, openSync, readFileSync, readSyn
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { HashsimError } from '../errors.ts';
-import { CsvFormatError, parsePriceCsv, parseReturnsCsv } from '../market/csv.ts';
+import { CSV_DELIMITERS, CsvFormatError, parsePriceCsv, parseReturnsCsv, type CsvDelimiter } from '../market/csv.ts';
 import { daysBetween, parseDailyPriceCsv, sliceDays } from '../market/daily.ts';
 import { formatPath, issuesToProblems, ScenarioError, type Problem } from './errors.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
@@ -317,11 +317,12 @@ function inlineFiles(obj: unknown, baseDir: string, problems: Problem[], files: 
   const out: Record<string, unknown> = { ...root };
   const price = asRecord(root['price']);
   const column = typeof price?.['column'] === 'string' ? (price['column'] as string) : undefined;
+  const delimiter = (CSV_DELIMITERS as readonly unknown[]).includes(price?.['delimiter']) ? (price!['delimiter'] as CsvDelimiter) : undefined;
   if (price && price['model'] === 'bootstrap' && typeof price['returnsFile'] === 'string' && price['returns'] === undefined) {
     const bytes = readNamedFile(baseDir, 'price.returnsFile', price['returnsFile'], problems, files);
     if (bytes) {
       try {
-        out['price'] = { ...price, returns: parseReturnsCsv(bytes.toString('utf8'), column) };
+        out['price'] = { ...price, returns: parseReturnsCsv(bytes.toString('utf8'), column, delimiter) };
       } catch (err) {
         if (!(err instanceof CsvFormatError)) throw err;
         problems.push({ path: 'price.returnsFile', message: `${price['returnsFile']}: ${err.message}` });
@@ -332,7 +333,7 @@ function inlineFiles(obj: unknown, baseDir: string, problems: Problem[], files: 
     const bytes = readNamedFile(baseDir, 'price.file', price['file'], problems, files);
     if (bytes) {
       try {
-        out['price'] = { ...price, pricesUsd: pathPrices(bytes.toString('utf8'), column, price['dated'] === true, root) };
+        out['price'] = { ...price, pricesUsd: pathPrices(bytes.toString('utf8'), column, price['dated'] === true, root, delimiter) };
       } catch (err) {
         if (!(err instanceof CsvFormatError)) throw err;
         problems.push({ path: 'price.file', message: `${price['file']}: ${err.message}` });
@@ -392,8 +393,9 @@ export function parseCalibrationDraws(text: string): { parameters: string[]; dra
  * A path's prices: the whole file, or for a dated series the days from the scenario's start date
  * to the end of the horizon (or of the file, whichever comes first; `onShort` then decides).
  */
-function pathPrices(text: string, column: string | undefined, dated: boolean, root: Record<string, unknown>): number[] {
-  if (!dated) return parsePriceCsv(text, column);
+function pathPrices(text: string, column: string | undefined, dated: boolean, root: Record<string, unknown>, delimiter?: CsvDelimiter): number[] {
+  if (!dated) return parsePriceCsv(text, column, delimiter);
+  if (delimiter !== undefined && delimiter !== ',') throw new CsvFormatError('a dated price path is comma-separated (price.delimiter must be ",")');
   const series = parseDailyPriceCsv(text, column);
   const start = asRecord(root['start'])?.['date'];
   if (typeof start !== 'string') throw new CsvFormatError('a dated price path needs start.date');

@@ -69,24 +69,45 @@ const nameSchema = z
 export const ScenarioSchema = z
   .object({
     /** JSON Schema reference for editors (ignored by hashsim). */
-    $schema: z.string().optional(),
-    name: nameSchema,
-    description: z.string().default(''),
-    start: StartSchema.default({ date: DEFAULT_START_DATE }),
-    horizonDays: z.number().int().positive().max(36_500).default(365),
-    stepDays: z.number().int().positive().max(365).default(1),
-    difficulty: DifficultySchema,
+    $schema: z.string().optional().meta({ description: 'JSON Schema reference for editors (ignored by hashsim).', examples: ['./scenario.schema.json'] }),
+    name: nameSchema.meta({ description: 'Scenario name: names the result folder (results/<name>/...) and every table row.', examples: ['baseline-2026'] }),
+    description: z.string().default('').meta({ description: 'Free text shown in the report.' }),
+    start: StartSchema.default({ date: DEFAULT_START_DATE }).meta({
+      description: 'Chain state at the start: UTC date, and optionally the tip height and compact bits (default: calibrated from real retargets).',
+      examples: [{ date: '2026-03-01' }],
+    }),
+    horizonDays: z.number().int().positive().max(36_500).default(365).meta({ description: 'Length of a run, in days.', examples: [365, 730] }),
+    stepDays: z.number().int().positive().max(365).default(1).meta({ description: 'Length of a step, in days (a divisor of horizonDays).', examples: [1, 7] }),
+    difficulty: DifficultySchema.meta({ description: "Difficulty algorithm: Bitcoin's 2016-block retarget (default) or ASERT (research option)." }),
     /** "lottery": each block's reward goes to a miner drawn by hashrate; "expected": split in expectation. */
-    rewards: z.enum(['lottery', 'expected']).default('lottery'),
-    price: PriceModelSchema.prefault({ model: 'gbm' }),
-    fees: FeeModelSchema.prefault({ model: 'constant' }),
+    rewards: z
+      .enum(['lottery', 'expected'])
+      .default('lottery')
+      .meta({ description: 'Block rewards: "lottery" gives each block to a miner drawn by hashrate; "expected" splits every block by hashrate share.' }),
+    price: PriceModelSchema.prefault({ model: 'gbm' }).meta({
+      description: 'BTC price model (USD/BTC), chosen by `model`: gbm, merton, regime, ou, bootstrap or path. See docs/MODEL.md, "Price models".',
+      examples: [{ model: 'gbm', initialUsd: 70000, volAnnual: 0.5 }],
+    }),
+    fees: FeeModelSchema.prefault({ model: 'constant' }).meta({
+      description: 'Transaction fees per block (BTC/block), chosen by `model`: constant or lognormal.',
+      examples: [{ model: 'lognormal', meanBtcPerBlock: 0.03, sigmaLog: 0.5 }],
+    }),
     /** Named strategy bundles (policy parameters) that miners and populations can refer to. */
-    strategies: StrategiesSchema.default({}),
-    miners: z.array(MinerSchema).default([]),
-    populations: z.array(PopulationSchema).default([]),
-    fringe: FringeSchema.optional(),
+    strategies: StrategiesSchema.default({}).meta({ description: 'Named strategy bundles (policy parameters) that miners and populations refer to by name.' }),
+    miners: z
+      .array(MinerSchema)
+      .default([])
+      .meta({
+        description: 'Named miners (unique names): hashrate in EH/s, efficiency in J/TH, power price in USD/MWh, treasury in BTC, loans, policies.',
+        examples: [[{ name: 'big-public-miner', hashrateEHs: 50, efficiencyJPerTH: 17.5, powerPriceUsdPerMWh: 40 }]],
+      }),
+    populations: z.array(PopulationSchema).default([]).meta({ description: 'Generated populations of miners drawn from distributions (unique names).' }),
+    fringe: FringeSchema.optional().meta({
+      description: 'The rest of the network as a price-responsive supply of hashrate (EH/s); absent: only the agents mine.',
+      examples: [{ hashrateEHs: 900 }],
+    }),
     /** Parameters of the security metrics: attack length and pricing, pools and their shares. */
-    security: SecuritySchema.prefault({}),
+    security: SecuritySchema.prefault({}).meta({ description: 'Security metrics: attack length (h) and pricing (attacker power USD/MWh, used-machine price floor), pools and their start shares of the network (fractions).' }),
     /**
      * A calibration set (folder written by `hashsim calibrate`, relative to the scenario file): each
      * run uses one posterior draw of its parameters, chosen from (seed, run index). The loader inlines
@@ -102,8 +123,12 @@ export const ScenarioSchema = z
         drawIndex: z.number().int().nonnegative().optional(),
       })
       .strict()
-      .optional(),
-    output: OutputSchema.default({ sampleEverySteps: 1 }),
+      .optional()
+      .meta({
+        description: 'A calibration set (folder written by `hashsim calibrate`, relative to the scenario file): each run simulates one posterior draw of the network-supply parameters.',
+        examples: [{ set: '../calibrations/supply-2019-2025' }],
+      }),
+    output: OutputSchema.default({ sampleEverySteps: 1 }).meta({ description: 'What series.parquet records: every N steps, and which series metrics.' }),
   })
   .strict()
   .superRefine((s, ctx) => {

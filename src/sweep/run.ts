@@ -1,3 +1,4 @@
+import { isSetColumn } from '../results/assemble.ts';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -257,6 +258,8 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
   }
   const results = new Map<string, { ok: number; failed: number }>();
   let nextJob = 0;
+  let jobsDone = 0;
+  const sweepT0 = performance.now();
   let failure: unknown = null;
   const lane = async (): Promise<void> => {
     while (failure === null && nextJob < jobs.length) {
@@ -275,8 +278,11 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
           force: options.force === true,
           progress: options.quiet || lanes > 1 ? 'none' : 'auto',
           log,
+          sweep: { name: sweep.name, point: job.point ? job.point.point : null, values: job.point ? job.point.values : {} },
         });
         results.set(job.dir, { ok: res.manifest.counts.ok, failed: res.manifest.counts.error });
+        jobsDone++;
+        if (!options.quiet) log(sweepProgressLine(sweep.name, jobsDone, jobs.length, (performance.now() - sweepT0) / 1000));
       } catch (err) {
         failure ??= err;
       }
@@ -328,7 +334,7 @@ export async function summaryTable(out: string, prepared: PreparedSweep): Promis
     const stats = new Map<string, MetricSummary>();
     for (const name of data.names) {
       const col = data.columns[name]!;
-      if (NON_METRIC.has(name) || Array.isArray(col)) continue;
+      if (NON_METRIC.has(name) || isSetColumn(name) || Array.isArray(col)) continue;
       if (!metrics.includes(name)) metrics.push(name);
       stats.set(name, summarize(okRows.map((i) => (col as Float64Array | Int32Array)[i]!)));
     }
@@ -370,4 +376,11 @@ export function toCsv(cols: readonly ParquetColumn[]): string {
   const lines = [cols.map((c) => csvCell(c.name)).join(',')];
   for (let i = 0; i < n; i++) lines.push(cols.map((c) => csvCell(c.values[i])).join(','));
   return `${lines.join('\n')}\n`;
+}
+
+/** "sweep x: 3/12 points done in 41 s, ETA 2m" (the base scenario counts as a point). */
+export function sweepProgressLine(name: string, done: number, total: number, seconds: number): string {
+  const eta = done > 0 ? (seconds * (total - done)) / done : Number.POSITIVE_INFINITY;
+  const fmt = (s: number) => (!Number.isFinite(s) ? '?' : s < 90 ? `${Math.round(s)}s` : s < 5400 ? `${Math.round(s / 60)}m` : `${(s / 3600).toFixed(1)}h`);
+  return `sweep ${name}: ${done}/${total} points done in ${fmt(seconds)}${done < total ? `, ETA ${fmt(eta)}` : ''}`;
 }

@@ -7,7 +7,7 @@ export function register(program: Command): void {
   program
     .command('calibrate')
     .description(
-      'Estimate the network supply parameters of a calibration file from real retarget history (the exact epoch-span ' +
+      'estimate the network supply parameters of a calibration file from real retarget history (the exact epoch-span ' +
         'likelihood, adaptive Metropolis chains on the worker pool): writes a calibration set (posterior.parquet, draws.json, ' +
         'diagnostics.json, fit.parquet, charts, calibration.html, manifest.json), see docs/CALIBRATION.md',
     )

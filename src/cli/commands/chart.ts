@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { renderResultSetCharts } from '../../charts/index.ts';
+import { createPhaseReporter, type PhaseTicker } from '../../batch/progress.ts';
 import { isSweepDir, renderSweepCharts } from '../../charts/sweepset.ts';
 
 /** `hashsim chart <DIR>`: (re)draws charts/*.vl.json, .svg, .png of a result set. */
@@ -11,7 +12,9 @@ export function register(program: Command): void {
     .option('--no-png', 'write Vega-Lite JSON and SVG only')
     .option('--quiet', 'print nothing on success')
     .action(async (dir: string, opts: { png: boolean; quiet?: boolean }) => {
-      const charts = isSweepDir(dir) ? await renderSweepCharts(dir, { png: opts.png }) : await renderResultSetCharts(dir, { png: opts.png });
+      let ticker: PhaseTicker | undefined;
+      const charts = isSweepDir(dir) ? await renderSweepCharts(dir, { png: opts.png }) : await renderResultSetCharts(dir, { png: opts.png, onChart: (done, total) => (ticker ??= createPhaseReporter(opts.quiet ? 'none' : 'auto').start('charts', total, 'charts')).tick(done) });
+      ticker?.end();
       if (!opts.quiet) {
         for (const c of charts) process.stdout.write(`${c.files.join('  ')}\n`);
         process.stdout.write(`${charts.length} charts written to ${dir}/charts\n`);

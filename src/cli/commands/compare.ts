@@ -1,4 +1,4 @@
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
 import { compareResultSets } from '../../compare/compare.ts';
@@ -16,6 +16,20 @@ interface CompareFlags {
   json: boolean;
 }
 
+/**
+ * A result set's name in a default compare folder: its folder name, prefixed by the scenario folder
+ * for batch folders (`results/<scenario>/seed-<S>-runs-<N>`) and by the sweep for sweep points
+ * (`results/sweeps/<sweep>/points/<k>`), so two batches of different scenarios never both read "seed-1-runs-100".
+ */
+export function setLabel(dir: string): string {
+  const abs = resolve(dir);
+  const base = basename(abs);
+  const parent = basename(dirname(abs));
+  if (parent === 'points') return `${basename(dirname(dirname(abs)))}-point-${base}`;
+  if (/^seed-.*-runs-\d+$/.test(base)) return `${parent}-${base}`;
+  return base;
+}
+
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new HashsimError(`${flag}: expected a positive integer, got ${JSON.stringify(v)}`);
@@ -25,10 +39,10 @@ function positiveInt(v: string, flag: string): number {
 export function register(program: Command): void {
   program
     .command('compare')
-    .description('Compare result set B against A: paired differences (same seed) or unpaired, with CIs and tests')
+    .description('compare result set B against A: paired differences (same seed) or unpaired, with CIs and tests')
     .argument('<A>', 'baseline result set folder')
     .argument('<B>', 'result set folder to compare against A (differences are B - A)')
-    .option('-o, --out <dir>', 'output folder (default results/compare-<A>-vs-<B>)')
+    .option('-o, --out <dir>', 'output folder (default results/compare-<A>-vs-<B>; A and B named <scenario>-seed-<S>-runs-<N> or <sweep>-point-<k>)')
     .option('-m, --metrics <names...>', 'compare only these summary/series metrics')
     .option('--level <p>', 'confidence level of the intervals', '0.95')
     .option('--resamples <n>', 'bootstrap resamples per summary metric', '2000')
@@ -54,7 +68,7 @@ export function register(program: Command): void {
         seed,
         steps: flags.steps,
       });
-      const out = resolve(flags.out ?? join('results', `compare-${basename(resolve(a))}-vs-${basename(resolve(b))}`));
+      const out = resolve(flags.out ?? join('results', `compare-${setLabel(a)}-vs-${setLabel(b)}`));
       const written = await writeComparison(comparison, out);
       if (flags.charts) {
         try {

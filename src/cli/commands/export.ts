@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { HashsimError } from '../../errors.ts';
 import { exportCsv } from '../../results/csv.ts';
 
 export function register(program: Command): void {
@@ -7,9 +6,8 @@ export function register(program: Command): void {
     .command('export')
     .description('export a result set\'s tables to other formats (CSV: <DIR>/csv/*.csv)')
     .argument('<dir>', 'result set folder')
-    .option('--csv', 'write csv/runs.csv, series.csv, miners.csv, bands.csv')
-    .action(async (dir: string, flags: { csv?: boolean }) => {
-      if (!flags.csv) throw new HashsimError('export: choose a format, e.g. --csv');
+    .option('--csv', 'write csv/runs.csv, series.csv, miners.csv, agents.csv, bands.csv (the default and only format)')
+    .action(async (dir: string) => {
       const files = await exportCsv(dir);
       process.stdout.write(`${files.join('\n')}\n`);
     });

@@ -10,8 +10,9 @@ export function register(program: Command): void {
     .requiredOption('--out <DIR>', 'merged result set folder')
     .option('--force', 'overwrite a result set of a different batch in --out')
     .option('--csv', 'also export the merged tables as csv/*.csv')
-    .action(async (dirs: string[], flags: { out: string; force?: boolean; csv?: boolean }) => {
-      const m = await mergeResultSets(dirs, flags.out, { force: flags.force === true });
+    .option('--quiet', 'no progress output')
+    .action(async (dirs: string[], flags: { out: string; force?: boolean; csv?: boolean; quiet?: boolean }) => {
+      const m = await mergeResultSets(dirs, flags.out, { force: flags.force === true, progress: flags.quiet ? 'none' : 'auto' });
       process.stdout.write(`merged ${dirs.length} shard(s) into ${flags.out} (${m.runs} runs, ${m.counts.ok} ok, ${m.counts.error} failed)\n`);
       if (flags.csv) await exportCsv(flags.out);
       if (m.failedRuns.length > 0) {

@@ -6,6 +6,8 @@ import { parseShardFlag, runBatch, shardFromEnv, strategyModulesOf, type Shard }
 import { loadScenarioFile, setAllowOutsideFiles } from '../../scenario/load.ts';
 import { requireCodeOptIn } from '../../batch/code-trust.ts';
 import { checkBatchSize } from '../../batch/estimate.ts';
+import { createPhaseReporter, type PhaseTicker, type ProgressMode } from '../../batch/progress.ts';
+import { defaultResultDir } from '../../results/layout.ts';
 
 interface RunFlags {
   runs: string;
@@ -49,17 +51,21 @@ export function parseSeed(value: string): string | number {
  * one named hook so the run command does not depend on chart internals; chart failures are
  * reported and make the exit code non-zero, but never touch the result set.
  */
-export async function renderChartsHook(dir: string, log: (line: string) => void): Promise<boolean> {
+export async function renderChartsHook(dir: string, log: (line: string) => void, progress: ProgressMode = 'auto'): Promise<boolean> {
   try {
     const charts = (await import('../../charts/index.ts')) as {
-      renderResultSetCharts?: (dir: string) => Promise<unknown>;
+      renderResultSetCharts?: (dir: string, options?: { onChart?: (done: number, total: number) => void }) => Promise<unknown>;
       writeReport?: (dir: string) => Promise<string>;
     };
     if (typeof charts.renderResultSetCharts !== 'function' || typeof charts.writeReport !== 'function') {
       log('charts: src/charts does not provide renderResultSetCharts/writeReport yet; skipped');
       return true;
     }
-    await charts.renderResultSetCharts(dir);
+    const phase: { ticker: PhaseTicker | null } = { ticker: null };
+    await charts.renderResultSetCharts(dir, {
+      onChart: (done, total) => (phase.ticker ??= createPhaseReporter(progress).start('charts', total, 'charts')).tick(done),
+    });
+    phase.ticker?.end();
     const report = await charts.writeReport(dir);
     log(`report: ${report}`);
     return true;
@@ -88,7 +94,7 @@ export function register(program: Command): void {
     .option('--runs <N>', 'number of runs of the whole batch', '100')
     .option('--seed <S>', 'master seed (integer or string)', '1')
     .option('--workers <W>', 'worker threads (default: all cores)')
-    .option('--out <DIR>', 'result set folder (default: results/<scenario-name>/, shards: results/<name>-shards/shard-<i>-of-<n>/)')
+    .option('--out <DIR>', 'result set folder (default: results/<scenario-name>/seed-<S>-runs-<N>/, shards: results/<scenario-name>/seed-<S>-runs-<N>-shards/shard-<i>-of-<n>/)')
     .option('--resume', 'finish an interrupted batch in --out from its spool')
     .option('--force', 'overwrite a result set or interrupted batch of a different batch; rerun a complete one')
     .option('--shard <i/n>', 'run shard i of n (0-based, contiguous run blocks); "env" reads the job-array environment')
@@ -119,9 +125,7 @@ export function register(program: Command): void {
       requireCodeOptIn(strategyModules, flags.allowCode === true, file);
       checkBatchSize(loaded.scenario, runs, flags.force === true);
       const name = loaded.scenario.name;
-      const out =
-        flags.out ??
-        (shard ? join('results', `${name}-shards`, `shard-${shard.index}-of-${shard.count}`) : join('results', name));
+      const out = flags.out ?? defaultResultDir(name, seed, runs, shard);
       const result = await runBatch({
         scenario: loaded.scenario as typeof loaded.scenario & Record<string, unknown>,
         dataFiles: loaded.dataFiles.map((d) => ({ field: d.field, path: d.path, sha256: d.sha256 })),
@@ -149,7 +153,7 @@ export function register(program: Command): void {
       let chartsOk = true;
       // Also for an up-to-date set whose report is missing (a kill during chart rendering).
       const reportMissing = !existsSync(join(result.dir, 'report.html'));
-      if (flags.charts && !shard && (result.status === 'completed' || reportMissing)) chartsOk = await renderChartsHook(result.dir, log);
+      if (flags.charts && !shard && (result.status === 'completed' || reportMissing)) chartsOk = await renderChartsHook(result.dir, log, mode as ProgressMode);
       if (m.failedRuns.length > 0) {
         const shown = m.failedRuns.slice(0, 10).map((f) => `  run ${f.runIndex}: ${f.error.split('\n')[0]}`);
         const more = m.failedRuns.length > 10 ? [`  ... and ${m.failedRuns.length - 10} more (runs.parquet, status = 'error')`] : [];

@@ -16,7 +16,7 @@ export function register(program: Command): void {
   program
     .command('sweep')
     .description(
-      'Run a parameter sweep (grid, Latin hypercube, Sobol/Saltelli or Morris design; R replications per point, common random numbers) and its sensitivity analysis: ' +
+      'run a parameter sweep (grid, Latin hypercube, Sobol/Saltelli or Morris design; R replications per point, common random numbers) and its sensitivity analysis: ' +
         'one result set per point in <out>/points/<k>/ plus <out>/sweep.parquet, sweep.csv and sweep.json',
     )
     .argument('<sweep-file>', 'sweep file (YAML or JSON), see docs/SWEEPS.md')

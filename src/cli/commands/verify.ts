@@ -12,7 +12,7 @@ interface VerifyFlags {
 export function register(program: Command): void {
   program
     .command('verify')
-    .description('Check a result set against its manifest: file hashes, and re-run runs bit for bit')
+    .description('check a result set against its manifest: file hashes, and re-run runs bit for bit')
     .argument('<dir>', 'result set folder')
     .option('-k, --sample <k>', 're-run a deterministic sample of K runs (default: all runs)')
     .option('--scenario-dir <dir>', "folder of the scenario file: base of its relative data and strategy-module paths (default: .)")
