@@ -10,6 +10,13 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { loadExplorePayload, writeExplorePage } from '../src/explore/index.ts';
 import { batch, HOSTILE_MINER, HOSTILE_MINER_2, scenarioYaml, sweep } from './explore-fixtures.ts';
 
+// What the tests read of the page, typed here (tsconfig has no DOM lib; these run in the browser).
+interface Rect { left: number; top: number }
+interface El { getAttribute(n: string): string | null; querySelector(s: string): El | null; getBoundingClientRect(): Rect }
+type Row = Record<string, number>;
+interface VView { signal(n: string): unknown; data(n: string): Row[]; scale(n: string): ((v: unknown) => number) & { bandwidth(): number }; origin(): [number, number]; container(): El }
+interface PageGlobals { __explore: { views: Record<string, VView> }; __pwned?: number; document: El }
+
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const RUNS = 24;
@@ -47,7 +54,7 @@ async function open(file: string): Promise<{ page: Page; errors: string[]; reque
 async function afterUpdate(page: Page, root: string, action: () => Promise<void>): Promise<void> {
   const before = await page.getAttribute(root, 'data-updated');
   await action();
-  await page.waitForFunction(([sel, b]) => document.querySelector(sel!)?.getAttribute('data-updated') !== b, [root, before] as const, { timeout: 30_000 });
+  await page.waitForFunction(([sel, b]) => (globalThis as unknown as PageGlobals).document.querySelector(sel!)?.getAttribute('data-updated') !== b, [root, before] as const, { timeout: 30_000 });
 }
 
 /** Drags across a canvas from fraction a to fraction b of its width (a real pointer brush). */
@@ -103,7 +110,7 @@ describe('explorer of one result set', () => {
     const minerText = await page.textContent('[data-role=miners]');
     expect(minerText).toContain(HOSTILE_MINER);
     expect(minerText).toContain(HOSTILE_MINER_2);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__pwned)).toBeUndefined();
     expect(await page.$$eval('img', (els) => els.length)).toBe(0);
 
     // Pick the summary metric, then brush the middle of its histogram with the mouse.
@@ -111,15 +118,15 @@ describe('explorer of one result set', () => {
     await afterUpdate(page, root, () => brush(page, '[data-role=histogram] canvas', 0.3, 0.62));
     await page.waitForTimeout(50);
     const got = await page.evaluate(() => {
-      const w = window as unknown as { __explore: { views: Record<string, { signal(n: string): unknown; data(n: string): Array<Record<string, number>> }> } };
-      const v = w.__explore.views;
+      const g = globalThis as unknown as PageGlobals;
+      const v = g.__explore.views;
       return {
         brush: v['histogram']!.signal('brush') as Record<string, number[]>,
         runs: v['panel-0']!.data('runs').map((r) => r.run!),
         bands: v['panel-0']!.data('bands'),
         paths: [...new Set(v['panel-0']!.data('paths').map((r) => r.run!))],
         otherRuns: v['panel-3']!.data('runs').map((r) => r.run!),
-        selected: Number(document.querySelector('[data-role=status]')!.getAttribute('data-selected')),
+        selected: Number(g.document.querySelector('[data-role=status]')!.getAttribute('data-selected')),
       };
     });
     const [lo, hi] = Object.values(got.brush)[0]!.slice().sort((x, y) => x - y) as [number, number];
@@ -151,8 +158,7 @@ describe('explorer of one result set', () => {
     // command that re-runs it, and every fan chart highlights it.
     await page.locator('[data-role=run-info]').scrollIntoViewIfNeeded();
     const target = await page.evaluate(() => {
-      type V = { data(n: string): Array<Record<string, number>>; scale(n: string): (v: number) => number; origin(): [number, number]; container(): HTMLElement };
-      const v = (window as unknown as { __explore: { views: Record<string, V> } }).__explore.views['panel-0']!;
+      const v = (globalThis as unknown as PageGlobals).__explore.views['panel-0']!;
       const bands = v.data('bands');
       const mid = bands[Math.floor(bands.length / 2)]!;
       const paths = v.data('paths').filter((r) => r.date === mid.date);
@@ -170,7 +176,7 @@ describe('explorer of one result set', () => {
     expect(cmd).toContain(`--seed 7 --runs ${RUNS} --shard ${hovered}/${RUNS}`);
     expect(await page.textContent('[data-role=run-info]')).toContain(`Run ${hovered}`);
     const highlighted = await page.evaluate(() => {
-      const v = (window as unknown as { __explore: { views: Record<string, { signal(n: string): number }> } }).__explore.views;
+      const v = (globalThis as unknown as PageGlobals).__explore.views;
       return ['panel-0', 'panel-1', 'panel-2', 'panel-3'].map((k) => v[k]!.signal('hoverRun'));
     });
     expect(highlighted).toEqual([hovered, hovered, hovered, hovered]);
@@ -183,7 +189,7 @@ describe('explorer of one result set', () => {
     expect(liquidated.length).toBeGreaterThan(0);
     expect(liquidated.length).toBeLessThan(RUNS);
     const afterOutcome = await page.evaluate(() =>
-      (window as unknown as { __explore: { views: Record<string, { data(n: string): Array<{ run: number }> }> } }).__explore.views['panel-0']!.data('runs').map((r) => r.run),
+      (globalThis as unknown as PageGlobals).__explore.views['panel-0']!.data('runs').map((r) => r.run),
     );
     expect(afterOutcome).toEqual(liquidated);
     expect(await page.textContent('[data-role=status]')).toContain(`${HOSTILE_MINER} liquidated`);
@@ -198,7 +204,7 @@ describe('compare and sweep views', () => {
   it('compare: A and B bands and the paired differences of the selected runs (DuckDB)', async () => {
     const { page, errors, requests } = await open(pages.compare!);
     const got = await page.evaluate(() => {
-      const v = (window as unknown as { __explore: { views: Record<string, { data(n: string): Array<Record<string, number>> }> } }).__explore.views;
+      const v = (globalThis as unknown as PageGlobals).__explore.views;
       return { a: v['panel-0-ab']!.data('bandsA'), b: v['panel-0-ab']!.data('bandsB'), d: v['panel-0-diff']!.data('bands'), runs: v['panel-0-diff']!.data('runs').length };
     });
     expect(got.runs).toBe(RUNS);
@@ -217,7 +223,7 @@ describe('compare and sweep views', () => {
     const selected = Number(await page.getAttribute('[data-role=status]', 'data-selected'));
     expect(selected).toBeGreaterThan(0);
     expect(selected).toBeLessThan(RUNS);
-    const diffRuns = await page.evaluate(() => (window as unknown as { __explore: { views: Record<string, { data(n: string): unknown[] }> } }).__explore.views['panel-0-diff']!.data('runs').length);
+    const diffRuns = await page.evaluate(() => (globalThis as unknown as PageGlobals).__explore.views['panel-0-diff']!.data('runs').length);
     expect(diffRuns).toBe(selected);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
@@ -228,8 +234,7 @@ describe('compare and sweep views', () => {
     const { page, errors, requests } = await open(pages.sweep!);
     // Click the cell of point 3 (driftAnnual 0.5, fringe 1000), located through the view's scales.
     const cell = await page.evaluate(() => {
-      type V = { scale(n: string): ((v: unknown) => number) & { bandwidth(): number }; origin(): [number, number]; container(): HTMLElement };
-      const v = (window as unknown as { __explore: { views: Record<string, V> } }).__explore.views['sweep-map']!;
+      const v = (globalThis as unknown as PageGlobals).__explore.views['sweep-map']!;
       const c = v.container().querySelector('canvas')!.getBoundingClientRect();
       const [ox, oy] = v.origin();
       const x = v.scale('x'), y = v.scale('y');
@@ -242,7 +247,7 @@ describe('compare and sweep views', () => {
     await page.waitForSelector('.point [data-role=status][data-selected]');
     const runsPath = sq(join(dirs.sweep!, 'points', String(point), 'runs.parquet'));
     const okRuns = (await rows(`SELECT run_index FROM ${runsPath} WHERE status = 'ok' ORDER BY 1`)).map((r) => Number(r.run_index));
-    const shown = await page.evaluate(() => (window as unknown as { __explore: { views: Record<string, { data(n: string): Array<{ run: number }> }> } }).__explore.views['point-panel-0']!.data('runs').map((r) => r.run));
+    const shown = await page.evaluate(() => (globalThis as unknown as PageGlobals).__explore.views['point-panel-0']!.data('runs').map((r) => r.run));
     expect(shown).toEqual(okRuns);
     expect(await page.textContent('[data-role=sweep-point]')).toContain('price.driftAnnual = 0.5');
     expect(errors).toEqual([]);
