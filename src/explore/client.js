@@ -52,7 +52,9 @@
     return lo + 1 < sorted.length ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
   }
   function stats(values) {
-    var v = values.filter(function (x) { return x !== null && isFinite(x); }).sort(function (a, b) { return a - b; });
+    var v = new Float64Array(values.length), n = 0;
+    for (var i = 0; i < values.length; i++) { var x = values[i]; if (x !== null && isFinite(x)) v[n++] = x; }
+    v = v.subarray(0, n).sort(); // typed-array sort is numeric and much faster than Array#sort
     if (!v.length) return { n: 0, mean: null, p5: null, p50: null, p95: null };
     var s = 0; v.forEach(function (x) { s += x; });
     return { n: v.length, mean: s / v.length, p5: q7(v, 0.05), p50: q7(v, 0.5), p95: q7(v, 0.95) };
@@ -422,7 +424,10 @@
         if (c.kind === 'fan') {
           self.pathData = self.pathData || {};
           self.pathData[m] = { runs: pathRuns, dates: A.days.map(function (d) { return dateMs(A, d); }), values: pathRuns.map(function (r) { return seriesOf(A, m, r); }) };
-          work.push(setData(c.view, { bands: bands(A, m, runs), ref: self.refCache(m), paths: pathRows(A, m, pathRuns), runs: runRows }));
+          var d = { bands: bands(A, m, runs), paths: pathRows(A, m, pathRuns), runs: runRows };
+          // The all-runs median does not depend on the selection: set once per chart.
+          if (!c.refSet) { d.ref = self.refCache(m); c.refSet = true; }
+          work.push(setData(c.view, d));
         }
         else if (c.kind === 'ab') work.push(setData(c.view, { bandsA: bands(A, m, runs), bandsB: bands(B, m, runs), runs: runRows }));
         else if (c.kind === 'diff') {
@@ -431,10 +436,19 @@
         }
       });
     });
-    this.drawMiners(mask);
-    this.drawSummary(runs);
     app.updates++;
-    return Promise.all(work).then(function () { app.lastUpdateMs = performance.now() - t0; self.root.setAttribute('data-updated', String(app.updates)); }, function (e) { console.error(e); });
+    var n = app.updates;
+    // Charts first; the tables below them follow once the charts are drawn.
+    return Promise.all(work).then(function () {
+      if (n !== app.updates) return; // a newer selection is on its way: its tables win
+      var t1 = performance.now();
+      self.drawMiners(mask);
+      self.drawSummary(runs);
+      var t2 = performance.now();
+      app.lastUpdateMs = t2 - t0;
+      app.profile = { charts: t1 - t0, tables: t2 - t1 };
+      self.root.setAttribute('data-updated', String(n));
+    }, function (e) { console.error(e); });
   };
   Explorer.prototype.refCache = function (m) {
     this._ref = this._ref || {};

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { HashsimError } from '../errors.ts';
 import { readManifest, type Manifest } from '../results/manifest.ts';
-import { readParquetFile, type ColumnValues, type ParquetData } from '../results/parquet.ts';
+import { readParquetFile, readParquetInfo, readParquetRowGroups, type ColumnValues, type ParquetData } from '../results/parquet.ts';
 import { RESULT_FILES } from '../results/layout.ts';
 
 /** Series columns that are bookkeeping, not something to look at over time. */
@@ -75,7 +75,7 @@ export type ExplorePayload =
   | { readonly kind: 'sweep'; readonly title: string; readonly parameters: readonly string[]; readonly points: readonly SweepPointPayload[] };
 
 export interface EmbedOptions {
-  /** Most sampled steps per series (default 150); the last step is always kept. */
+  /** Most sampled steps per series (default 120); the last step is always kept. */
   readonly maxPoints?: number;
   /** Most runs whose series are embedded (default: all); summaries of every run are always embedded. */
   readonly maxRuns?: number;
@@ -156,33 +156,38 @@ function startDateOf(m: Manifest): string {
   return typeof r?.start?.date === 'string' ? r.start.date : '2026-03-01';
 }
 
-/** Per-run series of a long table (run_index, step, day, metrics...) at thinned steps. */
-function seriesBlocks(
-  t: ParquetData,
-  rowOfRun: ReadonlyMap<number, number>,
-  embedded: readonly number[],
-  runs: readonly number[],
-  steps: readonly number[],
-  metrics: readonly string[],
-  filter?: (row: number) => boolean,
-): Float64Array[] {
-  const pos = new Map<number, number>();
-  steps.forEach((s, i) => pos.set(s, i));
-  const slot = new Map<number, number>();
-  embedded.forEach((k, i) => slot.set(runs[k]!, i));
-  const P = steps.length;
-  const out = metrics.map(() => new Float64Array(embedded.length * P).fill(NaN));
-  const ri = t.columns.run_index as Int32Array;
-  const st = t.columns.step as Int32Array;
-  const cols = metrics.map((m) => t.columns[m] as Float64Array | Int32Array);
-  for (let i = 0; i < t.numRows; i++) {
-    const s = slot.get(ri[i]!);
-    const p = pos.get(st[i]!);
-    if (s === undefined || p === undefined || !rowOfRun.has(ri[i]!)) continue;
-    if (filter && !filter(i)) continue;
-    for (let m = 0; m < metrics.length; m++) out[m]![s * P + p] = cols[m]![i]!;
+/** Per-run series of a long table (run_index, step, metrics...) at the given steps, NaN where missing. */
+class SeriesFill {
+  private readonly pos = new Map<number, number>();
+  private readonly slot = new Map<number, number>();
+  readonly out: Float64Array[];
+  constructor(
+    embedded: readonly number[],
+    runs: readonly number[],
+    private readonly steps: readonly number[],
+    private readonly metrics: readonly string[],
+  ) {
+    steps.forEach((st, i) => this.pos.set(st, i));
+    embedded.forEach((k, i) => this.slot.set(runs[k]!, i));
+    this.out = metrics.map(() => new Float64Array(embedded.length * steps.length).fill(NaN));
   }
-  return out;
+  /** Adds the rows of one table or row group (rows of runs not embedded are skipped). */
+  add(t: ParquetData, filter?: (row: number) => boolean): void {
+    const ri = t.columns.run_index as Int32Array;
+    const st = t.columns.step as Int32Array;
+    const cols = this.metrics.map((m) => t.columns[m] as Float64Array | Int32Array | undefined);
+    const P = this.steps.length;
+    for (let i = 0; i < t.numRows; i++) {
+      const s = this.slot.get(ri[i]!);
+      const p = this.pos.get(st[i]!);
+      if (s === undefined || p === undefined) continue;
+      if (filter && !filter(i)) continue;
+      for (let m = 0; m < cols.length; m++) {
+        const c = cols[m];
+        if (c) this.out[m]![s * P + p] = c[i]!;
+      }
+    }
+  }
 }
 
 /** Reads one result set folder into the page's form. */
@@ -209,16 +214,23 @@ export async function loadSetPayload(dir: string, options: EmbedOptions = {}, la
     // A metric with no value in any run (an event that never happened) has no histogram to brush.
     .filter((s) => s.values.some((v) => v !== null));
 
-  const seriesT = await readParquetFile(join(abs, RESULT_FILES.series));
-  const stepCol = seriesT.columns.step as Int32Array;
-  const dayCol = seriesT.columns.day as Float64Array;
+  // The step grid comes from bands.parquet (small); series.parquet is streamed a row group at a
+  // time, so a 1,000-run daily set never sits decoded in memory at once.
   const dayOfStep = new Map<number, number>();
-  for (let i = 0; i < seriesT.numRows; i++) if (!dayOfStep.has(stepCol[i]!)) dayOfStep.set(stepCol[i]!, dayCol[i]!);
+  const bandsPath = join(abs, RESULT_FILES.bands);
+  const seriesPath = join(abs, RESULT_FILES.series);
+  const grid = existsSync(bandsPath) ? await readParquetFile(bandsPath) : await readParquetFile(seriesPath);
+  const gStep = grid.columns.step as Int32Array;
+  const gDay = grid.columns.day as Float64Array;
+  for (let i = 0; i < grid.numRows; i++) if (!dayOfStep.has(gStep[i]!)) dayOfStep.set(gStep[i]!, gDay[i]!);
   const allSteps = [...dayOfStep.keys()].sort((a, b) => a - b);
-  const steps = thinPositions(allSteps.length, options.maxPoints ?? 150).map((i) => allSteps[i]!);
+  const steps = thinPositions(allSteps.length, options.maxPoints ?? 120).map((i) => allSteps[i]!);
   const embedded = sampleIndexes(runs.length, options.maxRuns ?? Infinity, `${String(manifest.seed)}:series`);
-  const candidates = seriesT.names.filter((n) => !NOT_SERIES.has(n) && isNum(seriesT.columns[n]));
-  const values = seriesBlocks(seriesT, rowOfRun, embedded, runs, steps, candidates);
+  const info = await readParquetInfo(seriesPath);
+  const candidates = info.columns.filter((c) => !NOT_SERIES.has(c.name) && c.type !== 'utf8').map((c) => c.name);
+  const fill = new SeriesFill(embedded, runs, steps, candidates);
+  for await (const g of readParquetRowGroups(seriesPath)) fill.add(g);
+  const values = fill.out;
   const series: SeriesBlock[] = [];
   candidates.forEach((m, k) => {
     // A series that never changes draws a flat line; it is left out like in the report.
@@ -238,7 +250,7 @@ export async function loadSetPayload(dir: string, options: EmbedOptions = {}, la
 
   const minersT = await readParquetFile(join(abs, RESULT_FILES.miners));
   const miners = minerOutcomes(minersT, rowOfRun, runs.length);
-  const { file: minerSeriesFile, blocks: minerSeries } = await loadMinerSeries(abs, rowOfRun, embedded, runs, steps);
+  const { file: minerSeriesFile, blocks: minerSeries } = await loadMinerSeries(abs, embedded, runs, steps);
 
   return {
     label: label ?? basename(abs),
@@ -287,7 +299,6 @@ function minerOutcomes(t: ParquetData, rowOfRun: ReadonlyMap<number, number>, n:
  */
 async function loadMinerSeries(
   dir: string,
-  rowOfRun: ReadonlyMap<number, number>,
   embedded: readonly number[],
   runs: readonly number[],
   steps: readonly number[],
@@ -300,8 +311,9 @@ async function loadMinerSeries(
   const cols = t.names.filter((c) => !MINERS_FIXED.has(c) && !NOT_SERIES.has(c) && isNum(t.columns[c]));
   const blocks: Array<SeriesBlock & { miner: string; column: string }> = [];
   for (const miner of [...new Set(names.filter((x): x is string => x !== null))]) {
-    const values = seriesBlocks(t, rowOfRun, embedded, runs, steps, cols, (i) => names[i] === miner);
-    cols.forEach((c, k) => blocks.push({ ...quantise(`${miner} · ${c}`, values[k]!), miner, column: c }));
+    const fill = new SeriesFill(embedded, runs, steps, cols);
+    fill.add(t, (i) => names[i] === miner);
+    cols.forEach((c, k) => blocks.push({ ...quantise(`${miner} · ${c}`, fill.out[k]!), miner, column: c }));
   }
   return { file, blocks };
 }

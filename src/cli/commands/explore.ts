@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .option('--port <N>', 'port for --serve (default: any free port)')
     .option('--no-open', 'do not open the page in a browser')
     .option('--max-runs <N>', 'embed the series of at most N runs (a seeded sample; summaries of all runs are always embedded)')
-    .option('--max-points <N>', 'at most N time points per series (default 150; sweeps 60)')
+    .option('--max-points <N>', 'at most N time points per series (default 120; sweeps 60)')
     .option('--quiet', 'print nothing but the path or URL')
     .action(async (dirs: string[], flags: ExploreFlags) => {
       if (dirs.length > 2) throw new HashsimError(`explore: expected one folder or two result sets, got ${dirs.length} arguments`, 2);
