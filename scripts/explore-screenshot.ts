@@ -44,7 +44,7 @@ try {
   }
   const { path } = await writeExplorePage(await loadExplorePayload([dir]), join(tmp, 'explore.html'));
   const browser = await chromium.launch({ executablePath: args.chromium, args: ['--no-sandbox', '--disable-gpu'] });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1180 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1420 }, deviceScaleFactor: 1 });
   await page.goto(pathToFileURL(path).href);
   await page.waitForSelector('body[data-explorer-ready]', { timeout: 120_000 });
   // Brush the lower half of the final-hashrate histogram: "which runs ended with a low hashrate?"

@@ -92,6 +92,19 @@ describe('hashsim explore', () => {
     expect(runsFlag.stderr).toMatch(/--max-runs: expected a positive integer/);
   });
 
+  it('the re-run command the page shows for run i reproduces run i bit for bit', async () => {
+    // The page shows: hashsim run SCENARIO --seed S --runs N --shard i/N --out ... (see client.js showRun).
+    const r = await runCli(['run', 'small.yaml', '--seed', '3', '--runs', '6', '--shard', '4/6', '--out', 'rerun-4', '--no-charts', '--quiet'], tmp);
+    expect(r.code).toBe(0);
+    const one = await readParquetFile(join(tmp, 'rerun-4', 'runs.parquet'));
+    const all = await readParquetFile(join(set, 'runs.parquet'));
+    expect([...(one.columns.run_index as Int32Array)]).toEqual([4]);
+    const row = (all.columns.run_index as Int32Array).indexOf(4);
+    for (const name of all.names.filter((n) => all.columns[n] instanceof Float64Array)) {
+      expect((one.columns[name] as Float64Array)[0], name).toBe((all.columns[name] as Float64Array)[row]);
+    }
+  });
+
   it('--serve serves the page and its data on 127.0.0.1 only, until stopped', async () => {
     const child = spawn(process.execPath, [BIN, 'explore', set, '--serve', '--no-open', '--quiet'], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
