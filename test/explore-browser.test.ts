@@ -110,6 +110,7 @@ describe('explorer of one result set', () => {
     const minerText = await page.textContent('[data-role=miners]');
     expect(minerText).toContain(HOSTILE_MINER);
     expect(minerText).toContain(HOSTILE_MINER_2);
+    expect(minerText).toContain('Per-step miner series are not in this result set');
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__pwned)).toBeUndefined();
     expect(await page.$$eval('img', (els) => els.length)).toBe(0);
 

@@ -1,14 +1,14 @@
 // `hashsim explore` as a user runs it: written page, --serve on 127.0.0.1, and refusals.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-helpers.ts';
-import { batch, scenarioYaml } from './explore-fixtures.ts';
+import { batch, HOSTILE_MINER, HOSTILE_MINER_2, scenarioYaml } from './explore-fixtures.ts';
 import { dequantise, loadExplorePayload, quantise, thinPositions } from '../src/explore/index.ts';
-import { readParquetFile } from '../src/results/parquet.ts';
+import { readParquetFile, writeParquetFile } from '../src/results/parquet.ts';
 
 const BIN = fileURLToPath(new URL('../bin/hashsim.mjs', import.meta.url));
 let tmp: string;
@@ -49,6 +49,58 @@ describe('embedded data', () => {
     expect(s.runs).toEqual([...(runs.columns.run_index as Int32Array)]);
     expect(s.summaries.find((x) => x.metric === 'final_price_usd')!.values).toEqual([...price]);
     expect(s.miners.map((m) => m.name)).toHaveLength(2);
+  });
+});
+
+describe('per-step named-miner series', () => {
+  it('are embedded from a per-step miner table when the set has one (miner_index named through miners.parquet)', async () => {
+    const dir = join(tmp, 'with-agents');
+    cpSync(set, dir, { recursive: true });
+    const series = await readParquetFile(join(dir, 'series.parquet'));
+    const ri = series.columns.run_index as Int32Array;
+    const st = series.columns.step as Int32Array;
+    const run: number[] = [];
+    const step: number[] = [];
+    const miner: number[] = [];
+    const treasury: number[] = [];
+    for (let i = 0; i < series.numRows; i++) {
+      for (const m of [0, 1]) {
+        run.push(ri[i]!);
+        step.push(st[i]!);
+        miner.push(m);
+        treasury.push(ri[i]! * 1000 + st[i]! + m * 0.5);
+      }
+    }
+    await writeParquetFile(join(dir, 'agents.parquet'), [
+      { name: 'run_index', type: 'int32', values: Int32Array.from(run) },
+      { name: 'step', type: 'int32', values: Int32Array.from(step) },
+      { name: 'miner_index', type: 'int32', values: Int32Array.from(miner) },
+      { name: 'treasury_btc', type: 'float64', values: Float64Array.from(treasury) },
+    ]);
+    const p = await loadExplorePayload([dir]);
+    if (p.kind !== 'set') throw new Error('expected a set');
+    const s = p.sets[0];
+    expect(s.minerSeriesFile).toBe('agents.parquet');
+    const block = s.minerSeries.find((b) => b.miner === HOSTILE_MINER && b.column === 'treasury_btc')!;
+    expect(block.metric).toBe(`${HOSTILE_MINER} · treasury_btc`);
+    const values = dequantise(block);
+    const P = s.days.length;
+    const stepOfDay = new Map<number, number>();
+    const day = series.columns.day as Float64Array;
+    for (let i = 0; i < series.numRows; i++) stepOfDay.set(day[i]!, st[i]!);
+    s.seriesRuns.forEach((k, slot) => {
+      s.days.forEach((d, p) => {
+        expect(Math.abs(values[slot * P + p]! - (s.runs[k]! * 1000 + stepOfDay.get(d)!))).toBeLessThanOrEqual(block.scale / 2 + 1e-9);
+      });
+    });
+    expect(s.minerSeries.find((b) => b.miner === HOSTILE_MINER_2)).toBeDefined();
+  });
+
+  it('are absent without such a table (the page then shows final outcomes only)', async () => {
+    const p = await loadExplorePayload([set]);
+    if (p.kind !== 'set') throw new Error('expected a set');
+    expect(p.sets[0].minerSeriesFile).toBeNull();
+    expect(p.sets[0].minerSeries).toEqual([]);
   });
 });
 

@@ -250,7 +250,11 @@ export async function loadSetPayload(dir: string, options: EmbedOptions = {}, la
 
   const minersT = await readParquetFile(join(abs, RESULT_FILES.miners));
   const miners = minerOutcomes(minersT, rowOfRun, runs.length);
-  const { file: minerSeriesFile, blocks: minerSeries } = await loadMinerSeries(abs, embedded, runs, steps);
+  const nameOfIndex = new Map<number, string>();
+  const mIdx = minersT.columns.miner_index;
+  const mName = minersT.columns.miner;
+  if (isNum(mIdx) && Array.isArray(mName)) for (let i = 0; i < minersT.numRows; i++) if (mName[i]) nameOfIndex.set(mIdx[i]!, mName[i]!);
+  const { file: minerSeriesFile, blocks: minerSeries } = await loadMinerSeries(abs, embedded, runs, steps, nameOfIndex);
 
   return {
     label: label ?? basename(abs),
@@ -294,21 +298,29 @@ function minerOutcomes(t: ParquetData, rowOfRun: ReadonlyMap<number, number>, n:
 }
 
 /**
- * Per-step named-miner series, when the set has a table with run_index, step and miner columns
- * (see MINER_SERIES_FILES). Sets without one (the usual case today) get only final outcomes.
+ * Per-step named-miner series, when the set has a table with run_index, step and either a miner
+ * name column or a miner_index (named through miners.parquet) (see MINER_SERIES_FILES). Sets
+ * without one (every set written before such a table exists) get only final outcomes.
  */
 async function loadMinerSeries(
   dir: string,
   embedded: readonly number[],
   runs: readonly number[],
   steps: readonly number[],
+  nameOfIndex: ReadonlyMap<number, string>,
 ): Promise<{ file: string | null; blocks: Array<SeriesBlock & { miner: string; column: string }> }> {
   const file = MINER_SERIES_FILES.find((f) => existsSync(join(dir, f)));
   if (!file) return { file: null, blocks: [] };
   const t = await readParquetFile(join(dir, file));
-  const names = t.columns.miner as (string | null)[] | undefined;
-  if (!names || !isNum(t.columns.run_index) || !isNum(t.columns.step)) return { file: null, blocks: [] };
+  if (!isNum(t.columns.run_index) || !isNum(t.columns.step)) return { file: null, blocks: [] };
+  const byName = t.columns.miner;
+  const byIndex = t.columns.miner_index;
+  let nameAt: (i: number) => string | null;
+  if (Array.isArray(byName)) nameAt = (i) => byName[i] ?? null;
+  else if (isNum(byIndex)) nameAt = (i) => nameOfIndex.get(byIndex[i]!) ?? `miner ${byIndex[i]}`;
+  else return { file: null, blocks: [] };
   const cols = t.names.filter((c) => !MINERS_FIXED.has(c) && !NOT_SERIES.has(c) && isNum(t.columns[c]));
+  const names: (string | null)[] = Array.from({ length: t.numRows }, (_, i) => nameAt(i));
   const blocks: Array<SeriesBlock & { miner: string; column: string }> = [];
   for (const miner of [...new Set(names.filter((x): x is string => x !== null))]) {
     const fill = new SeriesFill(embedded, runs, steps, cols);
