@@ -10,6 +10,8 @@
   var DEFAULT_SUMMARY = ['final_hashrate_ehs', 'min_hashrate_ehs', 'final_price_usd', 'liquidated_total_btc'];
   var THEME = { font: 'DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif', padding: 6, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11, gridColor: '#e6e6e6', labelOverlap: true }, title: { anchor: 'start', fontSize: 13 } };
 
+  // Axis labels: SI prefixes from a million up (1.2G USD), plain grouped numbers below (0.55 LTV).
+  var BIG_LABELS = "abs(datum.value) >= 1e6 ? format(datum.value, '.3~s') : format(datum.value, ',.6~g')";
   var app = (window.__explore = { views: {}, lastUpdateMs: null, updates: 0, ready: false });
 
   // ---------- small DOM helpers (text only) ----------
@@ -161,7 +163,7 @@
   // Histogram with an interval brush on x: bins computed here so the brush reads raw values.
   function histogramSpec(title, width) {
     return {
-      width: width, height: 150, title: { text: title, subtitle: 'drag to select runs; double-click to clear' },
+      width: width, height: 150, autosize: { type: 'fit-x', contains: 'padding' }, title: { text: title, subtitle: 'drag to select runs; double-click to clear' },
       layer: [
         { data: { name: 'bins' }, params: [{ name: 'brush', select: { type: 'interval', encodings: ['x'] } }], mark: { type: 'rect', color: COLORS.all },
           encoding: { x: { field: 'x0', type: 'quantitative', title: title, scale: { zero: false } }, x2: { field: 'x1' }, y: { field: 'all', type: 'quantitative', title: 'runs' }, y2: { datum: 0 },
@@ -188,7 +190,7 @@
   function fanSpec(opts) {
     var layers = [];
     (opts.bands || []).forEach(function (b) {
-      layers.push({ data: { name: b.name }, mark: { type: 'area', color: b.outer, opacity: 0.7 }, encoding: { x: { field: 'date', type: 'temporal', title: null }, y: { field: 'p5', type: 'quantitative', title: opts.yTitle, scale: { zero: false } }, y2: { field: 'p95' } } });
+      layers.push({ data: { name: b.name }, mark: { type: 'area', color: b.outer, opacity: 0.7 }, encoding: { x: { field: 'date', type: 'temporal', title: null }, y: { field: 'p5', type: 'quantitative', title: opts.yTitle, scale: { zero: false }, axis: { labelExpr: BIG_LABELS } }, y2: { field: 'p95' } } });
       layers.push({ data: { name: b.name }, mark: { type: 'area', color: b.inner, opacity: 0.6 }, encoding: { x: { field: 'date', type: 'temporal' }, y: { field: 'p25', type: 'quantitative' }, y2: { field: 'p75' } } });
     });
     if (opts.ref) layers.push({ data: { name: 'ref' }, mark: { type: 'line', color: COLORS.ref, strokeDash: [4, 3], strokeWidth: 1.2 }, encoding: { x: { field: 'date', type: 'temporal' }, y: { field: 'p50', type: 'quantitative' } } });
@@ -205,8 +207,9 @@
         tooltip: [{ field: 'date', type: 'temporal', title: 'date', format: '%Y-%m-%d' }, { field: 'p50', title: b.label + ' median', format: '.4~g' }, { field: 'p5', title: '5th pct', format: '.4~g' }, { field: 'p95', title: '95th pct', format: '.4~g' }, { field: 'n', title: 'runs' }] } });
     });
     layers.push({ data: { name: 'runs' }, transform: [{ aggregate: [{ op: 'count', as: 'n' }] }, { calculate: "'n = ' + datum.n + ' runs'", as: 'label' }],
-      mark: { type: 'text', align: 'right', baseline: 'top', fontSize: 11, color: '#333' }, encoding: { text: { field: 'label' }, x: { value: opts.width - 4 }, y: { value: 4 } } });
-    return { width: opts.width, height: opts.height || 200, title: { text: opts.title, subtitle: opts.subtitle || '' }, params: [{ name: 'hoverRun', value: -1 }], layer: layers };
+      mark: { type: 'text', align: 'right', baseline: 'top', fontSize: 11, color: '#333' }, encoding: { text: { field: 'label' }, x: { value: { expr: 'width - 4' } }, y: { value: 4 } } });
+    // fit: the whole chart, axis labels included, is opts.width wide, whatever the labels' length.
+    return { width: opts.width, height: opts.height || 200, autosize: { type: 'fit-x', contains: 'padding' }, title: { text: opts.title, subtitle: opts.subtitle || '' }, params: [{ name: 'hoverRun', value: -1 }], layer: layers };
   }
 
   // ---------- the explorer of one set (also a sweep point) or a pair of sets ----------
@@ -224,7 +227,7 @@
     this.filter = { metric: null, range: null, outcome: null };
     this.hoverRun = -1;
     this.pathCount = this.compare ? 0 : 30;
-    this.width = Math.max(320, Math.min(520, Math.floor((root.clientWidth || 1100) / 2) - 110));
+    this.width = Math.max(360, Math.min(600, Math.floor((root.clientWidth || 1100) / 2) - 24));
 
     // Filter options: summary metrics of the set (A, B and B - A when comparing).
     this.filterOptions = [];
@@ -292,7 +295,7 @@
   Explorer.prototype.drawHistogram = function () {
     var self = this, o = this.filterOptions.filter(function (x) { return x.key === self.filter.metric; })[0];
     if (!o) { clear(this.histBox); this.histBox.appendChild(el('p', { className: 'muted', text: 'No summary metric with values.' })); return; }
-    var view = mount(this.id + 'histogram', this.histBox, histogramSpec(o.text, Math.min(900, this.width * 2)), { bins: binRows(this.filterValues(), null) });
+    var view = mount(this.id + 'histogram', this.histBox, histogramSpec(o.text, Math.min(1000, this.width * 2)), { bins: binRows(this.filterValues(), null) });
     this.histView = view;
     var pending = false;
     view.addSignalListener('brush', function (name, value) {
