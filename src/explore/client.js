@@ -192,7 +192,7 @@
       width: width, height: 150, autosize: { type: 'fit-x', contains: 'padding' }, title: { text: title, subtitle: 'drag to select runs; double-click to clear' },
       layer: [
         { data: { name: 'bins' }, params: [{ name: 'brush', select: { type: 'interval', encodings: ['x'] } }], mark: { type: 'rect', color: COLORS.all },
-          encoding: { x: { field: 'x0', type: 'quantitative', title: title, scale: { zero: false } }, x2: { field: 'x1' }, y: { field: 'all', type: 'quantitative', title: 'runs' }, y2: { datum: 0 },
+          encoding: { x: { field: 'x0', type: 'quantitative', title: title, scale: { zero: false }, axis: { tickCount: 8, labelExpr: BIG_LABELS } }, x2: { field: 'x1' }, y: { field: 'all', type: 'quantitative', title: 'runs' }, y2: { datum: 0 },
             tooltip: [{ field: 'x0', title: 'from', format: '.4~g' }, { field: 'x1', title: 'to', format: '.4~g' }, { field: 'all', title: 'runs' }, { field: 'sel', title: 'selected' }] } },
         { data: { name: 'bins' }, mark: { type: 'rect', color: COLORS.sel, opacity: 0.85 }, encoding: { x: { field: 'x0', type: 'quantitative' }, x2: { field: 'x1' }, y: { field: 'sel', type: 'quantitative' }, y2: { datum: 0 } } },
       ],

@@ -75,7 +75,7 @@ export interface PageOptions {
 function subtitle(p: ExplorePayload): string {
   if (p.kind === 'sweep') return `sweep · ${p.points.length} points · parameters ${p.parameters.join(', ')}`;
   const describe = (s: SetPayload): string =>
-    `${s.label} (scenario ${s.scenario}), seed ${String(s.seed)}, ${s.runs.length} ok runs of ${s.batchRuns}${s.failedRuns ? ` (${s.failedRuns} failed, left out)` : ''}${s.seriesRuns.length < s.runs.length ? `, series of ${s.seriesRuns.length} sampled runs embedded` : ''}`;
+    `${p.kind === 'compare' ? `${s.label} (scenario ${s.scenario})` : `scenario ${s.scenario}`}, seed ${String(s.seed)}, ${s.runs.length} ok runs of ${s.batchRuns}${s.failedRuns ? ` (${s.failedRuns} failed, left out)` : ''}${s.seriesRuns.length < s.runs.length ? `, series of ${s.seriesRuns.length} sampled runs embedded` : ''}`;
   const lines = p.sets.map(describe);
   if (p.kind === 'compare') lines.push(p.paired ? 'same seed: runs are paired by run index (common random numbers)' : 'different seeds: runs are not paired');
   return lines.join(' · ');
