@@ -35,7 +35,7 @@ async function rows(sql: string): Promise<Record<string, unknown>[]> {
 
 /** Opens a page from file:// and records console errors/warnings, page errors and any request off file://. */
 async function open(file: string): Promise<{ page: Page; errors: string[]; requests: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
   const errors: string[] = [];
   const requests: string[] = [];
   page.on('console', (m) => {
@@ -194,6 +194,15 @@ describe('explorer of one result set', () => {
     );
     expect(afterOutcome).toEqual(liquidated);
     expect(await page.textContent('[data-role=status]')).toContain(`${HOSTILE_MINER} liquidated`);
+
+    // Every chart exports itself as PNG and SVG (vega's renderer, as a download).
+    const [png] = await Promise.all([page.waitForEvent('download'), page.locator('.export button', { hasText: 'PNG' }).first().click()]);
+    expect(png.suggestedFilename()).toMatch(/^explore-a-histogram\.png$/);
+    const pngBytes = readFileSync((await png.path())!);
+    expect(pngBytes.subarray(1, 4).toString()).toBe('PNG');
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.locator('.export button', { hasText: 'SVG' }).nth(1).click()]);
+    expect(svg.suggestedFilename()).toMatch(/^explore-a-panel-0\.svg$/);
+    expect(readFileSync((await svg.path())!, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
 
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
