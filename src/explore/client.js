@@ -287,7 +287,8 @@
       this.status, this.histBox,
     ]));
     root.appendChild(el('section', null, [el('h2', { text: this.compare ? 'Series: A and B, and paired differences' : 'Series over time' }), this.compare ? null : this.runBox, this.panelBox,
-      el('div', { className: 'controls' }, [el('button', { type: 'button', text: 'Add a chart', onclick: function () { self.panels.push({ metric: seriesMetrics[0] }); self.drawPanels(); self.update(); } })])]));
+      seriesMetrics.length ? el('div', { className: 'controls' }, [el('button', { type: 'button', text: 'Add a chart', onclick: function () { self.panels.push({ metric: seriesMetrics[0] }); self.drawPanels(); self.update(); } })])
+        : el('p', { className: 'muted', text: 'No series metric varies across these runs.' })]));
     root.appendChild(el('section', null, [el('h2', { text: 'Named miners' }), this.minerBox]));
     root.appendChild(el('section', null, [el('h2', { text: 'Summary metrics of the selected runs' }), this.summaryBox]));
     this.drawHistogram();
