@@ -15,7 +15,7 @@ interface Rect { left: number; top: number }
 interface El { getAttribute(n: string): string | null; querySelector(s: string): El | null; getBoundingClientRect(): Rect }
 type Row = Record<string, number>;
 interface VView { signal(n: string): unknown; data(n: string): Row[]; scale(n: string): ((v: unknown) => number) & { bandwidth(): number }; origin(): [number, number]; container(): El }
-interface PageGlobals { __explore: { views: Record<string, VView> }; __pwned?: number; document: El }
+interface PageGlobals { __explore: { views: Record<string, VView>; busy: number }; __pwned?: number; document: El }
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -50,11 +50,21 @@ async function open(file: string): Promise<{ page: Page; errors: string[]; reque
   return { page, errors, requests };
 }
 
-/** Waits until the explorer has redrawn after `action` (its update counter moved on). */
+/**
+ * Waits until the explorer has redrawn after `action` and has nothing left to draw (a drag fires
+ * several redraws; the last one must be done before its data is read back).
+ */
 async function afterUpdate(page: Page, root: string, action: () => Promise<void>): Promise<void> {
   const before = await page.getAttribute(root, 'data-updated');
   await action();
-  await page.waitForFunction(([sel, b]) => (globalThis as unknown as PageGlobals).document.querySelector(sel!)?.getAttribute('data-updated') !== b, [root, before] as const, { timeout: 30_000 });
+  await page.waitForFunction(
+    ([sel, b]) => {
+      const g = globalThis as unknown as PageGlobals;
+      return g.document.querySelector(sel!)?.getAttribute('data-updated') !== b && g.__explore.busy === 0;
+    },
+    [root, before] as const,
+    { timeout: 30_000 },
+  );
 }
 
 /** Drags across a canvas from fraction a to fraction b of its width (a real pointer brush). */
@@ -117,7 +127,6 @@ describe('explorer of one result set', () => {
     // Pick the summary metric, then brush the middle of its histogram with the mouse.
     await afterUpdate(page, root, () => page.selectOption('[data-role=filter-metric]', 'a:final_price_usd').then(() => undefined));
     await afterUpdate(page, root, () => brush(page, '[data-role=histogram] canvas', 0.3, 0.62));
-    await page.waitForTimeout(50);
     const got = await page.evaluate(() => {
       const g = globalThis as unknown as PageGlobals;
       const v = g.__explore.views;

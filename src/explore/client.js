@@ -12,7 +12,8 @@
 
   // Axis labels: SI prefixes from a million up (1.2G USD), plain grouped numbers below (0.55 LTV).
   var BIG_LABELS = "abs(datum.value) >= 1e6 ? format(datum.value, '.3~s') : format(datum.value, ',.6~g')";
-  var app = (window.__explore = { views: {}, lastUpdateMs: null, updates: 0, ready: false });
+  // busy: redraws scheduled or in flight (0 = what is shown matches the current selection).
+  var app = (window.__explore = { views: {}, lastUpdateMs: null, updates: 0, busy: 0, ready: false });
 
   // ---------- small DOM helpers (text only) ----------
   function el(tag, attrs, children) {
@@ -331,7 +332,8 @@
       // Coalesce the many brush events of one drag into one redraw per frame.
       if (pending) return;
       pending = true;
-      requestAnimationFrame(function () { pending = false; self.update(); });
+      app.busy++;
+      requestAnimationFrame(function () { pending = false; app.busy--; self.update(); });
     });
     view.runAsync();
   };
@@ -467,9 +469,11 @@
       });
     });
     app.updates++;
+    app.busy++;
     var n = app.updates;
     // Charts first; the tables below them follow once the charts are drawn.
     return Promise.all(work).then(function () {
+      app.busy--;
       if (n !== app.updates) return; // a newer selection is on its way: its tables win
       var t1 = performance.now();
       self.drawMiners(mask);
@@ -478,7 +482,7 @@
       app.lastUpdateMs = t2 - t0;
       app.profile = { charts: t1 - t0, tables: t2 - t1 };
       self.root.setAttribute('data-updated', String(n));
-    }, function (e) { console.error(e); });
+    }, function (e) { app.busy--; console.error(e); });
   };
   Explorer.prototype.refCache = function (m) {
     this._ref = this._ref || {};
