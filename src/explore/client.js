@@ -371,8 +371,7 @@
       if (this.paired) charts.push({ kind: 'diff', view: mount(this.id + 'panel-' + i + '-diff', b2, fanSpec({ width: w, title: title + ': B − A', subtitle: 'paired by run index (same seed): quantiles of the per-run differences', yTitle: 'B − A', bands: [{ name: 'bands', color: COLORS.median, outer: COLORS.outer, inner: COLORS.inner, label: 'B − A' }], paths: false }), {}) });
       else b2.appendChild(el('p', { className: 'muted', text: 'A and B have different seeds: runs are not paired, so there are no per-run differences.' }));
     } else {
-      var isMiner = (this.sets[0].minerSeries || []).some(function (b) { return b.metric === m; });
-      charts.push({ kind: 'fan', view: mount(this.id + 'panel-' + i, box, fanSpec({ width: w, title: title, subtitle: 'selected runs: median, 25–75%, 5–95%; dashed: median of all runs; grey: individual runs' + (isMiner ? '' : ''), yTitle: m, ref: true, paths: true, bands: [{ name: 'bands', color: COLORS.median, outer: COLORS.outer, inner: COLORS.inner, label: 'selected' }] }), {}) });
+      charts.push({ kind: 'fan', view: mount(this.id + 'panel-' + i, box, fanSpec({ width: w, title: title, subtitle: 'selected runs: median, 25–75%, 5–95%; dashed: median of all runs; grey: individual runs', yTitle: m, ref: true, paths: true, bands: [{ name: 'bands', color: COLORS.median, outer: COLORS.outer, inner: COLORS.inner, label: 'selected' }] }), {}) });
       var view = charts[0].view;
       // Nearest drawn path within a few pixels of the pointer (1-px lines are too thin to hit).
       view.addEventListener('pointermove', function (event) {
