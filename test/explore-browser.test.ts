@@ -14,6 +14,8 @@ import { batch, HOSTILE_MINER, HOSTILE_MINER_2, scenarioYaml, sweep } from './ex
 interface Rect { left: number; top: number }
 interface El { getAttribute(n: string): string | null; querySelector(s: string): El | null; getBoundingClientRect(): Rect }
 type Row = Record<string, number>;
+/** The 'runs' dataset of a chart: one tuple with the selected run indexes. */
+interface RunsTuple { n: number; runs: number[] }
 interface VView { signal(n: string): unknown; data(n: string): Row[]; scale(n: string): ((v: unknown) => number) & { bandwidth(): number }; origin(): [number, number]; container(): El }
 interface PageGlobals { __explore: { views: Record<string, VView>; busy: number }; __pwned?: number; document: El }
 
@@ -132,10 +134,10 @@ describe('explorer of one result set', () => {
       const v = g.__explore.views;
       return {
         brush: v['histogram']!.signal('brush') as Record<string, number[]>,
-        runs: v['panel-0']!.data('runs').map((r) => r.run!),
+        runs: (v['panel-0']!.data('runs') as unknown as RunsTuple[])[0]!.runs,
         bands: v['panel-0']!.data('bands'),
         paths: [...new Set(v['panel-0']!.data('paths').map((r) => r.run!))],
-        otherRuns: v['panel-3']!.data('runs').map((r) => r.run!),
+        otherRuns: (v['panel-3']!.data('runs') as unknown as RunsTuple[])[0]!.runs,
         selected: Number(g.document.querySelector('[data-role=status]')!.getAttribute('data-selected')),
       };
     });
@@ -199,7 +201,7 @@ describe('explorer of one result set', () => {
     expect(liquidated.length).toBeGreaterThan(0);
     expect(liquidated.length).toBeLessThan(RUNS);
     const afterOutcome = await page.evaluate(() =>
-      (globalThis as unknown as PageGlobals).__explore.views['panel-0']!.data('runs').map((r) => r.run),
+      ((globalThis as unknown as PageGlobals).__explore.views['panel-0']!.data('runs') as unknown as RunsTuple[])[0]!.runs,
     );
     expect(afterOutcome).toEqual(liquidated);
     expect(await page.textContent('[data-role=status]')).toContain(`${HOSTILE_MINER} liquidated`);
@@ -224,7 +226,7 @@ describe('compare and sweep views', () => {
     const { page, errors, requests } = await open(pages.compare!);
     const got = await page.evaluate(() => {
       const v = (globalThis as unknown as PageGlobals).__explore.views;
-      return { a: v['panel-0-ab']!.data('bandsA'), b: v['panel-0-ab']!.data('bandsB'), d: v['panel-0-diff']!.data('bands'), runs: v['panel-0-diff']!.data('runs').length };
+      return { a: v['panel-0-ab']!.data('bandsA'), b: v['panel-0-ab']!.data('bandsB'), d: v['panel-0-diff']!.data('bands'), runs: (v['panel-0-diff']!.data('runs') as unknown as RunsTuple[])[0]!.runs.length };
     });
     expect(got.runs).toBe(RUNS);
     expect(got.a.length).toBeGreaterThan(10);
@@ -242,7 +244,7 @@ describe('compare and sweep views', () => {
     const selected = Number(await page.getAttribute('[data-role=status]', 'data-selected'));
     expect(selected).toBeGreaterThan(0);
     expect(selected).toBeLessThan(RUNS);
-    const diffRuns = await page.evaluate(() => (globalThis as unknown as PageGlobals).__explore.views['panel-0-diff']!.data('runs').length);
+    const diffRuns = await page.evaluate(() => ((globalThis as unknown as PageGlobals).__explore.views['panel-0-diff']!.data('runs') as unknown as RunsTuple[])[0]!.runs.length);
     expect(diffRuns).toBe(selected);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
@@ -266,7 +268,7 @@ describe('compare and sweep views', () => {
     await page.waitForSelector('.point [data-role=status][data-selected]');
     const runsPath = sq(join(dirs.sweep!, 'points', String(point), 'runs.parquet'));
     const okRuns = (await rows(`SELECT run_index FROM ${runsPath} WHERE status = 'ok' ORDER BY 1`)).map((r) => Number(r.run_index));
-    const shown = await page.evaluate(() => (globalThis as unknown as PageGlobals).__explore.views['point-panel-0']!.data('runs').map((r) => r.run));
+    const shown = await page.evaluate(() => ((globalThis as unknown as PageGlobals).__explore.views['point-panel-0']!.data('runs') as unknown as RunsTuple[])[0]!.runs);
     expect(shown).toEqual(okRuns);
     expect(await page.textContent('[data-role=sweep-point]')).toContain('price.driftAnnual = 0.5');
     expect(errors).toEqual([]);

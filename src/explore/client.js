@@ -32,8 +32,10 @@
     if (v === null || v === undefined || !isFinite(v)) return '—';
     var a = Math.abs(v);
     if (a !== 0 && (a >= 1e7 || a < 1e-3)) return v.toExponential(3);
-    return Number(v.toPrecision(4)).toLocaleString('en-US');
+    return NF.format(v);
   }
+  // One formatter for all numbers: toLocaleString builds a new one per call, too slow per brush.
+  var NF = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4 });
   function label(metric) { var l = (app.payload.labels || {})[metric]; return l || metric; }
   function shellQuote(s) { s = String(s); return /^[A-Za-z0-9_.,:\/=+-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'"; }
 
@@ -62,7 +64,10 @@
     var s = 0; v.forEach(function (x) { s += x; });
     return { n: v.length, mean: s / v.length, p5: q7(v, 0.05), p50: q7(v, 0.5), p95: q7(v, 0.95) };
   }
-  function dateMs(set, day) { return Date.parse(set.startDate + 'T00:00:00Z') + day * 86400000; }
+  function dateMs(set, day) {
+    if (set._t0 === undefined) set._t0 = Date.parse(set.startDate + 'T00:00:00Z');
+    return set._t0 + day * 86400000;
+  }
 
   // A set prepared for the page: lookups from run index to positions.
   function prepare(set) {
@@ -233,7 +238,7 @@
       layers.push({ data: { name: b.name }, mark: { type: 'line', color: b.color, strokeWidth: 2 }, encoding: { x: { field: 'date', type: 'temporal' }, y: { field: 'p50', type: 'quantitative' },
         tooltip: [{ field: 'date', type: 'temporal', title: 'date', format: '%Y-%m-%d' }, { field: 'p50', title: b.label + ' median', format: '.4~g' }, { field: 'p5', title: '5th pct', format: '.4~g' }, { field: 'p95', title: '95th pct', format: '.4~g' }, { field: 'n', title: 'runs' }] } });
     });
-    layers.push({ data: { name: 'runs' }, transform: [{ aggregate: [{ op: 'count', as: 'n' }] }, { calculate: "'n = ' + datum.n + ' runs'", as: 'label' }],
+    layers.push({ data: { name: 'runs' }, transform: [{ calculate: "'n = ' + datum.n + ' runs'", as: 'label' }],
       mark: { type: 'text', align: 'right', baseline: 'top', fontSize: 11, color: '#333' }, encoding: { text: { field: 'label' }, x: { value: { expr: 'width - 4' } }, y: { value: 4 } } });
     // fit: the whole chart, axis labels included, is opts.width wide, whatever the labels' length.
     return { width: opts.width, height: opts.height || 200, autosize: { type: 'fit-x', contains: 'padding' }, title: { text: opts.title, subtitle: opts.subtitle || '' }, params: [{ name: 'hoverRun', value: -1 }], layer: layers };
@@ -442,7 +447,8 @@
     this.status.textContent = runs.length + ' of ' + this.universe.length + ' runs selected' + (desc.length ? ': ' + desc.join(' and ') : ' (all)');
     var work = [];
     if (this.histView) work.push(setData(this.histView, { bins: binRows(this.filterValues(), mask) }));
-    var runRows = runs.map(function (r) { return { run: r }; });
+    // One tuple with the run list (not one per run): the charts' data stays small to replace.
+    var runRows = [{ n: runs.length, runs: runs }];
     var pathRuns = [];
     if (!this.compare && this.pathCount > 0) {
       var inSel = {}; runs.forEach(function (r) { inSel[r] = true; });
