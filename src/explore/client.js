@@ -138,12 +138,14 @@
     }
     return rows;
   }
+  // Rows of the path overlay: run after run, each run ended by a break row (date and value null).
   function pathRows(set, metric, runs, valueOf) {
-    var rows = [];
+    var rows = [], i = 0;
     runs.forEach(function (r) {
       var s = valueOf ? valueOf(r) : seriesOf(set, metric, r);
       if (!s) return;
-      for (var p = 0; p < set.days.length; p++) if (s[p] === s[p] && isFinite(s[p])) rows.push({ run: r, date: dateMs(set, set.days[p]), value: s[p] });
+      for (var p = 0; p < set.days.length; p++) rows.push({ i: i++, run: r, date: dateMs(set, set.days[p]), value: s[p] === s[p] && isFinite(s[p]) ? s[p] : null });
+      rows.push({ i: i++, run: r, date: null, value: null });
     });
     return rows;
   }
@@ -227,12 +229,12 @@
     });
     if (opts.ref) layers.push({ data: { name: 'ref' }, mark: { type: 'line', color: COLORS.ref, strokeDash: [4, 3], strokeWidth: 1.2 }, encoding: { x: { field: 'date', type: 'temporal' }, y: { field: 'p50', type: 'quantitative' } } });
     if (opts.paths) {
-      layers.push({ data: { name: 'paths' }, mark: { type: 'line', strokeWidth: 1, interpolate: 'linear' },
-        encoding: { x: { field: 'date', type: 'temporal' }, y: { field: 'value', type: 'quantitative' }, detail: { field: 'run', type: 'nominal' },
-          color: { value: COLORS.path }, opacity: { condition: { test: 'datum.run === hoverRun', value: 0 }, value: 0.35 },
-          // A tooltip also makes the lines pickable (Vega-Lite leaves marks without one non-interactive).
-          tooltip: [{ field: 'run', title: 'run index' }, { field: 'date', type: 'temporal', title: 'date', format: '%Y-%m-%d' }, { field: 'value', title: opts.yTitle, format: '.4~g' }] } });
-      layers.push({ data: { name: 'paths' }, transform: [{ filter: 'datum.run === hoverRun' }], mark: { type: 'line', strokeWidth: 2.5, color: COLORS.hover }, encoding: { x: { field: 'date', type: 'temporal' }, y: { field: 'value', type: 'quantitative' }, detail: { field: 'run', type: 'nominal' } } });
+      // All paths are ONE line mark, runs one after the other with a null row between them (a
+      // break), kept in row order: a line per run (detail/facet) costs a sub-dataflow per run on
+      // every brush. Hover is found by nearestPath, not by picking these 1-px lines.
+      var pathEnc = { x: { field: 'date', type: 'temporal' }, y: { field: 'value', type: 'quantitative' }, order: { field: 'i', type: 'quantitative' } };
+      layers.push({ data: { name: 'paths' }, mark: { type: 'line', strokeWidth: 1, color: COLORS.path, opacity: 0.35, invalid: 'break-paths-show-domains' }, encoding: pathEnc });
+      layers.push({ data: { name: 'paths' }, transform: [{ filter: 'datum.run === hoverRun' }], mark: { type: 'line', strokeWidth: 2.5, color: COLORS.hover, invalid: 'break-paths-show-domains' }, encoding: pathEnc });
     }
     (opts.bands || []).forEach(function (b) {
       layers.push({ data: { name: b.name }, mark: { type: 'line', color: b.color, strokeWidth: 2 }, encoding: { x: { field: 'date', type: 'temporal' }, y: { field: 'p50', type: 'quantitative' },
