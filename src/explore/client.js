@@ -332,17 +332,29 @@
     if (!o) { clear(this.histBox); this.histBox.appendChild(el('p', { className: 'muted', text: 'No summary metric with values.' })); return; }
     var view = mount(this.id + 'histogram', this.histBox, histogramSpec(o.text, Math.min(1000, this.width * 2)), { bins: binRows(this.filterValues(), null) });
     this.histView = view;
-    var pending = false;
     view.addSignalListener('brush', function (name, value) {
       var keys = value ? Object.keys(value) : [];
       self.filter.range = keys.length ? value[keys[0]].slice().sort(function (a, b) { return a - b; }) : null;
-      // Coalesce the many brush events of one drag into one redraw per frame.
-      if (pending) return;
-      pending = true;
-      app.busy++;
-      requestAnimationFrame(function () { pending = false; app.busy--; self.update(); });
+      self.schedule();
     });
     view.runAsync();
+  };
+
+  // Coalesces the many brush events of a drag: at most one redraw waiting, none started while one
+  // is still drawing (a slow redraw makes the brush update less often, never queues redraws up).
+  Explorer.prototype.schedule = function () {
+    var self = this;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    app.busy++;
+    var go = function () {
+      if (self.inflight) { requestAnimationFrame(go); return; }
+      self.scheduled = false;
+      app.busy--;
+      self.inflight = true;
+      self.update().then(function () { self.inflight = false; });
+    };
+    requestAnimationFrame(go);
   };
 
   Explorer.prototype.clearSelection = function () {
