@@ -8,7 +8,9 @@
   var COLORS = { median: '#1f4e79', inner: '#8fb3d9', outer: '#d6e4f2', a: '#1f4e79', aOuter: '#d6e4f2', b: '#b35806', bOuter: '#fee0b6', path: '#5b6670', hover: '#c0504d', ref: '#888888', sel: '#1f4e79', all: '#cfd6dd' };
   var DEFAULT_SERIES = ['hashrate_ehs', 'price_usd', 'treasury_btc', 'debt_usd', 'ltv', 'ai_mw', 'hashprice_usd_per_ph_day', 'sold_cum_btc'];
   var DEFAULT_SUMMARY = ['final_hashrate_ehs', 'min_hashrate_ehs', 'final_price_usd', 'liquidated_total_btc'];
-  var THEME = { font: 'DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif', padding: 6, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11, gridColor: '#e6e6e6', labelOverlap: true }, title: { anchor: 'start', fontSize: 13 } };
+  // aria: false: Vega-Lite would otherwise format an ARIA description for every mark item (every
+  // path point) on every redraw, a large share of a brush's time; the page's tables carry the text.
+  var THEME = { aria: false, font: 'DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif', padding: 6, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 11, gridColor: '#e6e6e6', labelOverlap: true }, title: { anchor: 'start', fontSize: 13 } };
 
   // Axis labels: SI prefixes from a million up (1.2G USD), plain grouped numbers below (0.55 LTV).
   var BIG_LABELS = "abs(datum.value) >= 1e6 ? format(datum.value, '.3~s') : format(datum.value, ',.6~g')";
