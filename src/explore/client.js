@@ -171,7 +171,8 @@
     clear(container);
     var spec = Object.assign({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config: THEME }, vlSpec);
     var vg = vegaLite.compile(spec).spec;
-    var host = el('div', { className: 'vega-host' });
+    var t = vlSpec.title && (vlSpec.title.text || vlSpec.title);
+    var host = el('div', { className: 'vega-host', role: 'img', 'aria-label': typeof t === 'string' ? t : id });
     container.appendChild(host);
     // Canvas draws dozens of paths faster than SVG on every brush; SVG export still works.
     var view = new vega.View(vega.parse(vg), { renderer: 'canvas', container: host, hover: true });
@@ -477,7 +478,10 @@
         if (c.kind === 'fan') {
           self.pathData = self.pathData || {};
           self.pathData[m] = { runs: pathRuns, dates: A.days.map(function (d) { return dateMs(A, d); }), values: pathRuns.map(function (r) { return seriesOf(A, m, r); }) };
-          var d = { bands: bands(A, m, runs), paths: pathRows(A, m, pathRuns), runs: runRows };
+          var d = { bands: bands(A, m, runs), runs: runRows };
+          // The drawn sample often stays the same while a brush moves: then its rows stay too.
+          var key = m + ':' + pathRuns.join(',');
+          if (c.pathKey !== key) { d.paths = pathRows(A, m, pathRuns); c.pathKey = key; }
           // The all-runs median does not depend on the selection: set once per chart.
           if (!c.refSet) { d.ref = self.refCache(m); c.refSet = true; }
           work.push(setData(c.view, d));
