@@ -24,6 +24,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   verify: () => import('./commands/verify.ts'),
   chart: () => import('./commands/chart.ts'),
   report: () => import('./commands/report.ts'),
+  explore: () => import('./commands/explore.ts'),
   backtest: () => import('./commands/backtest.ts'),
 };
 
