@@ -122,7 +122,8 @@ describe('explorer of one result set', () => {
     const minerText = await page.textContent('[data-role=miners]');
     expect(minerText).toContain(HOSTILE_MINER);
     expect(minerText).toContain(HOSTILE_MINER_2);
-    expect(minerText).toContain('Per-step miner series are not in this result set');
+    // Sets carry the named miners' per-step series (agents.parquet): the pickers offer them.
+    expect(minerText).toContain('Per-step series of each miner (agents.parquet)');
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__pwned)).toBeUndefined();
     expect(await page.$$eval('img', (els) => els.length)).toBe(0);
 

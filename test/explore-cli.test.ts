@@ -96,8 +96,11 @@ describe('per-step named-miner series', () => {
     expect(s.minerSeries.find((b) => b.miner === HOSTILE_MINER_2)).toBeDefined();
   });
 
-  it('are absent without such a table (the page then shows final outcomes only)', async () => {
-    const p = await loadExplorePayload([set]);
+  it('are absent without such a table (a set from before agents.parquet: the page shows final outcomes only)', async () => {
+    const old = join(tmp, 'set-without-agents');
+    cpSync(set, old, { recursive: true });
+    rmSync(join(old, 'agents.parquet'), { force: true });
+    const p = await loadExplorePayload([old]);
     if (p.kind !== 'set') throw new Error('expected a set');
     expect(p.sets[0].minerSeriesFile).toBeNull();
     expect(p.sets[0].minerSeries).toEqual([]);

@@ -44,7 +44,7 @@ describe('validate runs every check the engine would', () => {
     ['loan-collateral.yaml', `name: s\nminers:\n  - { name: m, hashrateEHs: 20, efficiencyJPerTH: 18, powerPriceUsdPerMWh: 40, treasuryBtc: 1, loan: { principalUsd: 1e9 } }\n`, /miners\[0\]\.loan\.principalUsd: expected at most/],
     ['ltv.yaml', `name: s\nminers:\n  - { name: m, hashrateEHs: 20, efficiencyJPerTH: 18, powerPriceUsdPerMWh: 40, loan: { liquidationLtv: 50 } }\n`, /miners\[0\]\.loan\.liquidationLtv: expected an LTV <= 1/],
     ['treasury.yaml', `name: s\nminers:\n  - { name: m, hashrateEHs: 20, efficiencyJPerTH: 18, powerPriceUsdPerMWh: 40, treasuryBtc: 1e9 }\n`, /miners\[0\]\.treasuryBtc: expected at most 21000000 BTC/],
-    ['rate.yaml', `name: s\nminers:\n  - { name: m, hashrateEHs: 20, efficiencyJPerTH: 18, powerPriceUsdPerMWh: 40, loan: { rateAnnual: 1e308 } }\n`, /miners\[0\]\.loan\.rateAnnual: expected at most 10/],
+    ['rate.yaml', `name: s\nminers:\n  - { name: m, hashrateEHs: 20, efficiencyJPerTH: 18, powerPriceUsdPerMWh: 40, loan: { rateAnnual: 1e308 } }\n`, /miners\[0\]\.loan\.rateAnnual: expected a number <= 1/],
     ['fringe-huge.yaml', `name: s\nfringe: { hashrateEHs: 1e308 }\n`, /fringe\.hashrateEHs: expected at most 100000 EH\/s/],
     ['miner-huge.yaml', `name: s\nminers:\n  - { name: m, hashrateEHs: 1e300, efficiencyJPerTH: 18, powerPriceUsdPerMWh: 40 }\n`, /miners\[0\]\.hashrateEHs: expected at most 100000 EH\/s/],
     ['pop-huge.yaml', `name: s\npopulations:\n  - { name: p, count: 1000000000000000 }\n`, /populations\[0\]\.count: expected at most 1000000/],

@@ -293,6 +293,19 @@ export const LoanSchema = z
     const [c0] = distSupport(l.cureDays);
     const [a0] = distSupport(l.ageDays);
     const bad = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const terms = { originationLtv: l.originationLtv, startLtv: l.startLtv, marginCallLtv: l.marginCallLtv, cureDays: l.cureDays, liquidationLtv: l.liquidationLtv, ageDays: l.ageDays };
+    for (const [k, d] of Object.entries(terms)) {
+      if (d === undefined) continue;
+      const [lo, hi] = distSupport(d);
+      if (!(lo <= hi)) {
+        bad(k, `expected a distribution whose min is at most its max, got ${lo} .. ${hi}`);
+        return;
+      }
+      if (typeof d === 'object' && d.dist === 'triangular' && !(d.mode >= d.min && d.mode <= d.max)) {
+        bad(k, `expected the mode ${d.mode} inside min .. max (${d.min} .. ${d.max})`);
+        return;
+      }
+    }
     if (!(o0 > 0) || !(o1 < 1)) bad('originationLtv', `expected LTVs in (0, 1); the distribution can draw ${o0} .. ${o1}`);
     if (!(s0 > 0)) bad('startLtv', `expected LTVs > 0; the distribution can draw ${s0}`);
     if (!(q1 <= 1)) bad('liquidationLtv', `expected an LTV <= 1; the distribution can draw ${q1}`);

@@ -186,7 +186,7 @@ export function buildResultSetCharts(data: ResultSetChartData): ChartEntry[] {
   }));
   add('ai-mw', 'AI pivot', fan(pick('ai_mw', 'mw_ai'), { title: 'Capacity operating as AI/HPC hosting (MW)', markers: 'none' }));
   add('ai-converting-mw', 'AI pivot', fan(pick('ai_converting_mw'), { title: 'Capacity being converted to AI, hashrate already off (MW)', markers: 'none' }));
-  add('attack-cost', 'Security', fan(pick('attack_cost_usd'), { title: 'Cost of an attack matching the network: machines (idle and used first) + power (USD)' }));
+  add('attack-cost', 'Security', fan(pick('attack_cost_usd', 'attack_cost_usd_per_hour'), { title: 'Cost of an attack matching the network: machines (idle and used first) + power (USD)' }));
   add('attack-existing-share', 'Security', fan(pick('attack_existing_share'), { title: "Share of an attack's hashrate available from idle and used machines", markers: 'none' }));
   add('security-budget', 'Security', fan(pick('security_budget_usd_per_day'), { title: "Security budget: miners' revenue (USD per day)" }));
   add('pool-hhi', 'Security', fan(pick('pool_hhi'), { title: 'Pool concentration (HHI of pool shares, 0–1)', markers: 'none' }));

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { closeSync, constants as fsc, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -12,6 +13,9 @@ import { semanticProblems, type SemanticOptions } from './semantic.ts';
 import { suggestKey } from './suggest.ts';
 
 /** Keys that could reach an object's prototype in careless code: rejected everywhere in a scenario. */
+
+/** hashsim's own folder (the package root): files it ships may be named from anywhere. */
+const HASHSIM_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 /** YAML alias expansions allowed per document (a "billion laughs" document needs thousands). */
 export const MAX_ALIAS_COUNT = 100;
@@ -244,7 +248,8 @@ function readNamedFile(
     return null;
   }
   if (!allowOutsideFiles) {
-    const roots = [baseDir, process.cwd()].filter((r) => resolve(r) !== resolve('/')).map((r) => {
+    // The files hashsim ships (its scenarios' calibration sets and data) are trusted wherever it runs from.
+    const roots = [baseDir, process.cwd(), HASHSIM_ROOT].filter((r) => resolve(r) !== resolve('/')).map((r) => {
       try {
         return realpathSync(r);
       } catch {
