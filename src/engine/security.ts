@@ -190,6 +190,7 @@ export class SecurityTracker {
   private readonly binEhs = new Float64Array(AGENT_BINS);
   private readonly binMw = new Float64Array(AGENT_BINS);
   private readonly pricing: AttackPricing;
+  private readonly cohortBin: Int32Array;
   attackUsd = 0;
   existingShare = 0;
 
@@ -201,6 +202,11 @@ export class SecurityTracker {
     private readonly minerPool: Int32Array,
   ) {
     this.meter = new AttackMeter((fringe === null ? 0 : fringe.nClasses) + AGENT_BINS);
+    // Each cohort's efficiency bin, once (cohort efficiencies are fixed): no log per cohort per step.
+    this.cohortBin = new Int32Array(st.nCohorts);
+    for (let c = 0; c < st.nCohorts; c++) {
+      this.cohortBin[c] = Math.min(AGENT_BINS - 1, Math.max(0, Math.floor((Math.log(st.cohortJPerTH[c]!) - BIN_LO) / BIN_W)));
+    }
     this.pools = new PoolShares(config.pools.map((p) => p.share));
     this.pricing = { attackHours: config.attackHours, powerUsdPerMWh: config.attackerPowerUsdPerMWh, usedPriceFloorShare: config.usedPriceFloorShare };
   }
@@ -244,13 +250,18 @@ export class SecurityTracker {
     const st = this.st;
     this.binEhs.fill(0);
     this.binMw.fill(0);
+    const ehs = st.cohortEhs;
+    const share = st.cohortShare;
+    const jth = st.cohortJPerTH;
+    const bin = this.cohortBin;
     for (let c = 0; c < st.nCohorts; c++) {
-      const idle = st.cohortEhs[c]! * (1 - st.cohortShare[c]!);
+      const u = share[c]!;
+      if (u === 1) continue;
+      const idle = ehs[c]! * (1 - u);
       if (!(idle > 0)) continue;
-      const j = st.cohortJPerTH[c]!;
-      const k = Math.min(AGENT_BINS - 1, Math.max(0, Math.floor((Math.log(j) - BIN_LO) / BIN_W)));
+      const k = bin[c]!;
       this.binEhs[k] = this.binEhs[k]! + idle;
-      this.binMw[k] = this.binMw[k]! + idle * j;
+      this.binMw[k] = this.binMw[k]! + idle * jth[c]!;
     }
     for (let k = 0; k < AGENT_BINS; k++) {
       const e = this.binEhs[k]!;
