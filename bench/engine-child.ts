@@ -3,12 +3,9 @@
 // run index (identical work each time, so the spread is timing noise). Prints one JSON line.
 // Usage: node --import tsx bench/engine-child.ts --count 10000 --days 3650 --reps 3 --warmup-days 365
 import { simulate } from '../src/engine/index.ts';
-import { benchScenario } from './scenario-util.ts';
+import { numArg, benchScenario } from './scenario-util.ts';
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
-}
+const arg = numArg;
 const count = arg('count', 10_000);
 const days = arg('days', 3650);
 const reps = arg('reps', 3);

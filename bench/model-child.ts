@@ -3,12 +3,9 @@
 // figure is comparable with the C program's run_s. Prints one JSON line.
 // Usage: node --import tsx bench/model-child.ts --count 10000 --days 3650 --reps 1
 import { simulate } from '../src/engine/index.ts';
-import { benchModelScenario } from './scenario-util.ts';
+import { numArg, benchModelScenario } from './scenario-util.ts';
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
-}
+const arg = numArg;
 const count = arg('count', 10_000);
 const days = arg('days', 3650);
 const reps = arg('reps', 1);

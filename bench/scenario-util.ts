@@ -39,3 +39,9 @@ export function benchModelScenario(count: number, days: number, sigmaDaily = 0):
   raw.price.volAnnual = sigmaDaily * Math.sqrt(365);
   return parseScenario(raw, { baseDir: dirname(BENCH_MODEL_SCENARIO) });
 }
+
+/** A numeric `--name value` argument of a bench child process, or `def`. */
+export function numArg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
