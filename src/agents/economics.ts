@@ -50,7 +50,12 @@ export function paybackDays(usdPerTH: number, revenueUsdPerPhDay: number, jPerTH
  * formula so the reserve is in force from step 0.
  */
 export function dailyCostUsd(powerUsdPerDay: number, opexUsdPerDay: number, debtUsd: number, rateAnnual: number, stepDays: number, couponUsdPerYear = 0): number {
-  return powerUsdPerDay + opexUsdPerDay + (debtUsd * rateAnnual * (stepDays / DAYS_PER_YEAR)) / stepDays + couponUsdPerYear / DAYS_PER_YEAR;
+  // Terms that are exactly 0 without debt or notes are skipped (x + 0 === x for x >= 0): the same
+  // value without the divisions, which the settlement pays per miner-step otherwise.
+  let c = powerUsdPerDay + opexUsdPerDay;
+  if (debtUsd !== 0) c += (debtUsd * rateAnnual * (stepDays / DAYS_PER_YEAR)) / stepDays;
+  if (couponUsdPerYear !== 0) c += couponUsdPerYear / DAYS_PER_YEAR;
+  return c;
 }
 
 /** Loan-to-value: debt over the USD value of the BTC collateral (Infinity with debt and no collateral). */

@@ -371,6 +371,7 @@ export function exitMiner(st: AgentState, i: number, price: number, day: number,
     st.cohortEhs[c] = 0;
     st.cohortShare[c] = 0;
   }
+  st.cohortEpoch++;
   const pending = st.rec[i * REC + R_PENDING_EHS]!;
   if (pending > 0) releaseMachines(st, pending, st.cohortJPerTH[st.pendingCohort[i]!]!);
   st.installedEhs[i] = 0;
@@ -452,8 +453,12 @@ export function operateArgs(st: AgentState, i: number): boolean {
     const cost = costs[c]!;
     let u = shares[c]!;
     if (curtail) {
+      const was = u;
       u = bandShare(u, revenueUsdPerPhDay, cost, spread, off, on, ramp);
-      shares[c] = u;
+      if (u !== was) {
+        shares[c] = u;
+        st.cohortEpoch++;
+      }
     }
     if (u < 1) {
       const idle = offDays[c]! + stepDays;
@@ -463,6 +468,7 @@ export function operateArgs(st: AgentState, i: number): boolean {
         cohortEhs[c] = ehs;
         u = 1;
         shares[c] = 1;
+        st.cohortEpoch++;
         offDays[c] = 0;
         st.aiGateDirty[i] = 1;
         if (ehs === 0) continue;
@@ -535,6 +541,7 @@ function siteEfficiency(st: AgentState, i: number, site: number): number {
 export function shedSite(st: AgentState, i: number, site: number, maxMw: number): void {
   st.aiGateDirty[i] = 1;
   st.rec[i * REC + R_OP_OFF_THR] = Infinity;
+  st.cohortEpoch++;
   let excess = siteDrawMw(st, i, site) - maxMw;
   while (excess > maxMw * EPS + 1e-12) {
     let worst = -1;
@@ -854,6 +861,7 @@ export function deliver(st: AgentState, i: number, day: number): void {
   const total = old + ehs;
   if (total > 0) st.cohortShare[c] = (old * st.cohortShare[c]! + ehs) / total;
   st.cohortEhs[c] = total;
+  st.cohortEpoch++;
   st.aiGateDirty[i] = 1;
   st.rec[i * REC + R_OP_OFF_THR] = Infinity;
   st.rec[i * REC + R_PENDING_EHS] = 0;

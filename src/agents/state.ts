@@ -338,6 +338,11 @@ export class AgentState {
   readonly cohortCostPerPhDay: Float64Array;
   /** Running share of the cohort's machines (cheapest first; utilisation.ts), 0..1. */
   readonly cohortShare: Float64Array;
+  /**
+   * Bumped by every write that changes a cohort's EH/s or running share (touchCohorts), so readers
+   * that aggregate idle machines over all cohorts (engine/security.ts) redo it only when it moved.
+   */
+  cohortEpoch = 0;
   /** Days in a row the cohort has had idle machines (its idle part retires at retireDays). */
   readonly cohortOffDays: Float64Array;
   /**

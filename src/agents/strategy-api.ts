@@ -234,12 +234,14 @@ export class MinerViewImpl implements MinerView {
   setCohortOn(k: number, on: boolean): void {
     this.checkCohort(k);
     this.st.cohortShare[this.st.cohortStart[this.index]! + k] = on ? 1 : 0;
+    this.st.cohortEpoch++;
     this.st.rec[this.index * REC + R_OP_OFF_THR] = Infinity;
   }
   setCohortShare(k: number, share: number): void {
     this.checkCohort(k);
     if (!(share >= 0 && share <= 1)) throw new RangeError(`cohort share ${share} is not in 0..1`);
     this.st.cohortShare[this.st.cohortStart[this.index]! + k] = share;
+    this.st.cohortEpoch++;
     this.st.rec[this.index * REC + R_OP_OFF_THR] = Infinity;
   }
   private checkCohort(k: number): void {

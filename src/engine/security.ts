@@ -191,6 +191,8 @@ export class SecurityTracker {
   private readonly binMw = new Float64Array(AGENT_BINS);
   private readonly pricing: AttackPricing;
   private readonly cohortBin: Int32Array;
+  /** cohortEpoch at the last binIdle (-1: never). */
+  private binnedEpoch = -1;
   attackUsd = 0;
   existingShare = 0;
 
@@ -230,6 +232,30 @@ export class SecurityTracker {
     this.pools.update(networkEhs);
   }
 
+  /**
+   * Agents' idle machines (curtailed parts of their cohorts), binned by efficiency. Redone only when
+   * a cohort's EH/s or running share changed (AgentState.cohortEpoch): most steps change none.
+   */
+  private binIdle(): void {
+    const st = this.st;
+    this.binnedEpoch = st.cohortEpoch;
+    this.binEhs.fill(0);
+    this.binMw.fill(0);
+    const ehs = st.cohortEhs;
+    const share = st.cohortShare;
+    const jth = st.cohortJPerTH;
+    const bin = this.cohortBin;
+    for (let c = 0; c < st.nCohorts; c++) {
+      const u = share[c]!;
+      if (u === 1) continue;
+      const idle = ehs[c]! * (1 - u);
+      if (!(idle > 0)) continue;
+      const k = bin[c]!;
+      this.binEhs[k] = this.binEhs[k]! + idle;
+      this.binMw[k] = this.binMw[k]! + idle * jth[c]!;
+    }
+  }
+
   /** Price an attack matching `networkEhs` at hashprice `hp` on `day`. */
   updateAttack(networkEhs: number, hp: number, day: number): void {
     const f = this.fringe;
@@ -246,23 +272,7 @@ export class SecurityTracker {
         m.add(idle, j, usedUsdPerTH(j, hp, asic, frontier, this.pricing));
       }
     }
-    // Agents' idle machines (curtailed parts of their cohorts), binned by efficiency.
-    const st = this.st;
-    this.binEhs.fill(0);
-    this.binMw.fill(0);
-    const ehs = st.cohortEhs;
-    const share = st.cohortShare;
-    const jth = st.cohortJPerTH;
-    const bin = this.cohortBin;
-    for (let c = 0; c < st.nCohorts; c++) {
-      const u = share[c]!;
-      if (u === 1) continue;
-      const idle = ehs[c]! * (1 - u);
-      if (!(idle > 0)) continue;
-      const k = bin[c]!;
-      this.binEhs[k] = this.binEhs[k]! + idle;
-      this.binMw[k] = this.binMw[k]! + idle * jth[c]!;
-    }
+    if (this.st.cohortEpoch !== this.binnedEpoch) this.binIdle();
     for (let k = 0; k < AGENT_BINS; k++) {
       const e = this.binEhs[k]!;
       if (!(e > 0)) continue;
