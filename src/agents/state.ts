@@ -31,10 +31,10 @@ const TREASURY_CODES = { hodl: TREASURY_HODL, 'sell-all': TREASURY_SELL_ALL, 'se
  * Per-miner record layout: the Float64 fields the per-step passes touch live interleaved in one
  * array, `rec[i * REC + R_X]`, so a miner-step touches a few cache lines of one array instead of
  * ~30 separate arrays (and V8 keeps one array's base and length in registers). The decision pass's
- * common fields are slots 0-7 (one cache line, see the alignment note in the constructor),
- * settlement's follow in 8-24, rarely used ones last. engine/loop.ts writes these slot numbers as
- * function-local literals (V8 folds those; an imported constant is a load at every use) and checks
- * them against this list when it loads.
+ * common fields are slots 0-7 (one cache line, see the alignment note in the constructor), the
+ * rest it reads for every miner (won BTC, next finance event) in the second line; settlement's
+ * common fields fill slots 8-23, so a miner without debt, AI or expansion touches three lines per
+ * step; fields read only with debt, AI or expansion come last.
  */
 export const REC = 32;
 export const R_ACTIVE_EHS = 0;
@@ -49,7 +49,7 @@ export const R_WON_BTC = 8; // BTC won solo in the current step
 export const R_TREASURY_BTC = 9;
 export const R_MINED_BTC = 10;
 export const R_DEBT_USD = 11;
-export const R_RATE_ANNUAL = 12;
+export const R_NEXT_EVENT_DAY = 12; // earliest day a build, note or loan of the miner has an event (financeEvents), NO_EVENT_DAY if none
 export const R_AI_MW_OPERATING = 13;
 export const R_POWER_USD_PER_DAY = 14;
 export const R_OPEX_USD_PER_DAY = 15;
@@ -58,14 +58,14 @@ export const R_CASH_USD = 17;
 export const R_SOLD_BTC = 18;
 export const R_COLLATERAL_BTC = 19;
 export const R_LOAN_TRIGGER_LTV = 20; // min(marginCallLtv, deleverageAtLtv when on): the LTV at which the loan checks can act
-export const R_MARGIN_CALL_LTV = 21;
+export const R_COUPON_USD_PER_YEAR = 21; // coupons of the miner's outstanding notes per year
 export const R_MIN_CASH_USD = 22;
 export const R_SELL_FRACTION = 23;
 export const R_CASH_DAYS = 24;
 export const R_ORIGINATION_LTV = 25;
 export const R_MAX_PRINCIPAL_USD = 26;
-export const R_NEXT_EVENT_DAY = 27; // earliest day a build, note or loan of the miner has an event (financeEvents), NO_EVENT_DAY if none
-export const R_COUPON_USD_PER_YEAR = 28; // coupons of the miner's outstanding notes per year
+export const R_RATE_ANNUAL = 27; // read only with debt (settlement)
+export const R_MARGIN_CALL_LTV = 28;
 export const R_AI_REVIEW_DAY = 29; // next day the miner reviews the AI option
 export const R_LAST_ORDER_DAY = 30;
 export const R_EXPAND_COOLDOWN_DAYS = 31;

@@ -375,7 +375,10 @@ export function settleMiners(
     rec[b + TREASURY] = rec[b + TREASURY]! + mined;
     rec[b + MINED] = rec[b + MINED]! + mined;
     const d = rec[b + DEBT]!;
-    const interest = d * rec[b + RATE]! * yearFrac;
+    // The rate sits with the fields read only with debt (its own cache line); without debt the
+    // interest is 0 either way (rates are finite).
+    const rate = d !== 0 ? rec[b + RATE]! : 0;
+    const interest = d * rate * yearFrac;
     // Rent net of the tenant's prepayment being recouped (aiCredit: from the first AI revenue on);
     // +0 without AI MW (revenue, margin >= 0 by the schema).
     const op = rec[b + AI_OP]!;
@@ -385,7 +388,7 @@ export function settleMiners(
     const draws = buildDraw[i]! > 0 ? drawBuilds(st, i, day, dtDays) : 0;
     const pw = rec[b + POWER]!;
     const ox = rec[b + OPEX]!;
-    rec[b + COST] = dailyCostUsd(pw, ox, d, rec[b + RATE]!, dtDays, couponPerYear);
+    rec[b + COST] = dailyCostUsd(pw, ox, d, rate, dtDays, couponPerYear);
     rec[b + CASH] = rec[b + CASH]! + aiIncome - (pw + ox) * dtDays - interest - couponPerYear * yearFrac - draws;
 
     const mod = (kind & KIND_MODULE) !== 0 ? moduleIndex[i]! : -1;
