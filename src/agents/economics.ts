@@ -43,17 +43,21 @@ export function paybackDays(usdPerTH: number, revenueUsdPerPhDay: number, jPerTH
   return marginPerThDay > 0 ? usdPerTH / marginPerThDay : Infinity;
 }
 
+/** Interest (USD) a loan of `debtUsd` at `rateAnnual` accrues over `yearFrac` of a year (simple). */
+export function interestUsd(debtUsd: number, rateAnnual: number, yearFrac: number): number {
+  return debtUsd * rateAnnual * yearFrac;
+}
+
 /**
- * Cost per day (USD) of a miner: power of its running machines + fixed opex + interest + its notes'
- * coupons, the interest accrued over a step of `stepDays` spread per day. The keep-cash target and the capex
- * reserve (cashDays x this) use it; the engine sets it at setup and at every settlement with this one
- * formula so the reserve is in force from step 0.
+ * Cost per day (USD) of a miner: power of its running machines + fixed opex + the interest of a step
+ * of `stepDays` (interestUsd over stepDays / 365) spread per day + its notes' coupons. The keep-cash
+ * target and the capex reserve (cashDays x this) use it; the engine sets it at setup and at every
+ * settlement with this one formula so the reserve is in force from step 0. Terms that are exactly 0
+ * without debt or notes are skipped (x + 0 === x for x >= 0): the same value without divisions.
  */
-export function dailyCostUsd(powerUsdPerDay: number, opexUsdPerDay: number, debtUsd: number, rateAnnual: number, stepDays: number, couponUsdPerYear = 0): number {
-  // Terms that are exactly 0 without debt or notes are skipped (x + 0 === x for x >= 0): the same
-  // value without the divisions, which the settlement pays per miner-step otherwise.
+export function dailyCostUsd(powerUsdPerDay: number, opexUsdPerDay: number, stepInterestUsd: number, stepDays: number, couponUsdPerYear = 0): number {
   let c = powerUsdPerDay + opexUsdPerDay;
-  if (debtUsd !== 0) c += (debtUsd * rateAnnual * (stepDays / DAYS_PER_YEAR)) / stepDays;
+  if (stepInterestUsd !== 0) c += stepDays === 1 ? stepInterestUsd : stepInterestUsd / stepDays; // x / 1 === x
   if (couponUsdPerYear !== 0) c += couponUsdPerYear / DAYS_PER_YEAR;
   return c;
 }

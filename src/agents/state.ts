@@ -1,6 +1,6 @@
 import { HashsimError } from '../errors.ts';
 import type { RandomStream } from '../random/index.ts';
-import { dailyCostUsd, powerCostUsdPerPhDay } from './economics.ts';
+import { DAYS_PER_YEAR, dailyCostUsd, interestUsd, powerCostUsdPerPhDay } from './economics.ts';
 import { aiDealNpvPerMw } from './ai-deal.ts';
 import { resolvePolicies } from './strategies.ts';
 import { costShareBelow, runningMeanCost } from './utilisation.ts';
@@ -578,7 +578,7 @@ export class AgentState {
       // Set now, not at the first settlement: step 0's decisions (AI pivot and expansion capex from
       // cash above cashDays x this) must already see the reserve. The start's running shares apply.
       this.rec[i * REC + R_POWER_USD_PER_DAY] = powerPerDay;
-      this.rec[i * REC + R_COST_USD_PER_DAY] = dailyCostUsd(powerPerDay, opex, this.rec[i * REC + R_DEBT_USD]!, loan.rateAnnual, 1);
+      this.rec[i * REC + R_COST_USD_PER_DAY] = dailyCostUsd(powerPerDay, opex, interestUsd(this.rec[i * REC + R_DEBT_USD]!, loan.rateAnnual, 1 / DAYS_PER_YEAR), 1);
       // A keep-cash miner has been following its policy before the start: opening cash below its
       // target is topped up from the free treasury at the start price here, before the run, rather
       // than as one day-0 sale that no miner in that steady state would make (it would show up as a

@@ -68,7 +68,7 @@ import {
   TREASURY_SELL_ALL,
   TREASURY_SELL_FRACTION,
 } from '../agents/state.ts';
-import { dailyCostUsd, paybackDays } from '../agents/economics.ts';
+import { dailyCostUsd, interestUsd, paybackDays } from '../agents/economics.ts';
 import { HashsimError } from '../errors.ts';
 import type { CustomStrategies } from './custom.ts';
 
@@ -377,8 +377,7 @@ export function settleMiners(
     const d = rec[b + DEBT]!;
     // The rate sits with the fields read only with debt (its own cache line); without debt the
     // interest is 0 either way (rates are finite).
-    const rate = d !== 0 ? rec[b + RATE]! : 0;
-    const interest = d * rate * yearFrac;
+    const interest = d !== 0 ? interestUsd(d, rec[b + RATE]!, yearFrac) : 0;
     // Rent net of the tenant's prepayment being recouped (aiCredit: from the first AI revenue on);
     // +0 without AI MW (revenue, margin >= 0 by the schema).
     const op = rec[b + AI_OP]!;
@@ -388,7 +387,7 @@ export function settleMiners(
     const draws = buildDraw[i]! > 0 ? drawBuilds(st, i, day, dtDays) : 0;
     const pw = rec[b + POWER]!;
     const ox = rec[b + OPEX]!;
-    rec[b + COST] = dailyCostUsd(pw, ox, d, rate, dtDays, couponPerYear);
+    rec[b + COST] = dailyCostUsd(pw, ox, interest, dtDays, couponPerYear);
     rec[b + CASH] = rec[b + CASH]! + aiIncome - (pw + ox) * dtDays - interest - couponPerYear * yearFrac - draws;
 
     const mod = (kind & KIND_MODULE) !== 0 ? moduleIndex[i]! : -1;
