@@ -163,7 +163,6 @@ export function decideMiners(
   const COOLDOWN = R_EXPAND_COOLDOWN_DAYS;
   const AI_REVIEW = R_AI_REVIEW_DAY;
   const NEXT_EVENT = R_NEXT_EVENT_DAY;
-  const WON = R_WON_BTC;
   const EMA_ALPHA = R_EMA_ALPHA;
   const AI_OP = R_AI_MW_OPERATING;
   const K_SOLO = KIND_SOLO;
@@ -207,9 +206,9 @@ export function decideMiners(
     const rev = hp * (1 - rec[b + POOL_FEE]!);
     const kind = kinds[i]!;
     const ai = (kind & K_AI) !== 0;
-    // The revenue average (read only by the AI rule) is kept for every miner: skipping it behind the
-    // AI flag, a branch random across miners, measured no faster (its slots share the first line).
-    rec[b + EMA] = first ? rev : rec[b + EMA]! + rec[b + EMA_ALPHA]! * (rev - rec[b + EMA]!);
+    // The revenue average is read only by the AI rule, which only K_AI miners run (K_AI is fixed at
+    // setup): the others skip it, and their first cache line stays clean in a steady state.
+    if (ai) rec[b + EMA] = first ? rev : rec[b + EMA]! + rec[b + EMA_ALPHA]! * (rev - rec[b + EMA]!);
     // deliver()'s own test: an order whose delivery day has come.
     if (rec[b + PENDING]! > 0 && !(day < pendingDay[i]!)) deliver(st, i, day);
     // financeEvents' own test: a build, note or loan event is due.
@@ -258,7 +257,7 @@ export function decideMiners(
     agentSq += a * a;
     mw += rec[b + MINING_MW]!;
     if ((kind & K_SOLO) !== 0) {
-      rec[b + WON] = 0;
+      // (settlement zeroes the BTC won, R_WON_BTC, after booking it)
       if (a > 0) {
         soloCum += a;
         soloCumArr[soloN] = soloCum;
@@ -367,7 +366,11 @@ export function settleMiners(
     let mined: number;
     const kind = kinds[i]!;
     if ((kind & KIND_SOLO) !== 0) {
-      mined = lottery ? rec[b + WON]! : a * expectedShare;
+      if (lottery) {
+        // Won in this step's blocks (onBlock adds to it); zeroed for the next step's blocks.
+        mined = rec[b + WON]!;
+        rec[b + WON] = 0;
+      } else mined = a * expectedShare;
     } else {
       mined = a * perEhs * (1 - rec[b + POOL_FEE]!);
       poolPaid += mined;
