@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 // Miner, population and fringe configuration. Units are in the field names (EH/s, J/TH, $/MWh,
-// MW, days, USD, BTC, Pct = a fraction in [0, 1]). Every field that can have a sensible default has
-// one, so a named miner is a few lines: see docs/MODEL.md.
+// MW, days, USD, BTC; Share, Fraction and Ltv = a fraction: 0.3 means 30%; Pct = a percent). Every
+// field that can have a sensible default has one, so a named miner is a few lines: docs/MODEL.md.
 
 const nonneg = () => z.number().nonnegative();
 const frac = () => z.number().min(0).max(1);
@@ -15,10 +15,10 @@ export const OperatePolicySchema = z
   .object({
     /** false: machines run regardless of margin (e.g. hedged power). */
     curtail: z.boolean().default(true),
-    /** Running machines switch off when revenue/power cost < 1 + minMarginPct - hysteresisPct. */
-    minMarginPct: z.number().min(-1).max(10).default(0),
-    /** Idle machines switch on when revenue/power cost > 1 + minMarginPct + hysteresisPct (restart costs). */
-    hysteresisPct: frac().default(0.1),
+    /** Running machines switch off when revenue/power cost < 1 + minMarginShare - hysteresisShare. */
+    minMarginShare: z.number().min(-1).max(10).default(0),
+    /** Idle machines switch on when revenue/power cost > 1 + minMarginShare + hysteresisShare (restart costs). */
+    hysteresisShare: frac().default(0.1),
     /**
      * Relative spread of power costs within a cohort (units, racks and site contracts differ): costs
      * are uniform over cost x [1 - spread, 1 + spread] and the cheapest machines run first, so a
@@ -72,7 +72,7 @@ export const ExpandPolicySchema = z
     efficiencyJPerTH: z.number().positive().default(15),
     deliveryLagDays: z.number().int().nonnegative().default(90),
     /** Largest single order as a share of the miner's installed hashrate. */
-    maxOrderPctOfFleet: z.number().positive().default(0.25),
+    maxOrderShareOfFleet: z.number().positive().default(0.25),
     /** Whether capex may be financed by selling/borrowing (else only cash above the reserve). */
     financeCapex: z.boolean().default(false),
     /** Days between orders (evaluation cadence). */
@@ -274,7 +274,7 @@ export const LoanSchema = z
     /** Lender's liquidation threshold (LTV); drawn per loan when a distribution. */
     liquidationLtv: LoanTerm.default(0.88),
     /** Lender's liquidation penalty as a share of the debt. */
-    penaltyPct: frac().default(0.04),
+    penaltyShare: frac().default(0.04),
     /** Credit limit for new borrowing (USD); null = limited only by collateral. */
     maxPrincipalUsd: nonneg().nullable().default(null),
     /** Term of the loan (days); null: open-ended (no maturity). */
@@ -319,10 +319,10 @@ export type LoanConfig = z.infer<typeof LoanSchema>;
 
 export const PayoutSchema = z
   .discriminatedUnion('scheme', [
-    z.object({ scheme: z.literal('fpps'), feePct: frac().default(0.025) }).strict(),
+    z.object({ scheme: z.literal('fpps'), feeShare: frac().default(0.025) }).strict(),
     z.object({ scheme: z.literal('solo') }).strict(),
   ])
-  .default({ scheme: 'fpps', feePct: 0.025 });
+  .default({ scheme: 'fpps', feeShare: 0.025 });
 
 const StrategyRefFields = {
   /** Built-in ('seller', 'hodler', 'deleverager', 'ai-pivoter', 'expander', 'passive') or scenario-defined. */
@@ -395,7 +395,7 @@ export const PopulationSchema = z
     efficiencyJPerTH: DistSchema.default({ dist: 'triangular', min: 13.5, mode: 18, max: 30 }),
     powerPriceUsdPerMWh: DistSchema.default({ dist: 'uniform', min: 30, max: 80 }),
     /** Free site MW beyond the fleet's draw, as a share of it. */
-    siteHeadroomPct: DistSchema.default(0.1),
+    siteHeadroomShare: DistSchema.default(0.1),
     aiConvertibleShare: DistSchema.default(0.5),
     /** Starting treasury in days of the miner's production at the start's hashprice. */
     treasuryDays: DistSchema.default(30),
@@ -409,7 +409,7 @@ export const PopulationSchema = z
     aiPropensity: frac().default(0),
     /** Share of miners paid FPPS by a pool (the rest mine solo). */
     fppsShare: frac().default(0.9),
-    poolFeePct: DistSchema.default(0.025),
+    poolFeeShare: DistSchema.default(0.025),
     /** A strategy name, or weights over strategy names. */
     strategy: z.union([z.string(), z.record(z.string(), nonneg())]).default('seller'),
     policies: PoliciesSchema.default({}),

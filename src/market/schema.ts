@@ -28,8 +28,18 @@ export const ShockSchema = z
   .object({
     /** Day offset from the start on which the shock lands (1 = end of the first day). */
     day: z.number().int().positive(),
-    /** Simple return applied at once, in percent: -30 means the price falls by 30%. */
-    returnPct: z.number().gt(-100).max(10_000),
+    /**
+     * Simple return applied at once, in percent: -30 means the price falls by 30%. Values with
+     * 0 < |returnPct| < 1 are refused: they are almost surely fractions (-0.3 for -30%), and a
+     * scripted move below 1% is not a shock.
+     */
+    returnPct: z
+      .number()
+      .gt(-100)
+      .max(10_000)
+      .refine((x) => x === 0 || !(Math.abs(x) < 1), {
+        error: (iss) => `expected a return in percent (returnPct is in percent: -30 means -30%), got ${String(iss.input)}: write ${+(Number(iss.input) * 100).toPrecision(12)} for ${+(Number(iss.input) * 100).toPrecision(12)}%; moves below 1% in absolute value are refused as likely fractions`,
+      }),
   })
   .strict();
 export type ShockConfig = z.infer<typeof ShockSchema>;
