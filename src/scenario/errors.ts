@@ -122,12 +122,23 @@ export const RENAMED_KEYS: Readonly<Record<string, string>> = {
   minMarginPct: 'minMarginShare',
   hysteresisPct: 'hysteresisShare',
   maxOrderPctOfFleet: 'maxOrderShareOfFleet',
+  // Renamed earlier (the supply model, miner finance): still a fraction, same meaning.
+  overheadPct: 'overheadShare',
+  marginPct: 'marginShare',
+  tranchePct: 'trancheShare',
 };
 
-/** Message for an old key that was renamed. */
+/** Old `*Pct` keys whose field was replaced by one that measures something else. */
+export const REPLACED_KEYS: Readonly<Record<string, string>> = {
+  hurdlePct:
+    'replaced by hurdleShareOfCapex, which measures something else (convert when NPV per MW exceeds this fraction of capex per MW; 0: any positive NPV); see docs/MODEL.md',
+};
+
+/** Message for an old key that was renamed or replaced. */
 export function renamedMessage(key: string): string | undefined {
-  const to = RENAMED_KEYS[key];
-  return to === undefined ? undefined : `renamed to ${to} (same meaning, a fraction: 0.025 means 2.5%)`;
+  if (Object.prototype.hasOwnProperty.call(REPLACED_KEYS, key)) return REPLACED_KEYS[key];
+  if (!Object.prototype.hasOwnProperty.call(RENAMED_KEYS, key)) return undefined;
+  return `renamed to ${RENAMED_KEYS[key]} (same meaning, a fraction: 0.025 means 2.5%)`;
 }
 
 export const FRACTION_HINT = 'a fraction: 0.3 means 30%';
