@@ -71,10 +71,10 @@ function borrower(loan: Record<string, number>, treasuryBtc = 1000): ScenarioInp
       // 1,000 BTC back the loan; anything above stays free in the treasury.
       treasuryBtc,
       // The pool keeps everything: mined BTC is exactly zero, so nothing can top up collateral.
-      payout: { scheme: 'fpps', feePct: 1 },
+      payout: { scheme: 'fpps', feeShare: 1 },
       strategy: 'hodler',
       policies: { operate: { curtail: false } },
-      loan: { principalUsd: 50_000_000, originationLtv: 0.5, rateAnnual: 0, marginCallLtv: 0.7, liquidationLtv: 0.88, cureDays: 2, penaltyPct: 0.04, ...loan },
+      loan: { principalUsd: 50_000_000, originationLtv: 0.5, rateAnnual: 0, marginCallLtv: 0.7, liquidationLtv: 0.88, cureDays: 2, penaltyShare: 0.04, ...loan },
     },
   ];
 }

@@ -22,10 +22,10 @@ function borrower(free: number, cureDays: number): MinerInput {
     opexUsdPerDay: 0,
     cashUsd: 0,
     treasuryBtc: 1000 + free,
-    payout: { scheme: 'fpps', feePct: 1 },
+    payout: { scheme: 'fpps', feeShare: 1 },
     strategy: 'hodler',
     policies: { operate: { curtail: false }, financing: { borrow: false } },
-    loan: { principalUsd: 50_000_000, originationLtv: 0.5, rateAnnual: 0, marginCallLtv: 0.7, liquidationLtv: 0.88, cureDays, penaltyPct: 0.04 },
+    loan: { principalUsd: 50_000_000, originationLtv: 0.5, rateAnnual: 0, marginCallLtv: 0.7, liquidationLtv: 0.88, cureDays, penaltyShare: 0.04 },
   };
 }
 

@@ -171,7 +171,7 @@ describe('the engine signs a deal at the hand-computed threshold, and builds it 
               siteMw: 200,
               aiConvertibleShare: 0.5,
               cashUsd: 5e9,
-              payout: { scheme: 'fpps', feePct: fee },
+              payout: { scheme: 'fpps', feeShare: fee },
               strategy: 'ai-pivoter',
               policies: {
                 aiPivot: {
@@ -298,7 +298,7 @@ describe('financing conserves USD and BTC', () => {
               cashUsd: 0,
               treasuryBtc: 50_000,
               opexUsdPerDay: 0,
-              payout: { scheme: 'fpps', feePct: 1 },
+              payout: { scheme: 'fpps', feeShare: 1 },
               strategy: 'hodler',
               policies: {
                 operate: { curtail: false },

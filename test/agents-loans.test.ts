@@ -105,10 +105,10 @@ function pledged(cashUsd: number, opex: number, policies: MinerInput['policies']
     opexUsdPerDay: opex,
     cashUsd,
     treasuryBtc: 1000,
-    payout: { scheme: 'fpps', feePct: 1 },
+    payout: { scheme: 'fpps', feeShare: 1 },
     strategy: 'hodler',
     policies: { operate: { curtail: false }, ...policies },
-    loan: { principalUsd: 50_000_000, originationLtv: 0.5, rateAnnual: 0, marginCallLtv: 0.7, liquidationLtv: 0.88, cureDays: 2, penaltyPct: 0.04 },
+    loan: { principalUsd: 50_000_000, originationLtv: 0.5, rateAnnual: 0, marginCallLtv: 0.7, liquidationLtv: 0.88, cureDays: 2, penaltyShare: 0.04 },
   };
 }
 

@@ -39,7 +39,7 @@ describe('operate / curtail', () => {
     ],
     // No spread within a cohort and no ramp limit: each cohort switches as one block (the rule's
     // limiting case; the progressive case is tested in test/supply.test.ts).
-    policies: { operate: { hysteresisPct: 0.05, retireAfterCurtailedDays: 10_000, costSpreadShare: 0, rampSharePerDay: 1 } },
+    policies: { operate: { hysteresisShare: 0.05, retireAfterCurtailedDays: 10_000, costSpreadShare: 0, rampSharePerDay: 1 } },
   };
   const costs = [30, 18, 24];
 
@@ -160,7 +160,7 @@ describe('expansion, exit, populations, fringe, user strategies (end to end)', (
       siteMw: 200, // 100 MW in use, 100 MW free
       cashUsd: 3e9,
       strategy: 'expander',
-      policies: { expand: { paybackDays: 2000, machineUsdPerTH: 15, efficiencyJPerTH: 15, deliveryLagDays: 20, maxOrderPctOfFleet: 10 } },
+      policies: { expand: { paybackDays: 2000, machineUsdPerTH: 15, efficiencyJPerTH: 15, deliveryLagDays: 20, maxOrderShareOfFleet: 10 } },
     };
     const r = simulate(scenario({ miners: [miner] }), { seed: 1, runIndex: 0 });
     const h = r.series.agent_hashrate_ehs!;

@@ -34,7 +34,7 @@ describe('operate short-cut (record slot R_OP_OFF_THR)', () => {
                 name: 'm',
                 sites: [{ mw: 1e4, powerPriceUsdPerMWh: price }],
                 cohorts: jths.map((j) => ({ hashrateEHs: 1, efficiencyJPerTH: j })),
-                policies: { operate: { curtail, hysteresisPct: hysteresis, minMarginPct: margin, retireAfterCurtailedDays: 1e6 } },
+                policies: { operate: { curtail, hysteresisShare: hysteresis, minMarginShare: margin, retireAfterCurtailedDays: 1e6 } },
               }),
             ],
             [],

@@ -59,7 +59,7 @@ function build(g: Gen): ReturnType<typeof ScenarioSchema.parse> {
       cashUsd: m.cashUsd,
       opexUsdPerDay: m.opexUsdPerDay,
       loan: { principalUsd: m.loanPct * m.treasuryBtc * 70_000, cureDays: 1 },
-      payout: m.solo ? { scheme: 'solo' } : { scheme: 'fpps', feePct: 0.02 },
+      payout: m.solo ? { scheme: 'solo' } : { scheme: 'fpps', feeShare: 0.02 },
       strategy: m.strategy,
       policies: { aiPivot: { capexUsdPerMw: 1e6, costOfCapitalAnnual: 0.05, reviewDays: 7 } },
     })),

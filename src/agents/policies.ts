@@ -331,7 +331,7 @@ function respondToMarginCall(st: AgentState, i: number, price: number, flows: St
 
 /** The lender sells collateral for debt x (1 + penalty); leftover collateral returns to the treasury. */
 export function liquidate(st: AgentState, i: number, price: number, day: number, flows: StepFlows): void {
-  const claim = st.rec[i * REC + R_DEBT_USD]! * (1 + st.penaltyPct[i]!);
+  const claim = st.rec[i * REC + R_DEBT_USD]! * (1 + st.penaltyShare[i]!);
   const coll = st.rec[i * REC + R_COLLATERAL_BTC]!;
   const needBtc = claim / price;
   const sold = needBtc < coll ? needBtc : coll;
@@ -804,7 +804,7 @@ function loanMaturity(st: AgentState, i: number, day: number, price: number, flo
 /**
  * Expansion: every cooldownDays, order machines (efficiency expandJPerTH) for the site with the
  * cheapest power that has free MW, when payback at the current revenue < paybackDays; the order is
- * capped by free MW, maxOrderPct of the fleet, and funding; it arrives after deliveryLagDays.
+ * capped by free MW, maxOrderShare of the fleet, and funding; it arrives after deliveryLagDays.
  */
 export function expand(st: AgentState, i: number, revenueUsdPerPhDay: number, price: number, day: number, flows: StepFlows): void {
   POLICY_ARGS[0] = revenueUsdPerPhDay;
@@ -832,7 +832,7 @@ export function expandArgs(st: AgentState, i: number, day: number, flows: StepFl
   if (!(paybackDays(usdPerTH, revenueUsdPerPhDay, jth, st.sitePriceUsdPerMWh[best]!) < st.paybackDays[i]!)) return;
   st.rec[i * REC + R_LAST_ORDER_DAY] = day;
   let ehs = free / jth;
-  const cap = st.maxOrderPct[i]! * st.installedEhs[i]!;
+  const cap = st.maxOrderShare[i]! * st.installedEhs[i]!;
   if (cap > 0 && cap < ehs) ehs = cap;
   const usdPerEhs = usdPerTH * 1e6;
   const affordable = (spareCash(st, i) + (st.expandFinance[i] === 1 ? financingCapacity(st, i, price) : 0)) / usdPerEhs;

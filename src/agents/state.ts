@@ -120,7 +120,7 @@ export interface LoanTerms {
   readonly marginCallLtv: number;
   readonly cureDays: number;
   readonly liquidationLtv: number;
-  readonly penaltyPct: number;
+  readonly penaltyShare: number;
   readonly maxPrincipalUsd: number | null;
   readonly termDays: number | null;
   readonly ageDays: number;
@@ -156,7 +156,7 @@ export function drawLoanTerms(l: LoanConfig, principalUsd: number, rng: RandomSt
     marginCallLtv,
     cureDays,
     liquidationLtv,
-    penaltyPct: l.penaltyPct,
+    penaltyShare: l.penaltyShare,
     maxPrincipalUsd: l.maxPrincipalUsd,
     termDays: l.termDays,
     ageDays,
@@ -238,7 +238,7 @@ export class AgentState {
   // --- per miner: loan terms and state
   readonly cureDays: Float64Array;
   readonly liquidationLtv: Float64Array;
-  readonly penaltyPct: Float64Array;
+  readonly penaltyShare: Float64Array;
   /** Day the open margin call started, or -1. */
   readonly marginCallDay: Int32Array;
 
@@ -263,7 +263,7 @@ export class AgentState {
   readonly machineUsdPerTH: Float64Array;
   readonly expandJPerTH: Float64Array;
   readonly deliveryLagDays: Float64Array;
-  readonly maxOrderPct: Float64Array;
+  readonly maxOrderShare: Float64Array;
   readonly expandFinance: Uint8Array;
   readonly aiOn: Uint8Array;
   /** The miner's AI-pivot policy (deal terms, financing), read when it reviews the option or signs. */
@@ -395,7 +395,7 @@ export class AgentState {
     this.siteEnd = i32();
     this.cureDays = f();
     this.liquidationLtv = f();
-    this.penaltyPct = f();
+    this.penaltyShare = f();
     this.marginCallDay = i32().fill(-1);
     this.curtail = u();
     this.offRatio = f();
@@ -414,7 +414,7 @@ export class AgentState {
     this.machineUsdPerTH = f();
     this.expandJPerTH = f();
     this.deliveryLagDays = f();
-    this.maxOrderPct = f();
+    this.maxOrderShare = f();
     this.expandFinance = u();
     this.aiOn = u();
     this.aiPolicy = packedMap(specs, (x) => x.policies.aiPivot);
@@ -509,7 +509,7 @@ export class AgentState {
       // Cohorts start in their band's middle at the start's revenue: the machines whose cost it
       // covers run (all of them for a miner that does not curtail).
       const rev0 = start.btcPerPhDay * start.priceUsd * (1 - (s.solo ? 0 : s.poolFee));
-      const on0 = 1 + p.operate.minMarginPct;
+      const on0 = 1 + p.operate.minMarginShare;
       for (const co of s.cohorts) {
         this.cohortMiner[c] = i;
         this.cohortSite[c] = this.siteStart[i]! + co.site;
@@ -550,7 +550,7 @@ export class AgentState {
       this.rec[i * REC + R_MARGIN_CALL_LTV] = loan.marginCallLtv;
       this.cureDays[i] = loan.cureDays;
       this.liquidationLtv[i] = loan.liquidationLtv;
-      this.penaltyPct[i] = loan.penaltyPct;
+      this.penaltyShare[i] = loan.penaltyShare;
       this.rec[i * REC + R_MAX_PRINCIPAL_USD] = loan.maxPrincipalUsd ?? NO_LIMIT_USD;
       this.rec[i * REC + R_NEXT_EVENT_DAY] = NO_EVENT_DAY;
       this.rec[i * REC + R_AI_REVIEW_DAY] = NO_EVENT_DAY;
@@ -597,8 +597,8 @@ export class AgentState {
       this.initialBtc[i] = s.treasuryBtc - openingSale;
 
       this.curtail[i] = p.operate.curtail ? 1 : 0;
-      this.offRatio[i] = 1 + p.operate.minMarginPct - p.operate.hysteresisPct;
-      this.onRatio[i] = 1 + p.operate.minMarginPct + p.operate.hysteresisPct;
+      this.offRatio[i] = 1 + p.operate.minMarginShare - p.operate.hysteresisShare;
+      this.onRatio[i] = 1 + p.operate.minMarginShare + p.operate.hysteresisShare;
       this.costSpread[i] = p.operate.costSpreadShare;
       this.rampPerDay[i] = p.operate.rampSharePerDay;
       this.retireDays[i] = p.operate.retireAfterCurtailedDays;
@@ -619,7 +619,7 @@ export class AgentState {
       this.machineUsdPerTH[i] = p.expand.machineUsdPerTH;
       this.expandJPerTH[i] = p.expand.efficiencyJPerTH;
       this.deliveryLagDays[i] = p.expand.deliveryLagDays;
-      this.maxOrderPct[i] = p.expand.maxOrderPctOfFleet;
+      this.maxOrderShare[i] = p.expand.maxOrderShareOfFleet;
       this.expandFinance[i] = p.expand.financeCapex ? 1 : 0;
       this.rec[i * REC + R_EXPAND_COOLDOWN_DAYS] = p.expand.cooldownDays;
       this.aiOn[i] = p.aiPivot.enabled ? 1 : 0;
@@ -650,12 +650,12 @@ const DEFAULT_LOAN: LoanConfig = LoanSchema.parse({});
 /** Placeholder until drawFinance sets a spec's loan terms. */
 const UNDRAWN_LOAN: LoanTerms = {
   principalUsd: 0, originationLtv: 0.5, startLtv: 0.5, rateAnnual: 0, marginCallLtv: 0.7, cureDays: 0, liquidationLtv: 0.88,
-  penaltyPct: 0, maxPrincipalUsd: null, termDays: null, ageDays: 0, atMaturity: 'refinance',
+  penaltyShare: 0, maxPrincipalUsd: null, termDays: null, ageDays: 0, atMaturity: 'refinance',
 };
 const DEFAULT_OPEX_USD_PER_PH_DAY = 3;
 const DEFAULT_CASH_DAYS = 30;
 /** Free site MW beyond the fleet's draw when a named miner gives no site MW. */
-export const DEFAULT_SITE_HEADROOM_PCT = 0.1;
+export const DEFAULT_SITE_HEADROOM_SHARE = 0.1;
 
 function namedSpec(m: MinerConfig, custom: Readonly<Record<string, PoliciesInput>>, where: string): MinerSpec {
   let sites: MinerSpec['sites'];
@@ -673,7 +673,7 @@ function namedSpec(m: MinerConfig, custom: Readonly<Record<string, PoliciesInput
     const jth = m.efficiencyJPerTH!;
     sites = [
       {
-        mw: m.siteMw ?? ehs * jth * (1 + DEFAULT_SITE_HEADROOM_PCT),
+        mw: m.siteMw ?? ehs * jth * (1 + DEFAULT_SITE_HEADROOM_SHARE),
         price: m.powerPriceUsdPerMWh!,
         aiShare: m.aiConvertibleShare ?? 0.5,
       },
@@ -702,7 +702,7 @@ function namedSpec(m: MinerConfig, custom: Readonly<Record<string, PoliciesInput
     beliefZ: 0,
     reviewPhase: 0,
     solo: m.payout.scheme === 'solo',
-    poolFee: m.payout.scheme === 'fpps' ? m.payout.feePct : 0,
+    poolFee: m.payout.scheme === 'fpps' ? m.payout.feeShare : 0,
     policies: resolvePolicies(m.strategy, m.policies, custom, where),
     module: m.strategyModule,
   };
@@ -783,13 +783,13 @@ function populationSpecs(
     const ehs = pos(drawDist(p.hashrateEHs, rng), 'hashrateEHs', 1e-12);
     const jth = pos(drawDist(p.efficiencyJPerTH, rng), 'efficiencyJPerTH', 1e-9);
     const price = pos(drawDist(p.powerPriceUsdPerMWh, rng), 'powerPriceUsdPerMWh');
-    const headroom = pos(drawDist(p.siteHeadroomPct, rng), 'siteHeadroomPct');
+    const headroom = pos(drawDist(p.siteHeadroomShare, rng), 'siteHeadroomShare');
     const aiShare = Math.min(1, pos(drawDist(p.aiConvertibleShare, rng), 'aiConvertibleShare'));
     const treasuryDays = pos(drawDist(p.treasuryDays, rng), 'treasuryDays');
     const cashDays = pos(drawDist(p.cashDays, rng), 'cashDays');
     const opex = pos(drawDist(p.opexUsdPerPhDay, rng), 'opexUsdPerPhDay');
     const ltv = pos(drawDist(p.loanLtv, rng), 'loanLtv');
-    const poolFee = Math.min(1, pos(drawDist(p.poolFeePct, rng), 'poolFeePct'));
+    const poolFee = Math.min(1, pos(drawDist(p.poolFeeShare, rng), 'poolFeeShare'));
     const ai = rng.uniform() < p.aiPropensity;
     const solo = rng.uniform() >= p.fppsShare;
     const strategy = pickStrategy(p.strategy, picker, rng);

@@ -109,6 +109,69 @@ export function issueMessage(issue: z.core.$ZodIssue): string {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Units convention: `*Share` (and `*Fraction`, `share`) fields are fractions (0.3 means 30%), `*Pct`
+// fields are percents (-30 means -30%). docs/MODEL.md, "Miner agents", has the migration table.
+
+/** Fraction-valued fields once named `*Pct`: old key -> new key (same meaning, a fraction). */
+export const RENAMED_KEYS: Readonly<Record<string, string>> = {
+  feePct: 'feeShare',
+  poolFeePct: 'poolFeeShare',
+  siteHeadroomPct: 'siteHeadroomShare',
+  penaltyPct: 'penaltyShare',
+  minMarginPct: 'minMarginShare',
+  hysteresisPct: 'hysteresisShare',
+  maxOrderPctOfFleet: 'maxOrderShareOfFleet',
+  // Renamed earlier (the supply model, miner finance): still a fraction, same meaning.
+  overheadPct: 'overheadShare',
+  marginPct: 'marginShare',
+  tranchePct: 'trancheShare',
+};
+
+/** Old `*Pct` keys whose field was replaced by one that measures something else. */
+export const REPLACED_KEYS: Readonly<Record<string, string>> = {
+  hurdlePct:
+    'replaced by hurdleShareOfCapex, which measures something else (convert when NPV per MW exceeds this fraction of capex per MW; 0: any positive NPV); see docs/MODEL.md',
+};
+
+/** Message for an old key that was renamed or replaced. */
+export function renamedMessage(key: string): string | undefined {
+  if (Object.prototype.hasOwnProperty.call(REPLACED_KEYS, key)) return REPLACED_KEYS[key];
+  if (!Object.prototype.hasOwnProperty.call(RENAMED_KEYS, key)) return undefined;
+  return `renamed to ${RENAMED_KEYS[key]} (same meaning, a fraction: 0.025 means 2.5%)`;
+}
+
+export const FRACTION_HINT = 'a fraction: 0.3 means 30%';
+export const PERCENT_HINT = 'in percent: -30 means -30%';
+
+/** Sub-fields of a distribution that take the field's own unit. */
+const DIST_VALUES = new Set(['min', 'max', 'value', 'mode', 'median', 'mean']);
+
+/**
+ * The share or percent field a path names: its last segment, or the field a distribution's value
+ * belongs to (`populations[0].poolFeeShare.max` -> poolFeeShare).
+ */
+function fieldOf(path: string): string | undefined {
+  const segs = path.split(/[.[\]"]+/).filter((x) => x !== '' && !/^\d+$/.test(x));
+  let i = segs.length - 1;
+  if (i > 0 && DIST_VALUES.has(segs[i]!)) i--;
+  const s = segs[i];
+  return s !== undefined && (/Share|Fraction|Pct$/.test(s) || s === 'share') ? s : undefined;
+}
+
+/**
+ * A range problem of a share or percent field, with the unit spelled out, so a percent written as a
+ * share (`overheadShare: 30`) or a share written as a percent reads as what it is.
+ */
+export function withUnitHint(p: Problem): Problem {
+  if (!/^expected\b.*(<=?|>=?|at most|at least|between|in \[)/.test(p.message)) return p;
+  if (p.message.includes(FRACTION_HINT) || p.message.includes(PERCENT_HINT)) return p;
+  const f = fieldOf(p.path);
+  if (f === undefined) return p;
+  if (/Pct$/.test(f)) return { ...p, message: `${p.message} (${f} is ${PERCENT_HINT})` };
+  return { ...p, message: `${p.message} (${f} is ${FRACTION_HINT})` };
+}
+
 /** Every zod issue as a problem with its field path. */
 export function issuesToProblems(
   issues: readonly z.core.$ZodIssue[],
@@ -120,12 +183,18 @@ export function issuesToProblems(
     if (issue.code === 'unrecognized_keys') {
       // One line per unknown key, with the key in the path, so each is easy to find.
       for (const key of issue.keys) {
+        const path = formatPath([...basePath, ...issue.path, key]);
+        const renamed = renamedMessage(key);
+        if (renamed !== undefined) {
+          out.push({ path, message: renamed });
+          continue;
+        }
         const near = suggest?.(issue.path, key);
-        out.push({ path: formatPath([...basePath, ...issue.path, key]), message: near === undefined ? 'unknown key' : `unknown key; did you mean "${near}"?` });
+        out.push({ path, message: near === undefined ? 'unknown key' : `unknown key; did you mean "${near}"?` });
       }
       continue;
     }
-    out.push({ path: formatPath([...basePath, ...issue.path]), message: issueMessage(issue) });
+    out.push(withUnitHint({ path: formatPath([...basePath, ...issue.path]), message: issueMessage(issue) }));
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode }
 import { HashsimError } from '../errors.ts';
 import { CSV_DELIMITERS, CsvFormatError, parsePriceCsv, parseReturnsCsv, type CsvDelimiter } from '../market/csv.ts';
 import { daysBetween, parseDailyPriceCsv, sliceDays } from '../market/daily.ts';
-import { formatPath, issuesToProblems, ScenarioError, type Problem } from './errors.ts';
+import { formatPath, issuesToProblems, ScenarioError, withUnitHint, type Problem } from './errors.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 import { getAtPath } from '../sweep/path.ts';
 import { semanticProblems, type SemanticOptions } from './semantic.ts';
@@ -421,7 +421,7 @@ export function validateScenario(obj: unknown, extraProblems: readonly Problem[]
   // Unsafe data never reaches the schema: its problems are reported on their own.
   if (unsafe.length > 0) throw new ScenarioError([...unsafe, ...extraProblems], source);
   const r = ScenarioSchema.safeParse(obj, { reportInput: true });
-  const problems = [...extraProblems, ...(r.success ? semanticProblems(r.data, options) : issuesToProblems(r.error.issues, [], suggestKey))];
+  const problems = [...extraProblems, ...(r.success ? semanticProblems(r.data, options).map(withUnitHint) : issuesToProblems(r.error.issues, [], suggestKey))];
   if (r.success && problems.length === 0) return r.data;
   throw new ScenarioError(dedupe(problems), source);
 }

@@ -15,13 +15,17 @@ const BITS_MESSAGE = 'expected compact bits as a hex string like "0x170240c3" or
 export const StartSchema = z
   .object({
     /** ISO date (UTC, start of day) of the scenario start. */
-    date: z.iso.date({ error: 'expected a date YYYY-MM-DD' }).default(DEFAULT_START_DATE),
+    date: z.iso
+      .date({ error: 'expected a date YYYY-MM-DD' })
+      .default(DEFAULT_START_DATE)
+      .meta({ description: 'Date of the scenario start (UTC, start of day), YYYY-MM-DD; the chain state (height, bits) is calibrated from the real retargets around it.', examples: ['2026-03-01'] }),
     /** Height of the chain tip at the start; default: estimated from the retarget data for `date`. */
-    height: z.number().int().nonnegative().max(20_000_000).optional(),
+    height: z.number().int().nonnegative().max(20_000_000).optional().describe('Height of the chain tip at the start (blocks); default: estimated from the retarget data for date.'),
     /** Compact bits required of the next block, e.g. "0x170240c3"; default: the real bits of that epoch. */
     bits: z
       .union([z.string().regex(/^0x[0-9a-fA-F]{1,8}$/, BITS_MESSAGE), z.number().int().min(0).max(0xffffffff)], { error: BITS_MESSAGE })
-      .optional(),
+      .optional()
+      .meta({ description: 'Compact bits (difficulty target) required of the next block, a hex string or an integer; default: the real bits of that epoch.', examples: ['0x170240c3'] }),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -33,20 +37,25 @@ export const StartSchema = z
     if (negative || overflow || target === 0n || target > MAINNET.powLimit) {
       ctx.addIssue({ code: 'custom', path: ['bits'], message: 'expected bits encoding a positive target no easier than powLimit (0x1d00ffff)' });
     }
-  });
+  })
+  .meta({ id: 'Start', description: 'Chain state at the start: UTC date, and optionally the tip height and compact bits.' });
 
 export const DifficultySchema = z
   .discriminatedUnion(
     'algorithm',
     [
-      z.object({ algorithm: z.literal('bitcoin') }).strict(),
+      z
+        .object({ algorithm: z.literal('bitcoin').describe("Bitcoin's retarget: every 2016 blocks, by the epoch's timespan, clamped to a factor of 4.") })
+        .strict()
+        .meta({ id: 'DifficultyBitcoin', description: "Bitcoin's 2016-block difficulty retarget (the default)." }),
       z
         .object({
-          algorithm: z.literal('asert'),
+          algorithm: z.literal('asert').describe('ASERT: an exponential adjustment every block towards the 600 s target (research option).'),
           /** ASERT half-life in seconds (Bitcoin Cash uses 2 days = 172800 s). */
-          halfLifeSeconds: z.number().int().positive().default(172_800),
+          halfLifeSeconds: z.number().int().positive().default(172_800).describe('ASERT half-life (seconds); Bitcoin Cash uses 2 days = 172800 s.'),
         })
-        .strict(),
+        .strict()
+        .meta({ id: 'DifficultyAsert', description: 'ASERT difficulty adjustment (research option).' }),
     ],
     { error: (iss) => (iss.code === 'invalid_union' ? 'expected algorithm to be one of "bitcoin", "asert"' : undefined) },
   )
@@ -55,11 +64,12 @@ export const DifficultySchema = z
 export const OutputSchema = z
   .object({
     /** Record series metrics every N steps (the last step is always recorded). */
-    sampleEverySteps: z.number().int().positive().default(1),
+    sampleEverySteps: z.number().int().positive().default(1).describe('Record series metrics every N steps (the last step is always recorded).'),
     /** Series metrics to record (names in docs/RESULTS.md); default: all. */
-    metrics: z.array(z.string().min(1)).min(1).optional(),
+    metrics: z.array(z.string().min(1)).min(1).optional().meta({ description: 'Series metrics to record (names in docs/RESULTS.md); default: all.', examples: [['hashrate_ehs', 'price_usd']] }),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'Output', description: 'What series.parquet records: every N steps, and which series metrics.' });
 
 const nameSchema = z
   .string({ error: 'expected a name (a string)' })
@@ -115,12 +125,12 @@ export const ScenarioSchema = z
      */
     calibration: z
       .object({
-        set: z.string().min(1),
-        sha256: z.string().optional(),
-        parameters: z.array(z.string()).optional(),
-        draws: z.array(z.array(z.number())).optional(),
-        weights: z.array(z.number().nonnegative()).optional(),
-        drawIndex: z.number().int().nonnegative().optional(),
+        set: z.string().min(1).describe('Folder of the calibration set (written by `hashsim calibrate`), relative to the scenario file.'),
+        sha256: z.string().optional().describe('sha256 (hex) of the set\'s draws; filled by the loader (checked when given).'),
+        parameters: z.array(z.string()).optional().describe('Field paths the draws set (filled by the loader from the set).'),
+        draws: z.array(z.array(z.number())).optional().describe('Posterior draws, one list of parameter values per draw (filled by the loader).'),
+        weights: z.array(z.number().nonnegative()).optional().describe('Weights of the draws (filled by the loader; default: equal).'),
+        drawIndex: z.number().int().nonnegative().optional().describe('Index of the draw a run simulates (set on the scenario of one run, not by hand).'),
       })
       .strict()
       .optional()

@@ -24,7 +24,7 @@ export const LIMITS = {
   populationCount: 1_000_000,
   minersTotal: 1_000_000,
   days: 1e6,
-  shareOfFleet: 100,
+  shareOfFleet: 10,
   priceUsd: 1e9,
 } as const;
 
@@ -58,13 +58,13 @@ const POPULATION_FIELDS: Readonly<Record<string, FieldRange>> = {
   hashrateEHs: { min: 0, open: true, max: LIMITS.hashrateEHs },
   efficiencyJPerTH: { min: 0, open: true, max: LIMITS.efficiencyJPerTH },
   powerPriceUsdPerMWh: { min: 0, max: LIMITS.powerPriceUsdPerMWh },
-  siteHeadroomPct: { min: 0, max: LIMITS.shareOfFleet },
+  siteHeadroomShare: { min: 0, max: LIMITS.shareOfFleet },
   aiConvertibleShare: { min: 0, max: 1 },
   treasuryDays: { min: 0, max: 36_500 },
   cashDays: { min: 0, max: 36_500 },
   opexUsdPerPhDay: { min: 0, max: 1e6 },
   loanLtv: { min: 0, max: 1 },
-  poolFeePct: { min: 0, max: 1 },
+  poolFeeShare: { min: 0, max: 1 },
 };
 
 /** Standard deviations within which a normal draw practically always falls (Box-Muller stays within ~9). */
@@ -224,7 +224,7 @@ function policyProblems(p: unknown, path: Path): Problem[] {
   if (isObj(e)) {
     bounded(out, e['efficiencyJPerTH'], [...path, 'expand', 'efficiencyJPerTH'], LIMITS.efficiencyJPerTH, 'J/TH');
     bounded(out, e['machineUsdPerTH'], [...path, 'expand', 'machineUsdPerTH'], 1e6, 'USD/TH');
-    bounded(out, e['maxOrderPctOfFleet'], [...path, 'expand', 'maxOrderPctOfFleet'], LIMITS.shareOfFleet, '(a share of the fleet)');
+    bounded(out, e['maxOrderShareOfFleet'], [...path, 'expand', 'maxOrderShareOfFleet'], LIMITS.shareOfFleet, '(a share of the fleet)');
   }
   const a = p['aiPivot'];
   if (isObj(a)) {
