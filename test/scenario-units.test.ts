@@ -127,3 +127,17 @@ describe('2. *Share is a fraction, *Pct a percent (hashsim validate)', () => {
     expect([...new Set(pct)]).toEqual(['returnPct']);
   });
 });
+
+describe('2. a sweep parameter path with an old *Pct key', () => {
+  it('hashsim validate of a sweep names the rename, exit 1', async () => {
+    const dir = tmp('units-sweep');
+    writeFileSync(join(dir, 'base.yaml'), ['name: base', 'fringe: { hashrateEHs: 900 }', 'miners:', `  - { ${MINER}, payout: { scheme: fpps, feeShare: 0.02 } }`].join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'sweep.yaml'),
+      ['name: s', 'base: base.yaml', 'seed: 1', 'replications: 1', 'design:', '  type: grid', '  parameters:', '    miners[0].payout.feePct: [0.01, 0.02]'].join('\n') + '\n',
+    );
+    const r = await runCli(['validate', join(dir, 'sweep.yaml')], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain('parameter "miners[0].payout.feePct": feePct was renamed to feeShare');
+  });
+});

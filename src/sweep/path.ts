@@ -1,4 +1,5 @@
 import { HashsimError } from '../errors.ts';
+import { renamedMessage } from '../scenario/errors.ts';
 
 /** One step of a parameter path: an object key or an array index. */
 export type PathSegment = { readonly key: string } | { readonly index: number };
@@ -82,6 +83,8 @@ export function getAtPath(root: Json, path: string): unknown {
         throw new HashsimError(`parameter "${path}": ${parent} is ${describe(cur)}, so ${here} does not exist`);
       }
       if (!Object.prototype.hasOwnProperty.call(cur, seg.key) || cur[seg.key] === undefined) {
+        const renamed = renamedMessage(seg.key);
+        if (renamed !== undefined) throw new HashsimError(`parameter "${path}": ${seg.key} was ${renamed}`);
         const keys = Object.keys(cur).filter((x) => cur !== null && (cur as Record<string, unknown>)[x] !== undefined);
         throw new HashsimError(
           `parameter "${path}": ${here} does not exist in the base scenario (${parent} has: ${keys.join(', ') || 'no fields'})`,
