@@ -31,10 +31,10 @@ const TREASURY_CODES = { hodl: TREASURY_HODL, 'sell-all': TREASURY_SELL_ALL, 'se
  * Per-miner record layout: the Float64 fields the per-step passes touch live interleaved in one
  * array, `rec[i * REC + R_X]`, so a miner-step touches a few cache lines of one array instead of
  * ~30 separate arrays (and V8 keeps one array's base and length in registers). The decision pass's
- * common fields are slots 0-7 (one cache line, see the alignment note in the constructor), the
- * rest it reads for every miner (won BTC, next finance event) in the second line; settlement's
- * common fields fill slots 8-23, so a miner without debt, AI or expansion touches three lines per
- * step; fields read only with debt, AI or expansion come last.
+ * fields for a miner without AI, expansion or a module are slots 0-6 (one cache line, see the
+ * alignment note in the constructor); settlement's common fields fill slots 8-23 (and reads the
+ * running EH/s, pool fee and AI MW converting of the first line), so such a miner touches one line in
+ * the decision pass and three in settlement; fields read only with debt, AI or expansion come last.
  */
 export const REC = 32;
 export const R_ACTIVE_EHS = 0;
@@ -43,13 +43,13 @@ export const R_AI_MW_CONVERTING = 2;
 export const R_PENDING_EHS = 3;
 export const R_OP_OFF_THR = 4; // operate() short-cut bound (see AgentState.rec notes below)
 export const R_MINING_MW = 5; // MW drawn by the running cohorts
-export const R_HASHPRICE_EMA = 6; // exponential average of the miner's revenue per PH/day (the AI rule's view of mining)
-export const R_EMA_ALPHA = 7; // that average's weight per step, 1 - exp(-stepDays / lookbackDays) (set by the engine)
+export const R_NEXT_EVENT_DAY = 6; // earliest day a build, note or loan of the miner has an event (financeEvents), NO_EVENT_DAY if none
+export const R_EMA_ALPHA = 7; // R_HASHPRICE_EMA's weight per step, 1 - exp(-stepDays / lookbackDays) (set by the engine)
 export const R_WON_BTC = 8; // BTC won solo in the current step
 export const R_TREASURY_BTC = 9;
 export const R_MINED_BTC = 10;
 export const R_DEBT_USD = 11;
-export const R_NEXT_EVENT_DAY = 12; // earliest day a build, note or loan of the miner has an event (financeEvents), NO_EVENT_DAY if none
+export const R_HASHPRICE_EMA = 12; // exponential average of the miner's revenue per PH/day (the AI rule's view of mining; K_AI miners only)
 export const R_AI_MW_OPERATING = 13;
 export const R_POWER_USD_PER_DAY = 14;
 export const R_OPEX_USD_PER_DAY = 15;
