@@ -16,6 +16,8 @@ interface El { getAttribute(n: string): string | null; querySelector(s: string):
 type Row = Record<string, number>;
 /** The 'runs' dataset of a chart: one tuple with the selected run indexes. */
 interface RunsTuple { n: number; runs: number[] }
+/** A row of the 'paths' dataset of a fan chart: one drawn run. */
+interface PathRow { run: number; dates: number[]; values: number[] }
 interface VView { signal(n: string): unknown; data(n: string): Row[]; scale(n: string): ((v: unknown) => number) & { bandwidth(): number }; origin(): [number, number]; container(): El }
 interface PageGlobals { __explore: { views: Record<string, VView>; busy: number }; __pwned?: number; document: El }
 
@@ -166,6 +168,17 @@ describe('explorer of one result set', () => {
     expect(last.n).toBe(Number(truth!.n));
     expect(Math.abs(last.p50! - Number(truth!.p50))).toBeLessThanOrEqual(tol);
     expect(Math.abs(last.p5! - Number(truth!.p5))).toBeLessThanOrEqual(tol);
+    // And every band at every shown step (the page computes them from a per-step order of the runs).
+    const perDay = await rows(
+      `SELECT day, count(hashrate_ehs) AS n, ${[5, 25, 50, 75, 95].map((q) => `quantile_cont(hashrate_ehs, ${q / 100}) AS p${q}`).join(', ')} FROM ${seriesPath} WHERE run_index IN (${expected.join(',')}) AND hashrate_ehs IS NOT NULL AND isfinite(hashrate_ehs) GROUP BY day`,
+    );
+    const byDay = new Map(perDay.map((r) => [Number(r.day), r]));
+    expect(got.bands.length).toBeGreaterThan(10);
+    for (const b of got.bands) {
+      const t = byDay.get(b.day!)!;
+      expect(b.n).toBe(Number(t.n));
+      for (const q of ['p5', 'p25', 'p50', 'p75', 'p95']) expect(Math.abs(b[q]! - Number(t[q]))).toBeLessThanOrEqual(tol);
+    }
 
     // Hover a drawn path where it is far from the median: the run panel shows that run and the
     // command that re-runs it, and every fan chart highlights it.
@@ -174,11 +187,12 @@ describe('explorer of one result set', () => {
       const v = (globalThis as unknown as PageGlobals).__explore.views['panel-0']!;
       const bands = v.data('bands');
       const mid = bands[Math.floor(bands.length / 2)]!;
-      const paths = v.data('paths').filter((r) => r.date === mid.date);
-      const far = paths.sort((a, b) => Math.abs(b.value! - mid.p50!) - Math.abs(a.value! - mid.p50!))[0]!;
+      // One row per drawn run: its run index and its series at the chart's time points.
+      const paths = (v.data('paths') as unknown as PathRow[]).map((r) => ({ run: r.run, date: mid.date!, value: r.values[r.dates.indexOf(mid.date!)]! }));
+      const far = paths.sort((a, b) => Math.abs(b.value - mid.p50!) - Math.abs(a.value - mid.p50!))[0]!;
       const canvas = v.container().querySelector('canvas')!.getBoundingClientRect();
       const [ox, oy] = v.origin();
-      return { run: far.run!, x: canvas.left + ox + v.scale('x')(far.date!), y: canvas.top + oy + v.scale('y')(far.value!) };
+      return { run: far.run, x: canvas.left + ox + v.scale('x')(far.date), y: canvas.top + oy + v.scale('y')(far.value) };
     });
     await page.mouse.move(target.x - 3, target.y);
     await page.mouse.move(target.x, target.y);

@@ -111,20 +111,43 @@
     b._sm = sm;
     return sm;
   }
+  // Per shown step, the embedded runs' slots in ascending order of their value (missing values left
+  // out; cnt[p] slots at step p). Built once per metric: the bands of any selection are then one
+  // pass over this order, keeping the selected slots, with no sort on a brush. Sorting keys
+  // code * 2^20 + slot (exact in a double) puts equal values in slot order.
+  var SLOT_BITS = 1048576;
+  function stepOrder(set, metric) {
+    var b = set._blocks[metric];
+    if (!b) return null;
+    if (b._ord) return b._ord;
+    var v = decode(b), P = set.days.length, N = set.seriesRuns.length;
+    if (N >= SLOT_BITS) return null;
+    var ord = new Int32Array(P * N), cnt = new Int32Array(P), keys = new Float64Array(N);
+    for (var p = 0; p < P; p++) {
+      var m = 0;
+      for (var s = 0; s < N; s++) { var x = v[s * P + p]; if (x === x) keys[m++] = Math.round((x - b.min) / b.scale) * SLOT_BITS + s; }
+      var k = keys.subarray(0, m).sort(), base = p * N;
+      for (var j = 0; j < m; j++) ord[base + j] = k[j] % SLOT_BITS;
+      cnt[p] = m;
+    }
+    b._ord = { ord: ord, cnt: cnt };
+    return b._ord;
+  }
   // Bands (type-7 quantiles, as bands.parquet) over the given runs at every shown step.
   function bands(set, metric, runs, valueOf) {
     var P = set.days.length, rows = [], cols = [];
     if (!valueOf) {
-      var sm = stepMajor(set, metric), N = set.seriesRuns.length;
-      if (!sm) return rows;
-      var slots = new Int32Array(runs.length), k = 0;
-      runs.forEach(function (r) { var sl = set._slot[r]; if (sl !== undefined) slots[k++] = sl; });
-      var b2 = new Float64Array(k);
+      var sm = stepMajor(set, metric), so = stepOrder(set, metric), N = set.seriesRuns.length;
+      if (!sm || !so) return rows;
+      var sel = new Uint8Array(N), k = 0;
+      runs.forEach(function (r) { var sl = set._slot[r]; if (sl !== undefined && !sel[sl]) { sel[sl] = 1; k++; } });
+      var b2 = new Float64Array(k), ord = so.ord, cnt = so.cnt;
       for (var q = 0; q < P; q++) {
-        var m = 0, tot = 0, base = q * N;
-        for (var j = 0; j < k; j++) { var y = sm[base + slots[j]]; if (y === y && y !== Infinity && y !== -Infinity) { b2[m++] = y; tot += y; } }
+        // Walk the step's slots in value order, keeping the selected ones: b2 comes out sorted.
+        var m = 0, tot = 0, base = q * N, c = cnt[q];
+        for (var j = 0; j < c && m < k; j++) { var sl2 = ord[base + j]; if (sel[sl2]) { var y = sm[base + sl2]; b2[m++] = y; tot += y; } }
         if (!m) continue;
-        var w = b2.subarray(0, m).sort();
+        var w = b2.subarray(0, m);
         rows.push({ date: dateMs(set, set.days[q]), day: set.days[q], n: m, mean: tot / m, p5: q7(w, 0.05), p25: q7(w, 0.25), p50: q7(w, 0.5), p75: q7(w, 0.75), p95: q7(w, 0.95) });
       }
       return rows;
@@ -140,16 +163,56 @@
     }
     return rows;
   }
-  // Rows of the path overlay: run after run, each run ended by a break row (date and value null).
-  function pathRows(set, metric, runs, valueOf) {
-    var rows = [], i = 0;
+  // The path overlay: one row per drawn run ({ run, dates, values }, the run's shown series, not
+  // copied), drawn by one Vega path mark (explorePath below), and the extent of their values, which
+  // the y scale includes. Rows per run, not per point: a brush replaces a few dozen tuples, not
+  // thousands, in each chart's dataflow.
+  function pathRows(set, metric, runs) {
+    var dates = set._dates || (set._dates = set.days.map(function (d) { return dateMs(set, d); }));
+    var rows = [], lo = Infinity, hi = -Infinity;
     runs.forEach(function (r) {
-      var s = valueOf ? valueOf(r) : seriesOf(set, metric, r);
+      var s = seriesOf(set, metric, r);
       if (!s) return;
-      for (var p = 0; p < set.days.length; p++) rows.push({ i: i++, run: r, date: dateMs(set, set.days[p]), value: s[p] === s[p] && isFinite(s[p]) ? s[p] : null });
-      rows.push({ i: i++, run: r, date: null, value: null });
+      for (var p = 0; p < s.length; p++) { var x = s[p]; if (x === x) { if (x < lo) lo = x; if (x > hi) hi = x; } }
+      rows.push({ run: r, dates: dates, values: s });
     });
-    return rows;
+    return { rows: rows, extent: lo <= hi ? [{ value: lo }, { value: hi }] : [] };
+  }
+  // SVG path (pixels) of one path row for the chart's current x (time) and y (linear) scales, given
+  // as domain and range so that Vega re-encodes the paths whenever a scale changes. Missing values
+  // break the line (as the bands do).
+  vega.expressionFunction('explorePath', function (d, dx, rx, dy, ry) {
+    if (!d || !d.values) return '';
+    var xs = d.dates, ys = d.values, n = Math.min(xs.length, ys.length);
+    var x0 = +dx[0], kx = (rx[1] - rx[0]) / (+dx[dx.length - 1] - x0), y0 = +dy[0], ky = (ry[1] - ry[0]) / (+dy[dy.length - 1] - y0);
+    if (!isFinite(kx)) kx = 0;
+    if (!isFinite(ky)) ky = 0;
+    var out = [], pen = false;
+    for (var p = 0; p < n; p++) {
+      var v = ys[p];
+      if (v !== v) { pen = false; continue; }
+      out.push((pen ? 'L' : 'M') + (rx[0] + (xs[p] - x0) * kx).toFixed(1) + ',' + (ry[0] + (v - y0) * ky).toFixed(1));
+      pen = true;
+    }
+    return out.join('');
+  });
+  // Adds the path overlay to a compiled fan chart (Vega spec): the datasets, the y scale's share,
+  // and the two path marks (all drawn runs; the hovered one) before the mark named `before`.
+  function addPathMarks(vg, before) {
+    vg.data.push({ name: 'paths' }, { name: 'paths_hover', source: 'paths', transform: [{ type: 'filter', expr: 'datum.run === hoverRun' }] }, { name: 'pathExtent' });
+    var y = vg.scales.filter(function (sc) { return sc.name === 'y'; })[0];
+    if (y.domain.fields) y.domain.fields.push({ data: 'pathExtent', field: 'value' });
+    else y.domain = { fields: [{ data: y.domain.data, field: y.domain.field }, { data: 'pathExtent', field: 'value' }] };
+    var path = { signal: "explorePath(datum, domain('x'), range('x'), domain('y'), range('y'))" };
+    var marks = [
+      { name: 'paths_marks', type: 'path', interactive: false, from: { data: 'paths' }, encode: { update: { path: path, stroke: { value: COLORS.path }, strokeWidth: { value: 1 }, strokeOpacity: { value: 0.35 } } } },
+      { name: 'paths_hover_marks', type: 'path', interactive: false, from: { data: 'paths_hover' }, encode: { update: { path: path, stroke: { value: COLORS.hover }, strokeWidth: { value: 2.5 } } } },
+    ];
+    var at = -1;
+    vg.marks.forEach(function (m, i) { if (at < 0 && m.name === before) at = i; });
+    if (at < 0) at = vg.marks.length;
+    Array.prototype.splice.apply(vg.marks, [at, 0].concat(marks));
+    return vg;
   }
 
   // ---------- Vega views ----------
@@ -166,11 +229,12 @@
     tip.style.left = event.pageX + 14 + 'px';
     tip.style.top = event.pageY + 10 + 'px';
   }
-  function mount(id, container, vlSpec, data) {
+  function mount(id, container, vlSpec, data, post) {
     if (app.views[id]) { app.views[id].finalize(); delete app.views[id]; }
     clear(container);
     var spec = Object.assign({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config: THEME }, vlSpec);
     var vg = vegaLite.compile(spec).spec;
+    if (post) post(vg);
     var t = vlSpec.title && (vlSpec.title.text || vlSpec.title);
     var host = el('div', { className: 'vega-host', role: 'img', 'aria-label': typeof t === 'string' ? t : id });
     container.appendChild(host);
@@ -184,6 +248,10 @@
       el('button', { type: 'button', text: 'SVG', title: 'save this chart as SVG', onclick: function () { exportView(view, id, 'svg'); } }),
     ]));
     return view;
+  }
+  function mountFan(id, container, opts) {
+    var f = fanSpec(opts);
+    return mount(id, container, f.spec, {}, f.post);
   }
   function exportView(view, id, type) {
     view.toImageURL(type, type === 'png' ? 2 : 1).then(function (url) {
@@ -231,14 +299,8 @@
       layers.push({ data: { name: b.name }, mark: { type: 'area', color: b.inner, opacity: 0.6 }, encoding: { x: { field: 'date', type: 'temporal' }, y: { field: 'p25', type: 'quantitative' }, y2: { field: 'p75' } } });
     });
     if (opts.ref) layers.push({ data: { name: 'ref' }, mark: { type: 'line', color: COLORS.ref, strokeDash: [4, 3], strokeWidth: 1.2 }, encoding: { x: { field: 'date', type: 'temporal' }, y: { field: 'p50', type: 'quantitative' } } });
-    if (opts.paths) {
-      // All paths are ONE line mark, runs one after the other with a null row between them (a
-      // break), kept in row order: a line per run (detail/facet) costs a sub-dataflow per run on
-      // every brush. Hover is found by nearestPath, not by picking these 1-px lines.
-      var pathEnc = { x: { field: 'date', type: 'temporal' }, y: { field: 'value', type: 'quantitative' }, order: { field: 'i', type: 'quantitative' } };
-      layers.push({ data: { name: 'paths' }, mark: { type: 'line', strokeWidth: 1, color: COLORS.path, opacity: 0.35, invalid: 'break-paths-show-domains' }, encoding: pathEnc });
-      layers.push({ data: { name: 'paths' }, transform: [{ filter: 'datum.run === hoverRun' }], mark: { type: 'line', strokeWidth: 2.5, color: COLORS.hover, invalid: 'break-paths-show-domains' }, encoding: pathEnc });
-    }
+    // The individual paths are not a Vega-Lite layer: addPathMarks puts them here (pathsBefore).
+    var pathsBefore = 'layer_' + layers.length + '_marks';
     (opts.bands || []).forEach(function (b) {
       layers.push({ data: { name: b.name }, mark: { type: 'line', color: b.color, strokeWidth: 2 }, encoding: { x: { field: 'date', type: 'temporal' }, y: { field: 'p50', type: 'quantitative' },
         tooltip: [{ field: 'date', type: 'temporal', title: 'date', format: '%Y-%m-%d' }, { field: 'p50', title: b.label + ' median', format: '.4~g' }, { field: 'p5', title: '5th pct', format: '.4~g' }, { field: 'p95', title: '95th pct', format: '.4~g' }, { field: 'n', title: 'runs' }] } });
@@ -246,7 +308,8 @@
     layers.push({ data: { name: 'runs' }, transform: [{ calculate: "'n = ' + datum.n + ' runs'", as: 'label' }],
       mark: { type: 'text', align: 'right', baseline: 'top', fontSize: 11, color: '#333' }, encoding: { text: { field: 'label' }, x: { value: { expr: 'width - 4' } }, y: { value: 4 } } });
     // fit: the whole chart, axis labels included, is opts.width wide, whatever the labels' length.
-    return { width: opts.width, height: opts.height || 200, autosize: { type: 'fit-x', contains: 'padding' }, title: { text: opts.title, subtitle: opts.subtitle || '' }, params: [{ name: 'hoverRun', value: -1 }], layer: layers };
+    var spec = { width: opts.width, height: opts.height || 200, autosize: { type: 'fit-x', contains: 'padding' }, title: { text: opts.title, subtitle: opts.subtitle || '' }, params: [{ name: 'hoverRun', value: -1 }], layer: layers };
+    return { spec: spec, post: opts.paths ? function (vg) { addPathMarks(vg, pathsBefore); } : null };
   }
 
   // ---------- the explorer of one set (also a sweep point) or a pair of sets ----------
@@ -389,11 +452,11 @@
     if (this.compare) {
       var b1 = el('div'), b2 = el('div');
       box.appendChild(b1); box.appendChild(b2);
-      charts.push({ kind: 'ab', view: mount(this.id + 'panel-' + i + '-ab', b1, fanSpec({ width: w, title: title, subtitle: 'A (blue) and B (orange): median, 25–75% and 5–95% of the selected runs', yTitle: m, bands: [{ name: 'bandsA', color: COLORS.a, outer: COLORS.aOuter, inner: COLORS.aOuter, label: 'A' }, { name: 'bandsB', color: COLORS.b, outer: COLORS.bOuter, inner: COLORS.bOuter, label: 'B' }] }), {}) });
-      if (this.paired) charts.push({ kind: 'diff', view: mount(this.id + 'panel-' + i + '-diff', b2, fanSpec({ width: w, title: title + ': B − A', subtitle: 'paired by run index (same seed): quantiles of the per-run differences', yTitle: 'B − A', bands: [{ name: 'bands', color: COLORS.median, outer: COLORS.outer, inner: COLORS.inner, label: 'B − A' }], paths: false }), {}) });
+      charts.push({ kind: 'ab', view: mountFan(this.id + 'panel-' + i + '-ab', b1, { width: w, title: title, subtitle: 'A (blue) and B (orange): median, 25–75% and 5–95% of the selected runs', yTitle: m, bands: [{ name: 'bandsA', color: COLORS.a, outer: COLORS.aOuter, inner: COLORS.aOuter, label: 'A' }, { name: 'bandsB', color: COLORS.b, outer: COLORS.bOuter, inner: COLORS.bOuter, label: 'B' }] }) });
+      if (this.paired) charts.push({ kind: 'diff', view: mountFan(this.id + 'panel-' + i + '-diff', b2, { width: w, title: title + ': B − A', subtitle: 'paired by run index (same seed): quantiles of the per-run differences', yTitle: 'B − A', bands: [{ name: 'bands', color: COLORS.median, outer: COLORS.outer, inner: COLORS.inner, label: 'B − A' }], paths: false }) });
       else b2.appendChild(el('p', { className: 'muted', text: 'A and B have different seeds: runs are not paired, so there are no per-run differences.' }));
     } else {
-      charts.push({ kind: 'fan', view: mount(this.id + 'panel-' + i, box, fanSpec({ width: w, title: title, subtitle: 'selected runs: median, 25–75%, 5–95%; dashed: median of all runs; grey: individual runs', yTitle: m, ref: true, paths: true, bands: [{ name: 'bands', color: COLORS.median, outer: COLORS.outer, inner: COLORS.inner, label: 'selected' }] }), {}) });
+      charts.push({ kind: 'fan', view: mountFan(this.id + 'panel-' + i, box, { width: w, title: title, subtitle: 'selected runs: median, 25–75%, 5–95%; dashed: median of all runs; grey: individual runs', yTitle: m, ref: true, paths: true, bands: [{ name: 'bands', color: COLORS.median, outer: COLORS.outer, inner: COLORS.inner, label: 'selected' }] }) });
       var view = charts[0].view;
       // Nearest drawn path within a few pixels of the pointer (1-px lines are too thin to hit).
       view.addEventListener('pointermove', function (event) {
@@ -481,7 +544,7 @@
           var d = { bands: bands(A, m, runs), runs: runRows };
           // The drawn sample often stays the same while a brush moves: then its rows stay too.
           var key = m + ':' + pathRuns.join(',');
-          if (c.pathKey !== key) { d.paths = pathRows(A, m, pathRuns); c.pathKey = key; }
+          if (c.pathKey !== key) { var pr = pathRows(A, m, pathRuns); d.paths = pr.rows; d.pathExtent = pr.extent; c.pathKey = key; }
           // The all-runs median does not depend on the selection: set once per chart.
           if (!c.refSet) { d.ref = self.refCache(m); c.refSet = true; }
           work.push(setData(c.view, d));
