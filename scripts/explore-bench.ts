@@ -32,6 +32,8 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '1000' },
     brushes: { type: 'string', default: '40' },
     warmup: { type: 'string', default: '3' },
+    width: { type: 'string', default: '1280' },
+    height: { type: 'string', default: '1000' },
     json: { type: 'string' },
     chromium: { type: 'string', default: '/usr/bin/chromium' },
   },
@@ -100,7 +102,7 @@ try {
   const mb = statSync(pagePath).size / 1e6;
 
   const browser = await chromium.launch({ executablePath: args.chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const page = await browser.newPage({ viewport: { width: Number(args.width), height: Number(args.height) } });
   const errors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(e.message));
@@ -110,7 +112,9 @@ try {
   const readyS = (performance.now() - tLoad) / 1000;
   const info = await page.evaluate(() => {
     const g = globalThis as unknown as { __explore: { views: Record<string, { width(): number }>; explorer: { universe: number[]; sets: Array<{ days: number[] }> } } };
-    return { width: g.__explore.views['histogram']!.width(), runs: g.__explore.explorer.universe.length, points: g.__explore.explorer.sets[0]!.days.length, charts: Object.keys(g.__explore.views).length - 1 };
+    const d = (globalThis as unknown as { document: { querySelectorAll(s: string): Array<{ getBoundingClientRect(): { top: number } }>; documentElement: { clientHeight: number } } }).document;
+    const inView = Array.from(d.querySelectorAll('figure.panel')).filter((f) => f.getBoundingClientRect().top < d.documentElement.clientHeight).length;
+    return { width: g.__explore.views['histogram']!.width(), runs: g.__explore.explorer.universe.length, points: g.__explore.explorer.sets[0]!.days.length, charts: Object.keys(g.__explore.views).length - 1, chartsInView: inView };
   });
 
   // The in-page part is a string: tsx would wrap named functions in a helper the page lacks.
@@ -164,7 +168,9 @@ try {
     pageMB: Number(mb.toFixed(2)),
     runs: info.runs,
     timePoints: info.points,
+    viewport: `${args.width}x${args.height}`,
     charts: info.charts,
+    chartsInView: info.chartsInView,
     readySeconds: Number(readyS.toFixed(2)),
     brushes: n,
     selectedRuns: { min: Math.min(...selected), max: Math.max(...selected) },

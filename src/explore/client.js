@@ -433,7 +433,9 @@
   Explorer.prototype.drawPanels = function () {
     var self = this;
     clear(this.panelBox);
+    if (this.observer) this.observer.disconnect();
     this.panelViews = [];
+    this.panelFigs = [];
     this.panels.forEach(function (panel, i) {
       var box = el('div', { className: 'chart' });
       var sel = el('select', { 'aria-label': 'series metric of chart ' + (i + 1), 'data-role': 'series-metric', onchange: function () { panel.metric = sel.value; self.drawPanel(i, box); self.update(); } });
@@ -441,6 +443,8 @@
       sel.value = panel.metric;
       var wrap = el('figure', { className: 'panel' }, [el('div', { className: 'controls' }, [sel, el('button', { type: 'button', text: 'Remove', onclick: function () { self.panels.splice(i, 1); self.drawPanels(); self.update(); } })]), box]);
       self.panelBox.appendChild(wrap);
+      self.panelFigs[i] = wrap;
+      self.observe(wrap, i);
       self.drawPanel(i, box);
     });
   };
@@ -535,26 +539,12 @@
       for (var j = 0; j < A._pathOrder.length && pathRuns.length < this.pathCount; j++) if (inSel[A._pathOrder[j]]) pathRuns.push(A._pathOrder[j]);
     }
     this.pathRuns = pathRuns;
+    var ctx = this.current = { runs: runs, runRows: runRows, pathRuns: pathRuns, n: app.updates + 1 };
+    // Charts out of view are only marked stale: drawn when scrolled to (see observe).
     this.panels.forEach(function (panel, i) {
-      (self.panelViews[i] || []).forEach(function (c) {
-        var m = panel.metric;
-        if (c.kind === 'fan') {
-          self.pathData = self.pathData || {};
-          self.pathData[m] = { runs: pathRuns, dates: A.days.map(function (d) { return dateMs(A, d); }), values: pathRuns.map(function (r) { return seriesOf(A, m, r); }) };
-          var d = { bands: bands(A, m, runs), runs: runRows };
-          // The drawn sample often stays the same while a brush moves: then its rows stay too.
-          var key = m + ':' + pathRuns.join(',');
-          if (c.pathKey !== key) { var pr = pathRows(A, m, pathRuns); d.paths = pr.rows; d.pathExtent = pr.extent; c.pathKey = key; }
-          // The all-runs median does not depend on the selection: set once per chart.
-          if (!c.refSet) { d.ref = self.refCache(m); c.refSet = true; }
-          work.push(setData(c.view, d));
-        }
-        else if (c.kind === 'ab') work.push(setData(c.view, { bandsA: bands(A, m, runs), bandsB: bands(B, m, runs), runs: runRows }));
-        else if (c.kind === 'diff') {
-          var diff = function (r) { var a = seriesOf(A, m, r), b = seriesOf(B, m, r); if (!a || !b) return null; var d = new Float64Array(a.length); for (var p = 0; p < a.length; p++) d[p] = b[p] - a[p]; return d; };
-          work.push(setData(c.view, { bands: bands(A, m, runs, diff), runs: runRows }));
-        }
-      });
+      var fig = self.panelFigs[i], charts = self.panelViews[i] || [];
+      if (fig && fig._visible === false && charts.every(function (c) { return c.drawn; })) { fig._stale = true; return; }
+      work.push(self.drawPanelData(i, ctx));
     });
     app.updates++;
     app.busy++;
@@ -572,6 +562,55 @@
       self.root.setAttribute('data-updated', String(n));
     }, function (e) { app.busy--; console.error(e); });
   };
+  // Puts the selection ctx (from update) into the charts of panel i; resolves when they are drawn.
+  Explorer.prototype.drawPanelData = function (i, ctx) {
+    var self = this, A = this.sets[0], B = this.sets[1], m = this.panels[i].metric, fig = this.panelFigs[i], work = [];
+    var runs = ctx.runs, runRows = ctx.runRows, pathRuns = ctx.pathRuns;
+    if (fig) fig._stale = false;
+    (this.panelViews[i] || []).forEach(function (c) {
+      c.drawn = true;
+      if (c.kind === 'fan') {
+        self.pathData = self.pathData || {};
+        self.pathData[m] = { runs: pathRuns, dates: A.days.map(function (d) { return dateMs(A, d); }), values: pathRuns.map(function (r) { return seriesOf(A, m, r); }) };
+        var d = { bands: bands(A, m, runs), runs: runRows };
+        // The drawn sample often stays the same while a brush moves: then its rows stay too.
+        var key = m + ':' + pathRuns.join(',');
+        if (c.pathKey !== key) { var pr = pathRows(A, m, pathRuns); d.paths = pr.rows; d.pathExtent = pr.extent; c.pathKey = key; }
+        // The all-runs median does not depend on the selection: set once per chart.
+        if (!c.refSet) { d.ref = self.refCache(m); c.refSet = true; }
+        work.push(setData(c.view, d));
+      }
+      else if (c.kind === 'ab') work.push(setData(c.view, { bandsA: bands(A, m, runs), bandsB: bands(B, m, runs), runs: runRows }));
+      else if (c.kind === 'diff') {
+        var diff = function (r) { var a = seriesOf(A, m, r), b = seriesOf(B, m, r); if (!a || !b) return null; var d = new Float64Array(a.length); for (var p = 0; p < a.length; p++) d[p] = b[p] - a[p]; return d; };
+        work.push(setData(c.view, { bands: bands(A, m, runs, diff), runs: runRows }));
+      }
+    });
+    return Promise.all(work).then(function () { if (fig) fig.setAttribute('data-updated', String(ctx.n)); });
+  };
+  // Watches a panel's visibility: one out of the viewport is not redrawn on a selection, only
+  // marked stale, and redrawn with the current selection as soon as it scrolls into view (a
+  // brush then costs the charts on screen, however many charts the page has).
+  Explorer.prototype.observe = function (fig, i) {
+    var self = this;
+    if (typeof IntersectionObserver === 'undefined') return;
+    if (!this.observer) {
+      this.observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) { e.target._visible = e.isIntersecting; });
+        self.redrawStale();
+      });
+    }
+    fig._panel = i;
+    this.observer.observe(fig);
+  };
+  Explorer.prototype.redrawStale = function () {
+    var self = this;
+    (this.panelFigs || []).forEach(function (fig, i) {
+      if (!fig._stale || fig._visible === false || !self.current) return;
+      app.busy++;
+      self.drawPanelData(i, self.current).then(function () { app.busy--; }, function (e) { app.busy--; console.error(e); });
+    });
+  };
   Explorer.prototype.refCache = function (m) {
     this._ref = this._ref || {};
     if (!this._ref[m]) this._ref[m] = bands(this.sets[0], m, this.universe);
@@ -588,30 +627,52 @@
     { key: 'liquidated', text: 'liquidated', test: function (m, k) { return (m.values.liquidations || [])[k] > 0; } },
     { key: 'pivoted', text: 'started an AI pivot', test: function (m, k) { return (m.values.mw_pivoted || [])[k] > 0; } },
   ];
+  // The tables are built once per explorer; a selection only rewrites the cells that depend on it
+  // (no new elements, so a brush costs little layout and garbage).
+  function setText(cell, text) { if (cell.textContent !== text) cell.textContent = text; }
   Explorer.prototype.drawMiners = function (mask) {
+    var self = this;
+    if (!this.minerRows) this.buildMiners();
+    var oc = this.filter.outcome;
+    this.minerRows.forEach(function (row) {
+      var sel = 0, tsum = 0, tn = 0, treasury = row.treasury;
+      row.members.forEach(function (i) {
+        if (!mask[i]) return;
+        sel++;
+        var k = self.pos[i];
+        if (treasury[k] !== null && treasury[k] !== undefined) { tsum += treasury[k]; tn++; }
+      });
+      setText(row.sel, String(sel));
+      setText(row.mean, tn ? fmt(tsum / tn) : '—');
+      var active = !!(oc && oc.miner === row.mi && oc.key === row.o.key);
+      row.tr.className = active ? 'active' : '';
+      setText(row.button, active ? 'selected' : 'select');
+    });
+  };
+  Explorer.prototype.buildMiners = function () {
     var self = this, A = this.sets[0];
+    this.minerRows = [];
     clear(this.minerBox);
     if (!A.miners.length) { this.minerBox.appendChild(el('p', { className: 'muted', text: 'This scenario has no named miners.' })); return; }
     this.minerBox.appendChild(el('p', { className: 'muted', text: (this.compare ? 'Set A. ' : '') + 'Runs of each outcome, among all runs and among the selected ones; "select" keeps only the runs with that outcome (with the histogram range, if any).' + (A.minerSeriesFile ? ' Per-step series of each miner (' + A.minerSeriesFile + ') are in the chart pickers as "miner · column".' : ' Per-step miner series are not in this result set (miners.parquet holds final values): only outcomes are shown.') }));
-    var pos = this.universe.map(function (r) { return A._pos[r]; });
+    var pos = this.pos = this.universe.map(function (r) { return A._pos[r]; });
     var t = el('table', { className: 'outcomes' }, [el('thead', null, [el('tr', null, [el('th', { text: 'miner' }), el('th', { text: 'outcome' }), el('th', { className: 'num', text: 'all runs' }), el('th', { className: 'num', text: 'selected runs' }), el('th', { className: 'num', text: 'mean final treasury (BTC), selected' }), el('th', { text: '' })])])]);
     var body = el('tbody');
     A.miners.forEach(function (m, mi) {
       var treasury = m.values.final_treasury_btc || [];
       OUTCOMES.forEach(function (o) {
-        var all = 0, sel = 0, tsum = 0, tn = 0;
-        pos.forEach(function (k, i) {
-          if (!o.test(m, k)) return;
-          all++;
-          if (mask[i]) { sel++; if (treasury[k] !== null && treasury[k] !== undefined) { tsum += treasury[k]; tn++; } }
-        });
-        if (!all) return;
-        var active = self.filter.outcome && self.filter.outcome.miner === mi && self.filter.outcome.key === o.key;
-        body.appendChild(el('tr', { className: active ? 'active' : '' }, [el('td', { text: m.name }), el('td', { text: o.text }), el('td', { className: 'num', text: String(all) }), el('td', { className: 'num', text: String(sel) }), el('td', { className: 'num', text: tn ? fmt(tsum / tn) : '—' }),
-          el('td', null, [el('button', { type: 'button', text: active ? 'selected' : 'select', 'data-outcome': o.key, 'data-miner': String(mi), onclick: function () {
-            self.filter.outcome = { miner: mi, key: o.key, test: o.test, text: m.name + ' ' + o.text };
-            self.update();
-          } })])]));
+        // Positions (in the universe) of the runs with this outcome: fixed for the explorer.
+        var members = [];
+        pos.forEach(function (k, i) { if (o.test(m, k)) members.push(i); });
+        if (!members.length) return;
+        var row = { o: o, mi: mi, treasury: treasury, members: members, sel: el('td', { className: 'num' }), mean: el('td', { className: 'num' }) };
+        row.button = el('button', { type: 'button', text: 'select', 'data-outcome': o.key, 'data-miner': String(mi), onclick: function () {
+          self.filter.outcome = { miner: mi, key: o.key, test: o.test, text: m.name + ' ' + o.text };
+          self.update();
+        } });
+        row.tr = el('tr', null, [el('td', { text: m.name }), el('td', { text: o.text }), el('td', { className: 'num', text: String(members.length) }), row.sel, row.mean, el('td', null, [row.button])]);
+        body.appendChild(row.tr);
+        self.minerRows.push(row);
       });
     });
     t.appendChild(body);
@@ -619,22 +680,33 @@
   };
   Explorer.prototype.drawSummary = function (runs) {
     var self = this, A = this.sets[0], B = this.sets[1];
-    clear(this.summaryBox);
-    var head = ['metric', 'n', 'mean', 'p5', 'p50', 'p95'];
-    if (this.compare) head = ['metric', 'n', 'mean A', 'mean B', 'p50 A', 'p50 B'];
-    var t = el('table', null, [el('thead', null, [el('tr', null, head.map(function (h, i) { return el('th', { className: i ? 'num' : '', text: h }); }))])]);
-    var body = el('tbody');
-    A.summaries.forEach(function (s) {
-      var va = runs.map(function (r) { return s.values[A._pos[r]]; }), sa = stats(va);
-      var cells;
+    if (!this.summaryRows) {
+      clear(this.summaryBox);
+      var head = ['metric', 'n', 'mean', 'p5', 'p50', 'p95'];
+      if (this.compare) head = ['metric', 'n', 'mean A', 'mean B', 'p50 A', 'p50 B'];
+      var t = el('table', null, [el('thead', null, [el('tr', null, head.map(function (h, i) { return el('th', { className: i ? 'num' : '', text: h }); }))])]);
+      var body = el('tbody');
+      this.summaryRows = A.summaries.map(function (s) {
+        var cells = [0, 1, 2, 3, 4].map(function () { return el('td', { className: 'num' }); });
+        body.appendChild(el('tr', null, [el('td', null, [el('code', { text: s.metric })])].concat(cells)));
+        return { s: s, cells: cells };
+      });
+      t.appendChild(body);
+      this.summaryBox.appendChild(t);
+    }
+    var va = new Float64Array(runs.length), vb = new Float64Array(runs.length);
+    this.summaryRows.forEach(function (row) {
+      var s = row.s, texts;
+      for (var i = 0; i < runs.length; i++) { var x = s.values[A._pos[runs[i]]]; va[i] = x === null || x === undefined ? NaN : x; }
+      var sa = stats(va);
       if (self.compare) {
-        var bv = B._summary[s.metric], sb = stats(bv ? runs.map(function (r) { return bv[B._pos[r]]; }) : []);
-        cells = [String(sa.n), fmt(sa.mean), fmt(sb.mean), fmt(sa.p50), fmt(sb.p50)];
-      } else cells = [String(sa.n), fmt(sa.mean), fmt(sa.p5), fmt(sa.p50), fmt(sa.p95)];
-      body.appendChild(el('tr', null, [el('td', null, [el('code', { text: s.metric })])].concat(cells.map(function (c) { return el('td', { className: 'num', text: c }); }))));
+        var bv = B._summary[s.metric];
+        for (var j = 0; j < runs.length; j++) { var y = bv ? bv[B._pos[runs[j]]] : null; vb[j] = y === null || y === undefined ? NaN : y; }
+        var sb = stats(bv ? vb : []);
+        texts = [String(sa.n), fmt(sa.mean), fmt(sb.mean), fmt(sa.p50), fmt(sb.p50)];
+      } else texts = [String(sa.n), fmt(sa.mean), fmt(sa.p5), fmt(sa.p50), fmt(sa.p95)];
+      texts.forEach(function (x, i) { setText(row.cells[i], x); });
     });
-    t.appendChild(body);
-    this.summaryBox.appendChild(t);
   };
 
   // ---------- sweep: heatmap of points, the chosen point's runs below ----------
