@@ -180,22 +180,31 @@
   }
   // SVG path (pixels) of one path row for the chart's current x (time) and y (linear) scales, given
   // as domain and range so that Vega re-encodes the paths whenever a scale changes. Missing values
-  // break the line (as the bands do).
-  vega.expressionFunction('explorePath', function (d, dx, rx, dy, ry) {
-    if (!d || !d.values) return '';
+  // break the line (as the bands do). The path also comes parsed (Vega's own form: ['M', x, y],
+  // ['L', x, y], ..., with .path the string), set on the item as its pathCache, so that Vega does
+  // not parse the string again to bound and draw it.
+  function pixelPath(d, dx, rx, dy, ry) {
+    var sig = [+dx[0], +dx[dx.length - 1], rx[0], rx[1], +dy[0], +dy[dy.length - 1], ry[0], ry[1]].join(',');
+    if (d._pp && d._pp.sig === sig) return d._pp.parsed;
     var xs = d.dates, ys = d.values, n = Math.min(xs.length, ys.length);
     var x0 = +dx[0], kx = (rx[1] - rx[0]) / (+dx[dx.length - 1] - x0), y0 = +dy[0], ky = (ry[1] - ry[0]) / (+dy[dy.length - 1] - y0);
     if (!isFinite(kx)) kx = 0;
     if (!isFinite(ky)) ky = 0;
-    var out = [], pen = false;
+    var parsed = [], text = [], pen = false;
     for (var p = 0; p < n; p++) {
       var v = ys[p];
       if (v !== v) { pen = false; continue; }
-      out.push((pen ? 'L' : 'M') + (rx[0] + (xs[p] - x0) * kx).toFixed(1) + ',' + (ry[0] + (v - y0) * ky).toFixed(1));
+      var cmd = pen ? 'L' : 'M', x = Math.round((rx[0] + (xs[p] - x0) * kx) * 10) / 10, y = Math.round((ry[0] + (v - y0) * ky) * 10) / 10;
+      parsed.push([cmd, x, y]);
+      text.push(cmd + x + ',' + y);
       pen = true;
     }
-    return out.join('');
-  });
+    parsed.path = text.join('');
+    d._pp = { sig: sig, parsed: parsed };
+    return parsed;
+  }
+  vega.expressionFunction('explorePath', function (d, dx, rx, dy, ry) { return d && d.values ? pixelPath(d, dx, rx, dy, ry).path : ''; });
+  vega.expressionFunction('explorePathParsed', function (d, dx, rx, dy, ry) { return d && d.values ? pixelPath(d, dx, rx, dy, ry) : null; });
   // Adds the path overlay to a compiled fan chart (Vega spec): the datasets, the y scale's share,
   // and the two path marks (all drawn runs; the hovered one) before the mark named `before`.
   function addPathMarks(vg, before) {
@@ -203,10 +212,11 @@
     var y = vg.scales.filter(function (sc) { return sc.name === 'y'; })[0];
     if (y.domain.fields) y.domain.fields.push({ data: 'pathExtent', field: 'value' });
     else y.domain = { fields: [{ data: y.domain.data, field: y.domain.field }, { data: 'pathExtent', field: 'value' }] };
-    var path = { signal: "explorePath(datum, domain('x'), range('x'), domain('y'), range('y'))" };
+    var args = "(datum, domain('x'), range('x'), domain('y'), range('y'))";
+    var path = { signal: 'explorePath' + args }, parsed = { signal: 'explorePathParsed' + args };
     var marks = [
-      { name: 'paths_marks', type: 'path', interactive: false, from: { data: 'paths' }, encode: { update: { path: path, stroke: { value: COLORS.path }, strokeWidth: { value: 1 }, strokeOpacity: { value: 0.35 } } } },
-      { name: 'paths_hover_marks', type: 'path', interactive: false, from: { data: 'paths_hover' }, encode: { update: { path: path, stroke: { value: COLORS.hover }, strokeWidth: { value: 2.5 } } } },
+      { name: 'paths_marks', type: 'path', interactive: false, from: { data: 'paths' }, encode: { update: { path: path, pathCache: parsed, stroke: { value: COLORS.path }, strokeWidth: { value: 1 }, strokeOpacity: { value: 0.35 } } } },
+      { name: 'paths_hover_marks', type: 'path', interactive: false, from: { data: 'paths_hover' }, encode: { update: { path: path, pathCache: parsed, stroke: { value: COLORS.hover }, strokeWidth: { value: 2.5 } } } },
     ];
     var at = -1;
     vg.marks.forEach(function (m, i) { if (at < 0 && m.name === before) at = i; });
