@@ -13,10 +13,11 @@
 // at a seeded sequence of positions and widths (narrow to nearly all runs). One brush's time is
 // from setting that signal to the page reporting the charts and tables redrawn for it (its
 // data-updated attribute changes and nothing is left to draw) plus one animation frame, measured
-// with performance.now() inside the page. The script also reads the CPU time Chromium's processes
-// used (utime + stime from /proc, all of them, summed) over all brushes: on a shared machine wall
-// times grow with the load, CPU time much less. It prints the page size, the load average, median,
-// p90, min and max, and the page's own split of the last brush (charts / tables).
+// with performance.now() inside the page. The script also reads the CPU time over all brushes of
+// the renderer's main thread (Chromium's ThreadTime metric) and of all Chromium's processes (utime
+// + stime from /proc, summed): on a shared machine wall times grow with the load, CPU time much
+// less. It prints the page size, the load average, median, p90, min and max of the wall times, CPU
+// per brush, and the page's own split of the last brush (charts / tables).
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -118,6 +119,8 @@ try {
   });
 
   // The in-page part is a string: tsx would wrap named functions in a helper the page lacks.
+  // No polling while waiting (it would burn the CPU being measured): a MutationObserver on the
+  // attribute the page sets when it has drawn a selection.
   const BRUSH_JS = `([a, b]) => {
     const g = globalThis;
     const root = document.querySelector('#explorer');
@@ -125,12 +128,16 @@ try {
     const before = root.getAttribute('data-updated');
     return new Promise(function (ok) {
       const t0 = performance.now();
+      function done() {
+        if (root.getAttribute('data-updated') === before) return false;
+        if (g.__explore.busy !== 0) { setTimeout(check, 4); return true; }
+        requestAnimationFrame(function () { ok({ ms: performance.now() - t0, selected: Number(status.getAttribute('data-selected')), profile: g.__explore.profile }); });
+        return true;
+      }
+      function check() { if (done()) obs.disconnect(); }
+      const obs = new MutationObserver(check);
+      obs.observe(root, { attributes: true, attributeFilter: ['data-updated'] });
       g.__explore.views['histogram'].signal('brush_x', [a, b]).runAsync();
-      (function poll() {
-        if (root.getAttribute('data-updated') !== before && g.__explore.busy === 0) {
-          requestAnimationFrame(function () { ok({ ms: performance.now() - t0, selected: Number(status.getAttribute('data-selected')), profile: g.__explore.profile }); });
-        } else setTimeout(poll, 0);
-      })();
     });
   }`;
   /** Sets one brush in the page and resolves with its time in ms (page clock) and the page's split. */
@@ -148,6 +155,15 @@ try {
     });
   for (const [a, b] of spans(Number(args.warmup))) await oneBrush(a, b);
   const n = Number(args.brushes);
+  // The renderer's main thread CPU time (Chromium's own counter), where the page's script, Vega and
+  // the layout run: what a brush costs, with much less of the machine's load in it than wall time.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metric = async (name: string): Promise<number> => {
+    const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+    return metrics.find((m) => m.name === name)?.value ?? NaN;
+  };
+  const thread0 = await metric('ThreadTime');
   const cpu0 = childCpuSeconds();
   const load0 = loadavg()[0]!;
   const times: number[] = [];
@@ -160,6 +176,7 @@ try {
     profile = r.profile;
   }
   const cpuPerBrush = ((childCpuSeconds() - cpu0) / n) * 1000;
+  const threadPerBrush = ((await metric('ThreadTime')) - thread0) / n * 1000;
   const load1 = loadavg()[0]!;
   await browser.close();
 
@@ -176,6 +193,7 @@ try {
     selectedRuns: { min: Math.min(...selected), max: Math.max(...selected) },
     wallMs: { median: Number(pct(times, 0.5).toFixed(1)), p90: Number(pct(times, 0.9).toFixed(1)), min: Number(Math.min(...times).toFixed(1)), max: Number(Math.max(...times).toFixed(1)) },
     cpuMsPerBrush: Number(cpuPerBrush.toFixed(1)),
+    rendererMainThreadCpuMsPerBrush: Number(threadPerBrush.toFixed(1)),
     loadAverage: [Number(load0.toFixed(2)), Number(load1.toFixed(2))],
     cores: (await import('node:os')).cpus().length,
     lastBrushSplit: profile,

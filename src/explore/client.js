@@ -418,19 +418,26 @@
 
   // Coalesces the many brush events of a drag: at most one redraw waiting, none started while one
   // is still drawing (a slow redraw makes the brush update less often, never queues redraws up).
+  // The first event of a drag starts drawing at once (in a task of its own, after Vega's run of the
+  // histogram), not at the next animation frame; the waiting one starts when the one drawing is done.
   Explorer.prototype.schedule = function () {
     var self = this;
     if (this.scheduled) return;
     this.scheduled = true;
     app.busy++;
     var go = function () {
-      if (self.inflight) { requestAnimationFrame(go); return; }
+      if (self.inflight) { self.pending = go; return; }
       self.scheduled = false;
       app.busy--;
       self.inflight = true;
-      self.update().then(function () { self.inflight = false; });
+      self.update().then(function () {
+        self.inflight = false;
+        var next = self.pending;
+        self.pending = null;
+        if (next) setTimeout(next, 0);
+      });
     };
-    requestAnimationFrame(go);
+    setTimeout(go, 0);
   };
 
   Explorer.prototype.clearSelection = function () {
