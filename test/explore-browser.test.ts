@@ -177,6 +177,14 @@ describe('explorer of one result set', () => {
     });
     if (offscreen.below) expect(offscreen.stale).toBe(true);
     expect(await chartRuns(page, 3)).toEqual(expected);
+    // So is the summary table (drawn when in view): n of final_price_usd = the runs selected.
+    await page.locator('[data-role=summary-table]').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => {
+      const d = (globalThis as unknown as PageGlobals).document;
+      return d.querySelector('[data-role=summary-table]')!.getAttribute('data-updated') === d.querySelector('#explorer')!.getAttribute('data-updated');
+    }, undefined, { timeout: 30_000 });
+    const summaryN = await page.locator('[data-role=summary-table] tr', { has: page.locator('code', { hasText: /^final_price_usd$/ }) }).locator('td').nth(1).textContent();
+    expect(Number(summaryN)).toBe(expected.length);
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     expect(got.selected).toBe(expected.length);
     expect(await page.textContent('[data-role=status]')).toContain(`${expected.length} of ${RUNS} runs selected`);

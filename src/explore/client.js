@@ -377,6 +377,7 @@
     root.appendChild(el('section', null, [el('h2', { text: 'Summary metrics of the selected runs' }), this.summaryBox]));
     this.drawHistogram();
     this.drawPanels();
+    this.observeTables();
     this.update();
   }
 
@@ -556,7 +557,7 @@
       for (var j = 0; j < A._pathOrder.length && pathRuns.length < this.pathCount; j++) if (inSel[A._pathOrder[j]]) pathRuns.push(A._pathOrder[j]);
     }
     this.pathRuns = pathRuns;
-    var ctx = this.current = { runs: runs, runRows: runRows, pathRuns: pathRuns, n: app.updates + 1 };
+    var ctx = this.current = { runs: runs, mask: mask, runRows: runRows, pathRuns: pathRuns, n: app.updates + 1 };
     // Charts out of view are only marked stale: drawn when scrolled to (see observe).
     this.panels.forEach(function (panel, i) {
       var fig = self.panelFigs[i], charts = self.panelViews[i] || [];
@@ -571,13 +572,38 @@
       app.busy--;
       if (n !== app.updates) return; // a newer selection is on its way: its tables win
       var t1 = performance.now();
-      self.drawMiners(mask);
-      self.drawSummary(runs);
+      self.drawTables(ctx);
       var t2 = performance.now();
       app.lastUpdateMs = t2 - t0;
       app.profile = { charts: t1 - t0, tables: t2 - t1 };
       self.root.setAttribute('data-updated', String(n));
     }, function (e) { app.busy--; console.error(e); });
+  };
+  // The two tables (named miners, summary metrics) are drawn for a selection when on screen (or
+  // never drawn yet); out of view they are marked stale and drawn when scrolled to, like the charts.
+  Explorer.prototype.drawTables = function (ctx) {
+    var self = this;
+    [[this.minerBox, function () { self.drawMiners(ctx.mask); }], [this.summaryBox, function () { self.drawSummary(ctx.runs); }]].forEach(function (t) {
+      var box = t[0];
+      if (box._visible === false && box._drawn) { box._stale = true; return; }
+      t[1]();
+      box._drawn = true;
+      box._stale = false;
+      box.setAttribute('data-updated', String(ctx.n));
+    });
+  };
+  Explorer.prototype.observeTables = function () {
+    var self = this;
+    if (typeof IntersectionObserver === 'undefined') return;
+    var obs = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) { e.target._visible = e.isIntersecting; });
+      var ctx = self.current;
+      if (!ctx) return;
+      if (self.minerBox._stale && self.minerBox._visible) { self.drawMiners(ctx.mask); self.minerBox._stale = false; self.minerBox.setAttribute('data-updated', String(ctx.n)); }
+      if (self.summaryBox._stale && self.summaryBox._visible) { self.drawSummary(ctx.runs); self.summaryBox._stale = false; self.summaryBox.setAttribute('data-updated', String(ctx.n)); }
+    });
+    obs.observe(this.minerBox);
+    obs.observe(this.summaryBox);
   };
   // Puts the selection ctx (from update) into the charts of panel i; resolves when they are drawn.
   Explorer.prototype.drawPanelData = function (i, ctx) {
