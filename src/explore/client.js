@@ -462,7 +462,7 @@
       var wrap = el('figure', { className: 'panel' }, [el('div', { className: 'controls' }, [sel, el('button', { type: 'button', text: 'Remove', onclick: function () { self.panels.splice(i, 1); self.drawPanels(); self.update(); } })]), box]);
       self.panelBox.appendChild(wrap);
       self.panelFigs[i] = wrap;
-      self.observe(wrap, i);
+      self.observe(wrap);
       self.drawPanel(i, box);
     });
   };
@@ -634,7 +634,7 @@
   // Watches a panel's visibility: one out of the viewport is not redrawn on a selection, only
   // marked stale, and redrawn with the current selection as soon as it scrolls into view (a
   // brush then costs the charts on screen, however many charts the page has).
-  Explorer.prototype.observe = function (fig, i) {
+  Explorer.prototype.observe = function (fig) {
     var self = this;
     if (typeof IntersectionObserver === 'undefined') return;
     if (!this.observer) {
@@ -643,7 +643,6 @@
         self.redrawStale();
       });
     }
-    fig._panel = i;
     this.observer.observe(fig);
   };
   Explorer.prototype.redrawStale = function () {
