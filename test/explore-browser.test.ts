@@ -292,8 +292,19 @@ describe('compare and sweep views', () => {
     const selected = Number(await page.getAttribute('[data-role=status]', 'data-selected'));
     expect(selected).toBeGreaterThan(0);
     expect(selected).toBeLessThan(RUNS);
-    const diffRuns = await page.evaluate(() => ((globalThis as unknown as PageGlobals).__explore.views['panel-0-diff']!.data('runs') as unknown as RunsTuple[])[0]!.runs.length);
-    expect(diffRuns).toBe(selected);
+    const diffRuns = await chartRuns(page, 0, 'panel-0-diff');
+    expect(diffRuns.length).toBe(selected);
+    // The paired differences of exactly those runs at the last step (DuckDB).
+    const dLast = await page.evaluate(() => {
+      const b = (globalThis as unknown as PageGlobals).__explore.views['panel-0-diff']!.data('bands');
+      return b[b.length - 1]!;
+    });
+    const [dTruth] = await rows(
+      `SELECT quantile_cont(b.hashrate_ehs - a.hashrate_ehs, 0.5) AS p50, quantile_cont(b.hashrate_ehs - a.hashrate_ehs, 0.95) AS p95, count(*) AS n FROM ${sq(join(dirs.a!, 'series.parquet'))} a JOIN ${sq(join(dirs.b!, 'series.parquet'))} b USING (run_index, step) WHERE a.day = ${dLast.day} AND run_index IN (${diffRuns.join(',')})`,
+    );
+    expect(dLast.n).toBe(Number(dTruth!.n));
+    expect(Math.abs(dLast.p50! - Number(dTruth!.p50))).toBeLessThanOrEqual(tol);
+    expect(Math.abs(dLast.p95! - Number(dTruth!.p95))).toBeLessThanOrEqual(tol);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     await page.close();

@@ -134,34 +134,51 @@
     return b._ord;
   }
   // Bands (type-7 quantiles, as bands.parquet) over the given runs at every shown step.
-  function bands(set, metric, runs, valueOf) {
-    var P = set.days.length, rows = [], cols = [];
-    if (!valueOf) {
-      var sm = stepMajor(set, metric), so = stepOrder(set, metric), N = set.seriesRuns.length;
-      if (!sm || !so) return rows;
-      var sel = new Uint8Array(N), k = 0;
-      runs.forEach(function (r) { var sl = set._slot[r]; if (sl !== undefined && !sel[sl]) { sel[sl] = 1; k++; } });
-      var b2 = new Float64Array(k), ord = so.ord, cnt = so.cnt;
-      for (var q = 0; q < P; q++) {
-        // Walk the step's slots in value order, keeping the selected ones: b2 comes out sorted.
-        var m = 0, tot = 0, base = q * N, c = cnt[q];
-        for (var j = 0; j < c && m < k; j++) { var sl2 = ord[base + j]; if (sel[sl2]) { var y = sm[base + sl2]; b2[m++] = y; tot += y; } }
-        if (!m) continue;
-        var w = b2.subarray(0, m);
-        rows.push({ date: dateMs(set, set.days[q]), day: set.days[q], n: m, mean: tot / m, p5: q7(w, 0.05), p25: q7(w, 0.25), p50: q7(w, 0.5), p75: q7(w, 0.75), p95: q7(w, 0.95) });
-      }
-      return rows;
-    }
-    runs.forEach(function (r) { var s = valueOf ? valueOf(r) : seriesOf(set, metric, r); if (s) cols.push(s); });
-    var buf = new Float64Array(cols.length);
-    for (var p = 0; p < P; p++) {
-      var n = 0, sum = 0;
-      for (var c = 0; c < cols.length; c++) { var x = cols[c][p]; if (x === x && isFinite(x)) { buf[n++] = x; sum += x; } }
-      if (!n) continue;
-      var v = buf.subarray(0, n).sort();
-      rows.push({ date: dateMs(set, set.days[p]), day: set.days[p], n: n, mean: sum / n, p5: q7(v, 0.05), p25: q7(v, 0.25), p50: q7(v, 0.5), p75: q7(v, 0.75), p95: q7(v, 0.95) });
+  function bands(set, metric, runs) {
+    var sm = stepMajor(set, metric), so = stepOrder(set, metric);
+    if (!sm || !so) return [];
+    var N = set.seriesRuns.length, sel = new Uint8Array(N), k = 0;
+    runs.forEach(function (r) { var sl = set._slot[r]; if (sl !== undefined && !sel[sl]) { sel[sl] = 1; k++; } });
+    return walkBands(set, sm, so, N, sel, k);
+  }
+  // Bands of the selected slots (sel, k of them) from step-major values sm and their per-step order.
+  function walkBands(set, sm, so, N, sel, k) {
+    var P = set.days.length, rows = [], b2 = new Float64Array(k), ord = so.ord, cnt = so.cnt;
+    for (var q = 0; q < P; q++) {
+      // Walk the step's slots in value order, keeping the selected ones: b2 comes out sorted.
+      var m = 0, tot = 0, base = q * N, c = cnt[q];
+      for (var j = 0; j < c && m < k; j++) { var sl = ord[base + j]; if (sel[sl]) { var y = sm[base + sl]; b2[m++] = y; tot += y; } }
+      if (!m) continue;
+      var w = b2.subarray(0, m);
+      rows.push({ date: dateMs(set, set.days[q]), day: set.days[q], n: m, mean: tot / m, p5: q7(w, 0.05), p25: q7(w, 0.25), p50: q7(w, 0.5), p75: q7(w, 0.75), p95: q7(w, 0.95) });
     }
     return rows;
+  }
+  // Bands of the paired differences B − A of the given runs (a comparison page): the per-run
+  // differences of every run of the universe, step-major, and their per-step order are made once
+  // per metric, so a brush walks them like the bands of one set.
+  function diffBands(A, B, metric, universe, runs) {
+    A._diff = A._diff || {};
+    var D = A._diff[metric], P = A.days.length, U = universe.length;
+    if (!D) {
+      var sm = new Float64Array(P * U), ord = new Int32Array(P * U), cnt = new Int32Array(P), pos = {};
+      universe.forEach(function (r, u) {
+        pos[r] = u;
+        var a = seriesOf(A, metric, r), b = seriesOf(B, metric, r);
+        for (var p = 0; p < P; p++) sm[p * U + u] = a && b && p < b.length ? b[p] - a[p] : NaN;
+      });
+      for (var p = 0; p < P; p++) {
+        var base = p * U, idx = [];
+        for (var u = 0; u < U; u++) { var x = sm[base + u]; if (x === x && isFinite(x)) idx.push(u); }
+        idx.sort(function (i, j) { return sm[base + i] - sm[base + j] || i - j; });
+        ord.set(idx, base);
+        cnt[p] = idx.length;
+      }
+      D = A._diff[metric] = { sm: sm, so: { ord: ord, cnt: cnt }, pos: pos };
+    }
+    var sel = new Uint8Array(U), k = 0;
+    runs.forEach(function (r) { var u = D.pos[r]; if (u !== undefined && !sel[u]) { sel[u] = 1; k++; } });
+    return walkBands(A, D.sm, D.so, U, sel, k);
   }
   // The path overlay: one row per drawn run ({ run, dates, values }, the run's shown series, not
   // copied), drawn by one Vega path mark (explorePath below), and the extent of their values, which
@@ -625,8 +642,7 @@
       }
       else if (c.kind === 'ab') work.push(setData(c.view, { bandsA: bands(A, m, runs), bandsB: bands(B, m, runs), runs: runRows }));
       else if (c.kind === 'diff') {
-        var diff = function (r) { var a = seriesOf(A, m, r), b = seriesOf(B, m, r); if (!a || !b) return null; var d = new Float64Array(a.length); for (var p = 0; p < a.length; p++) d[p] = b[p] - a[p]; return d; };
-        work.push(setData(c.view, { bands: bands(A, m, runs, diff), runs: runRows }));
+        work.push(setData(c.view, { bands: diffBands(A, B, m, self.universe, runs), runs: runRows }));
       }
     });
     return Promise.all(work).then(function () { if (fig) fig.setAttribute('data-updated', String(ctx.n)); });
