@@ -1,7 +1,7 @@
 // Measures the explorer's brush redraw in real headless Chromium: the time from setting a brush on
 // the summary histogram to every chart of the page having re-rendered for the selected runs.
 //
-//   npx tsx scripts/explore-bench.ts [--set DIR | --page FILE] [--brushes N] [--runs N] [--json FILE]
+//   npx tsx scripts/explore-bench.ts [--set DIR | --page FILE] [--brushes N (60)] [--height PX (1000)] [--runs N] [--json FILE]
 //
 // --set DIR: an existing result set (its explorer page is written to a temporary folder);
 // without --set or --page, scenarios/baseline-2026.yaml is run with --runs runs (default 1000,
@@ -31,7 +31,7 @@ const { values: args } = parseArgs({
     page: { type: 'string' },
     scenario: { type: 'string', default: 'scenarios/baseline-2026.yaml' },
     runs: { type: 'string', default: '1000' },
-    brushes: { type: 'string', default: '40' },
+    brushes: { type: 'string', default: '60' },
     warmup: { type: 'string', default: '3' },
     width: { type: 'string', default: '1280' },
     height: { type: 'string', default: '1000' },
