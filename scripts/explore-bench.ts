@@ -1,5 +1,5 @@
 // Measures the explorer's brush redraw in real headless Chromium: the time from setting a brush on
-// the summary histogram to every chart of the page having re-rendered for the selected runs.
+// the summary histogram to the charts on screen (and the tables, when on screen) having re-rendered for the selected runs.
 //
 //   npx tsx scripts/explore-bench.ts [--set DIR | --page FILE] [--brushes N (60)] [--height PX (1000)] [--runs N] [--json FILE]
 //
