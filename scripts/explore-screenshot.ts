@@ -56,15 +56,14 @@ try {
   await page.waitForTimeout(600);
   // Hover the first drawn path half-way along the first chart, so one run is highlighted everywhere.
   const target = await page.evaluate(() => {
-    type V = { data(n: string): Array<Record<string, number>>; scale(n: string): (v: number) => number; origin(): [number, number]; container(): { querySelector(s: string): { getBoundingClientRect(): { left: number; top: number } } } };
+    // 'paths': one row per drawn run, with its series at the chart's time points.
+    type V = { data(n: string): Array<{ run: number; dates: number[]; values: number[] }>; scale(n: string): (v: number) => number; origin(): [number, number]; container(): { querySelector(s: string): { getBoundingClientRect(): { left: number; top: number } } } };
     const v = (globalThis as unknown as { __explore: { views: Record<string, V> } }).__explore.views['panel-0']!;
-    const rows = v.data('paths');
-    const dates = [...new Set(rows.map((r) => r.date!))];
-    const d = dates[Math.floor(dates.length * 0.6)];
-    const r = rows.find((x) => x.date === d)!;
+    const r = v.data('paths')[0]!;
+    const p = Math.floor(r.dates.length * 0.6);
     const c = v.container().querySelector('canvas').getBoundingClientRect();
     const [ox, oy] = v.origin();
-    return { x: c.left + ox + v.scale('x')(r.date!), y: c.top + oy + v.scale('y')(r.value!) };
+    return { x: c.left + ox + v.scale('x')(r.dates[p]!), y: c.top + oy + v.scale('y')(r.values[p]!) };
   });
   await page.mouse.move(target.x - 2, target.y);
   await page.mouse.move(target.x, target.y);

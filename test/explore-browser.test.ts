@@ -16,6 +16,8 @@ interface El { getAttribute(n: string): string | null; querySelector(s: string):
 type Row = Record<string, number>;
 /** The 'runs' dataset of a chart: one tuple with the selected run indexes. */
 interface RunsTuple { n: number; runs: number[] }
+/** A row of the 'paths' dataset of a fan chart: one drawn run. */
+interface PathRow { run: number; dates: number[]; values: number[] }
 interface VView { signal(n: string): unknown; data(n: string): Row[]; scale(n: string): ((v: unknown) => number) & { bandwidth(): number }; origin(): [number, number]; container(): El }
 interface PageGlobals { __explore: { views: Record<string, VView>; busy: number }; __pwned?: number; document: El }
 
@@ -67,6 +69,24 @@ async function afterUpdate(page: Page, root: string, action: () => Promise<void>
     [root, before] as const,
     { timeout: 30_000 },
   );
+}
+
+/**
+ * The selected runs a fan chart shows, once it shows the latest selection: charts out of view are
+ * redrawn only when scrolled to, so this scrolls chart `i` into view and waits for it.
+ */
+async function chartRuns(page: Page, i: number, view = `panel-${i}`): Promise<number[]> {
+  await page.locator('figure.panel').nth(i).scrollIntoViewIfNeeded();
+  await page.waitForFunction(
+    (k) => {
+      const g = globalThis as unknown as PageGlobals & { document: { querySelectorAll(s: string): El[] } };
+      const fig = g.document.querySelectorAll('figure.panel')[k]!;
+      return fig.getAttribute('data-updated') === g.document.querySelector('#explorer')!.getAttribute('data-updated') && g.__explore.busy === 0;
+    },
+    i,
+    { timeout: 30_000 },
+  );
+  return page.evaluate((v) => ((globalThis as unknown as PageGlobals).__explore.views[v]!.data('runs') as unknown as RunsTuple[])[0]!.runs, view);
 }
 
 /** Drags across a canvas from fraction a to fraction b of its width (a real pointer brush). */
@@ -138,7 +158,6 @@ describe('explorer of one result set', () => {
         runs: (v['panel-0']!.data('runs') as unknown as RunsTuple[])[0]!.runs,
         bands: v['panel-0']!.data('bands'),
         paths: [...new Set(v['panel-0']!.data('paths').map((r) => r.run!))],
-        otherRuns: (v['panel-3']!.data('runs') as unknown as RunsTuple[])[0]!.runs,
         selected: Number(g.document.querySelector('[data-role=status]')!.getAttribute('data-selected')),
       };
     });
@@ -148,7 +167,25 @@ describe('explorer of one result set', () => {
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(RUNS);
     expect(got.runs).toEqual(expected);
-    expect(got.otherRuns).toEqual(expected);
+    // A chart out of view is redrawn when scrolled to, for the same selection: the last chart.
+    const offscreen = await page.evaluate(() => {
+      const g = globalThis as unknown as { document: { querySelectorAll(s: string): El[]; documentElement: { clientHeight: number } } };
+      const figs = g.document.querySelectorAll('figure.panel');
+      const root = (g as unknown as PageGlobals).document.querySelector('#explorer')!;
+      const fig = figs[3]!;
+      return { below: fig.getBoundingClientRect().top > g.document.documentElement.clientHeight, stale: fig.getAttribute('data-updated') !== root.getAttribute('data-updated') };
+    });
+    if (offscreen.below) expect(offscreen.stale).toBe(true);
+    expect(await chartRuns(page, 3)).toEqual(expected);
+    // So is the summary table (drawn when in view): n of final_price_usd = the runs selected.
+    await page.locator('[data-role=summary-table]').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => {
+      const d = (globalThis as unknown as PageGlobals).document;
+      return d.querySelector('[data-role=summary-table]')!.getAttribute('data-updated') === d.querySelector('#explorer')!.getAttribute('data-updated');
+    }, undefined, { timeout: 30_000 });
+    const summaryN = await page.locator('[data-role=summary-table] tr', { has: page.locator('code', { hasText: /^final_price_usd$/ }) }).locator('td').nth(1).textContent();
+    expect(Number(summaryN)).toBe(expected.length);
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     expect(got.selected).toBe(expected.length);
     expect(await page.textContent('[data-role=status]')).toContain(`${expected.length} of ${RUNS} runs selected`);
     // Paths drawn are selected runs only.
@@ -166,6 +203,17 @@ describe('explorer of one result set', () => {
     expect(last.n).toBe(Number(truth!.n));
     expect(Math.abs(last.p50! - Number(truth!.p50))).toBeLessThanOrEqual(tol);
     expect(Math.abs(last.p5! - Number(truth!.p5))).toBeLessThanOrEqual(tol);
+    // And every band at every shown step (the page computes them from a per-step order of the runs).
+    const perDay = await rows(
+      `SELECT day, count(hashrate_ehs) AS n, ${[5, 25, 50, 75, 95].map((q) => `quantile_cont(hashrate_ehs, ${q / 100}) AS p${q}`).join(', ')} FROM ${seriesPath} WHERE run_index IN (${expected.join(',')}) AND hashrate_ehs IS NOT NULL AND isfinite(hashrate_ehs) GROUP BY day`,
+    );
+    const byDay = new Map(perDay.map((r) => [Number(r.day), r]));
+    expect(got.bands.length).toBeGreaterThan(10);
+    for (const b of got.bands) {
+      const t = byDay.get(b.day!)!;
+      expect(b.n).toBe(Number(t.n));
+      for (const q of ['p5', 'p25', 'p50', 'p75', 'p95']) expect(Math.abs(b[q]! - Number(t[q]))).toBeLessThanOrEqual(tol);
+    }
 
     // Hover a drawn path where it is far from the median: the run panel shows that run and the
     // command that re-runs it, and every fan chart highlights it.
@@ -174,11 +222,12 @@ describe('explorer of one result set', () => {
       const v = (globalThis as unknown as PageGlobals).__explore.views['panel-0']!;
       const bands = v.data('bands');
       const mid = bands[Math.floor(bands.length / 2)]!;
-      const paths = v.data('paths').filter((r) => r.date === mid.date);
-      const far = paths.sort((a, b) => Math.abs(b.value! - mid.p50!) - Math.abs(a.value! - mid.p50!))[0]!;
+      // One row per drawn run: its run index and its series at the chart's time points.
+      const paths = (v.data('paths') as unknown as PathRow[]).map((r) => ({ run: r.run, date: mid.date!, value: r.values[r.dates.indexOf(mid.date!)]! }));
+      const far = paths.sort((a, b) => Math.abs(b.value - mid.p50!) - Math.abs(a.value - mid.p50!))[0]!;
       const canvas = v.container().querySelector('canvas')!.getBoundingClientRect();
       const [ox, oy] = v.origin();
-      return { run: far.run!, x: canvas.left + ox + v.scale('x')(far.date!), y: canvas.top + oy + v.scale('y')(far.value!) };
+      return { run: far.run, x: canvas.left + ox + v.scale('x')(far.date), y: canvas.top + oy + v.scale('y')(far.value) };
     });
     await page.mouse.move(target.x - 3, target.y);
     await page.mouse.move(target.x, target.y);
@@ -201,10 +250,8 @@ describe('explorer of one result set', () => {
     const liquidated = (await rows(`SELECT m.run_index FROM ${sq(join(dirs.a!, 'miners.parquet'))} m JOIN ${runsPath} r USING (run_index) WHERE r.status = 'ok' AND m.miner_index = 0 AND m.liquidations > 0 ORDER BY 1`)).map((r) => Number(r.run_index));
     expect(liquidated.length).toBeGreaterThan(0);
     expect(liquidated.length).toBeLessThan(RUNS);
-    const afterOutcome = await page.evaluate(() =>
-      ((globalThis as unknown as PageGlobals).__explore.views['panel-0']!.data('runs') as unknown as RunsTuple[])[0]!.runs,
-    );
-    expect(afterOutcome).toEqual(liquidated);
+    expect(await chartRuns(page, 0)).toEqual(liquidated);
+    expect(await chartRuns(page, 3)).toEqual(liquidated);
     expect(await page.textContent('[data-role=status]')).toContain(`${HOSTILE_MINER} liquidated`);
 
     // Every chart exports itself as PNG and SVG (vega's renderer, as a download).
@@ -245,8 +292,19 @@ describe('compare and sweep views', () => {
     const selected = Number(await page.getAttribute('[data-role=status]', 'data-selected'));
     expect(selected).toBeGreaterThan(0);
     expect(selected).toBeLessThan(RUNS);
-    const diffRuns = await page.evaluate(() => ((globalThis as unknown as PageGlobals).__explore.views['panel-0-diff']!.data('runs') as unknown as RunsTuple[])[0]!.runs.length);
-    expect(diffRuns).toBe(selected);
+    const diffRuns = await chartRuns(page, 0, 'panel-0-diff');
+    expect(diffRuns.length).toBe(selected);
+    // The paired differences of exactly those runs at the last step (DuckDB).
+    const dLast = await page.evaluate(() => {
+      const b = (globalThis as unknown as PageGlobals).__explore.views['panel-0-diff']!.data('bands');
+      return b[b.length - 1]!;
+    });
+    const [dTruth] = await rows(
+      `SELECT quantile_cont(b.hashrate_ehs - a.hashrate_ehs, 0.5) AS p50, quantile_cont(b.hashrate_ehs - a.hashrate_ehs, 0.95) AS p95, count(*) AS n FROM ${sq(join(dirs.a!, 'series.parquet'))} a JOIN ${sq(join(dirs.b!, 'series.parquet'))} b USING (run_index, step) WHERE a.day = ${dLast.day} AND run_index IN (${diffRuns.join(',')})`,
+    );
+    expect(dLast.n).toBe(Number(dTruth!.n));
+    expect(Math.abs(dLast.p50! - Number(dTruth!.p50))).toBeLessThanOrEqual(tol);
+    expect(Math.abs(dLast.p95! - Number(dTruth!.p95))).toBeLessThanOrEqual(tol);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     await page.close();

@@ -111,45 +111,135 @@
     b._sm = sm;
     return sm;
   }
-  // Bands (type-7 quantiles, as bands.parquet) over the given runs at every shown step.
-  function bands(set, metric, runs, valueOf) {
-    var P = set.days.length, rows = [], cols = [];
-    if (!valueOf) {
-      var sm = stepMajor(set, metric), N = set.seriesRuns.length;
-      if (!sm) return rows;
-      var slots = new Int32Array(runs.length), k = 0;
-      runs.forEach(function (r) { var sl = set._slot[r]; if (sl !== undefined) slots[k++] = sl; });
-      var b2 = new Float64Array(k);
-      for (var q = 0; q < P; q++) {
-        var m = 0, tot = 0, base = q * N;
-        for (var j = 0; j < k; j++) { var y = sm[base + slots[j]]; if (y === y && y !== Infinity && y !== -Infinity) { b2[m++] = y; tot += y; } }
-        if (!m) continue;
-        var w = b2.subarray(0, m).sort();
-        rows.push({ date: dateMs(set, set.days[q]), day: set.days[q], n: m, mean: tot / m, p5: q7(w, 0.05), p25: q7(w, 0.25), p50: q7(w, 0.5), p75: q7(w, 0.75), p95: q7(w, 0.95) });
-      }
-      return rows;
-    }
-    runs.forEach(function (r) { var s = valueOf ? valueOf(r) : seriesOf(set, metric, r); if (s) cols.push(s); });
-    var buf = new Float64Array(cols.length);
+  // Per shown step, the embedded runs' slots in ascending order of their value (missing values left
+  // out; cnt[p] slots at step p). Built once per metric: the bands of any selection are then one
+  // pass over this order, keeping the selected slots, with no sort on a brush. Sorting keys
+  // code * 2^20 + slot (exact in a double) puts equal values in slot order.
+  var SLOT_BITS = 1048576;
+  function stepOrder(set, metric) {
+    var b = set._blocks[metric];
+    if (!b) return null;
+    if (b._ord) return b._ord;
+    var v = decode(b), P = set.days.length, N = set.seriesRuns.length;
+    if (N >= SLOT_BITS) return null;
+    var ord = new Int32Array(P * N), cnt = new Int32Array(P), keys = new Float64Array(N);
     for (var p = 0; p < P; p++) {
-      var n = 0, sum = 0;
-      for (var c = 0; c < cols.length; c++) { var x = cols[c][p]; if (x === x && isFinite(x)) { buf[n++] = x; sum += x; } }
-      if (!n) continue;
-      var v = buf.subarray(0, n).sort();
-      rows.push({ date: dateMs(set, set.days[p]), day: set.days[p], n: n, mean: sum / n, p5: q7(v, 0.05), p25: q7(v, 0.25), p50: q7(v, 0.5), p75: q7(v, 0.75), p95: q7(v, 0.95) });
+      var m = 0;
+      for (var s = 0; s < N; s++) { var x = v[s * P + p]; if (x === x) keys[m++] = Math.round((x - b.min) / b.scale) * SLOT_BITS + s; }
+      var k = keys.subarray(0, m).sort(), base = p * N;
+      for (var j = 0; j < m; j++) ord[base + j] = k[j] % SLOT_BITS;
+      cnt[p] = m;
+    }
+    b._ord = { ord: ord, cnt: cnt };
+    return b._ord;
+  }
+  // Bands (type-7 quantiles, as bands.parquet) over the given runs at every shown step.
+  function bands(set, metric, runs) {
+    var sm = stepMajor(set, metric), so = stepOrder(set, metric);
+    if (!sm || !so) return [];
+    var N = set.seriesRuns.length, sel = new Uint8Array(N), k = 0;
+    runs.forEach(function (r) { var sl = set._slot[r]; if (sl !== undefined && !sel[sl]) { sel[sl] = 1; k++; } });
+    return walkBands(set, sm, so, N, sel, k);
+  }
+  // Bands of the selected slots (sel, k of them) from step-major values sm and their per-step order.
+  function walkBands(set, sm, so, N, sel, k) {
+    var P = set.days.length, rows = [], b2 = new Float64Array(k), ord = so.ord, cnt = so.cnt;
+    for (var q = 0; q < P; q++) {
+      // Walk the step's slots in value order, keeping the selected ones: b2 comes out sorted.
+      var m = 0, tot = 0, base = q * N, c = cnt[q];
+      for (var j = 0; j < c && m < k; j++) { var sl = ord[base + j]; if (sel[sl]) { var y = sm[base + sl]; b2[m++] = y; tot += y; } }
+      if (!m) continue;
+      var w = b2.subarray(0, m);
+      rows.push({ date: dateMs(set, set.days[q]), day: set.days[q], n: m, mean: tot / m, p5: q7(w, 0.05), p25: q7(w, 0.25), p50: q7(w, 0.5), p75: q7(w, 0.75), p95: q7(w, 0.95) });
     }
     return rows;
   }
-  // Rows of the path overlay: run after run, each run ended by a break row (date and value null).
-  function pathRows(set, metric, runs, valueOf) {
-    var rows = [], i = 0;
+  // Bands of the paired differences B − A of the given runs (a comparison page): the per-run
+  // differences of every run of the universe, step-major, and their per-step order are made once
+  // per metric, so a brush walks them like the bands of one set.
+  function diffBands(A, B, metric, universe, runs) {
+    A._diff = A._diff || {};
+    var D = A._diff[metric], P = A.days.length, U = universe.length;
+    if (!D) {
+      var sm = new Float64Array(P * U), ord = new Int32Array(P * U), cnt = new Int32Array(P), pos = {};
+      universe.forEach(function (r, u) {
+        pos[r] = u;
+        var a = seriesOf(A, metric, r), b = seriesOf(B, metric, r);
+        for (var p = 0; p < P; p++) sm[p * U + u] = a && b && p < b.length ? b[p] - a[p] : NaN;
+      });
+      for (var p = 0; p < P; p++) {
+        var base = p * U, idx = [];
+        for (var u = 0; u < U; u++) { var x = sm[base + u]; if (x === x && isFinite(x)) idx.push(u); }
+        idx.sort(function (i, j) { return sm[base + i] - sm[base + j] || i - j; });
+        ord.set(idx, base);
+        cnt[p] = idx.length;
+      }
+      D = A._diff[metric] = { sm: sm, so: { ord: ord, cnt: cnt }, pos: pos };
+    }
+    var sel = new Uint8Array(U), k = 0;
+    runs.forEach(function (r) { var u = D.pos[r]; if (u !== undefined && !sel[u]) { sel[u] = 1; k++; } });
+    return walkBands(A, D.sm, D.so, U, sel, k);
+  }
+  // The path overlay: one row per drawn run ({ run, dates, values }, the run's shown series, not
+  // copied), drawn by one Vega path mark (explorePath below), and the extent of their values, which
+  // the y scale includes. Rows per run, not per point: a brush replaces a few dozen tuples, not
+  // thousands, in each chart's dataflow.
+  function pathRows(set, metric, runs) {
+    var dates = set._dates || (set._dates = set.days.map(function (d) { return dateMs(set, d); }));
+    var rows = [], lo = Infinity, hi = -Infinity;
     runs.forEach(function (r) {
-      var s = valueOf ? valueOf(r) : seriesOf(set, metric, r);
+      var s = seriesOf(set, metric, r);
       if (!s) return;
-      for (var p = 0; p < set.days.length; p++) rows.push({ i: i++, run: r, date: dateMs(set, set.days[p]), value: s[p] === s[p] && isFinite(s[p]) ? s[p] : null });
-      rows.push({ i: i++, run: r, date: null, value: null });
+      for (var p = 0; p < s.length; p++) { var x = s[p]; if (x === x) { if (x < lo) lo = x; if (x > hi) hi = x; } }
+      rows.push({ run: r, dates: dates, values: s });
     });
-    return rows;
+    return { rows: rows, extent: lo <= hi ? [{ value: lo }, { value: hi }] : [] };
+  }
+  // SVG path (pixels) of one path row for the chart's current x (time) and y (linear) scales, given
+  // as domain and range so that Vega re-encodes the paths whenever a scale changes. Missing values
+  // break the line (as the bands do). The path also comes parsed (Vega's own form: ['M', x, y],
+  // ['L', x, y], ..., with .path the string), set on the item as its pathCache, so that Vega does
+  // not parse the string again to bound and draw it.
+  function pixelPath(d, dx, rx, dy, ry) {
+    var sig = [+dx[0], +dx[dx.length - 1], rx[0], rx[1], +dy[0], +dy[dy.length - 1], ry[0], ry[1]].join(',');
+    if (d._pp && d._pp.sig === sig) return d._pp.parsed;
+    var xs = d.dates, ys = d.values, n = Math.min(xs.length, ys.length);
+    var x0 = +dx[0], kx = (rx[1] - rx[0]) / (+dx[dx.length - 1] - x0), y0 = +dy[0], ky = (ry[1] - ry[0]) / (+dy[dy.length - 1] - y0);
+    if (!isFinite(kx)) kx = 0;
+    if (!isFinite(ky)) ky = 0;
+    var parsed = [], text = [], pen = false;
+    for (var p = 0; p < n; p++) {
+      var v = ys[p];
+      if (v !== v) { pen = false; continue; }
+      var cmd = pen ? 'L' : 'M', x = Math.round((rx[0] + (xs[p] - x0) * kx) * 10) / 10, y = Math.round((ry[0] + (v - y0) * ky) * 10) / 10;
+      parsed.push([cmd, x, y]);
+      text.push(cmd + x + ',' + y);
+      pen = true;
+    }
+    parsed.path = text.join('');
+    d._pp = { sig: sig, parsed: parsed };
+    return parsed;
+  }
+  vega.expressionFunction('explorePath', function (d, dx, rx, dy, ry) { return d && d.values ? pixelPath(d, dx, rx, dy, ry).path : ''; });
+  vega.expressionFunction('explorePathParsed', function (d, dx, rx, dy, ry) { return d && d.values ? pixelPath(d, dx, rx, dy, ry) : null; });
+  // Adds the path overlay to a compiled fan chart (Vega spec): the datasets, the y scale's share,
+  // and the two path marks (all drawn runs; the hovered one) before the mark named `before`.
+  function addPathMarks(vg, before) {
+    vg.data.push({ name: 'paths' }, { name: 'paths_hover', source: 'paths', transform: [{ type: 'filter', expr: 'datum.run === hoverRun' }] }, { name: 'pathExtent' });
+    var y = vg.scales.filter(function (sc) { return sc.name === 'y'; })[0];
+    if (y.domain.fields) y.domain.fields.push({ data: 'pathExtent', field: 'value' });
+    else y.domain = { fields: [{ data: y.domain.data, field: y.domain.field }, { data: 'pathExtent', field: 'value' }] };
+    var args = "(datum, domain('x'), range('x'), domain('y'), range('y'))";
+    var path = { signal: 'explorePath' + args }, parsed = { signal: 'explorePathParsed' + args };
+    var marks = [
+      { name: 'paths_marks', type: 'path', interactive: false, from: { data: 'paths' }, encode: { update: { path: path, pathCache: parsed, stroke: { value: COLORS.path }, strokeWidth: { value: 1 }, strokeOpacity: { value: 0.35 } } } },
+      { name: 'paths_hover_marks', type: 'path', interactive: false, from: { data: 'paths_hover' }, encode: { update: { path: path, pathCache: parsed, stroke: { value: COLORS.hover }, strokeWidth: { value: 2.5 } } } },
+    ];
+    var at = -1;
+    vg.marks.forEach(function (m, i) { if (at < 0 && m.name === before) at = i; });
+    if (at < 0) at = vg.marks.length;
+    Array.prototype.splice.apply(vg.marks, [at, 0].concat(marks));
+    return vg;
   }
 
   // ---------- Vega views ----------
@@ -166,11 +256,12 @@
     tip.style.left = event.pageX + 14 + 'px';
     tip.style.top = event.pageY + 10 + 'px';
   }
-  function mount(id, container, vlSpec, data) {
+  function mount(id, container, vlSpec, data, post) {
     if (app.views[id]) { app.views[id].finalize(); delete app.views[id]; }
     clear(container);
     var spec = Object.assign({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config: THEME }, vlSpec);
     var vg = vegaLite.compile(spec).spec;
+    if (post) post(vg);
     var t = vlSpec.title && (vlSpec.title.text || vlSpec.title);
     var host = el('div', { className: 'vega-host', role: 'img', 'aria-label': typeof t === 'string' ? t : id });
     container.appendChild(host);
@@ -184,6 +275,10 @@
       el('button', { type: 'button', text: 'SVG', title: 'save this chart as SVG', onclick: function () { exportView(view, id, 'svg'); } }),
     ]));
     return view;
+  }
+  function mountFan(id, container, opts) {
+    var f = fanSpec(opts);
+    return mount(id, container, f.spec, {}, f.post);
   }
   function exportView(view, id, type) {
     view.toImageURL(type, type === 'png' ? 2 : 1).then(function (url) {
@@ -231,14 +326,8 @@
       layers.push({ data: { name: b.name }, mark: { type: 'area', color: b.inner, opacity: 0.6 }, encoding: { x: { field: 'date', type: 'temporal' }, y: { field: 'p25', type: 'quantitative' }, y2: { field: 'p75' } } });
     });
     if (opts.ref) layers.push({ data: { name: 'ref' }, mark: { type: 'line', color: COLORS.ref, strokeDash: [4, 3], strokeWidth: 1.2 }, encoding: { x: { field: 'date', type: 'temporal' }, y: { field: 'p50', type: 'quantitative' } } });
-    if (opts.paths) {
-      // All paths are ONE line mark, runs one after the other with a null row between them (a
-      // break), kept in row order: a line per run (detail/facet) costs a sub-dataflow per run on
-      // every brush. Hover is found by nearestPath, not by picking these 1-px lines.
-      var pathEnc = { x: { field: 'date', type: 'temporal' }, y: { field: 'value', type: 'quantitative' }, order: { field: 'i', type: 'quantitative' } };
-      layers.push({ data: { name: 'paths' }, mark: { type: 'line', strokeWidth: 1, color: COLORS.path, opacity: 0.35, invalid: 'break-paths-show-domains' }, encoding: pathEnc });
-      layers.push({ data: { name: 'paths' }, transform: [{ filter: 'datum.run === hoverRun' }], mark: { type: 'line', strokeWidth: 2.5, color: COLORS.hover, invalid: 'break-paths-show-domains' }, encoding: pathEnc });
-    }
+    // The individual paths are not a Vega-Lite layer: addPathMarks puts them here (pathsBefore).
+    var pathsBefore = 'layer_' + layers.length + '_marks';
     (opts.bands || []).forEach(function (b) {
       layers.push({ data: { name: b.name }, mark: { type: 'line', color: b.color, strokeWidth: 2 }, encoding: { x: { field: 'date', type: 'temporal' }, y: { field: 'p50', type: 'quantitative' },
         tooltip: [{ field: 'date', type: 'temporal', title: 'date', format: '%Y-%m-%d' }, { field: 'p50', title: b.label + ' median', format: '.4~g' }, { field: 'p5', title: '5th pct', format: '.4~g' }, { field: 'p95', title: '95th pct', format: '.4~g' }, { field: 'n', title: 'runs' }] } });
@@ -246,7 +335,8 @@
     layers.push({ data: { name: 'runs' }, transform: [{ calculate: "'n = ' + datum.n + ' runs'", as: 'label' }],
       mark: { type: 'text', align: 'right', baseline: 'top', fontSize: 11, color: '#333' }, encoding: { text: { field: 'label' }, x: { value: { expr: 'width - 4' } }, y: { value: 4 } } });
     // fit: the whole chart, axis labels included, is opts.width wide, whatever the labels' length.
-    return { width: opts.width, height: opts.height || 200, autosize: { type: 'fit-x', contains: 'padding' }, title: { text: opts.title, subtitle: opts.subtitle || '' }, params: [{ name: 'hoverRun', value: -1 }], layer: layers };
+    var spec = { width: opts.width, height: opts.height || 200, autosize: { type: 'fit-x', contains: 'padding' }, title: { text: opts.title, subtitle: opts.subtitle || '' }, params: [{ name: 'hoverRun', value: -1 }], layer: layers };
+    return { spec: spec, post: opts.paths ? function (vg) { addPathMarks(vg, pathsBefore); } : null };
   }
 
   // ---------- the explorer of one set (also a sweep point) or a pair of sets ----------
@@ -304,6 +394,7 @@
     root.appendChild(el('section', null, [el('h2', { text: 'Summary metrics of the selected runs' }), this.summaryBox]));
     this.drawHistogram();
     this.drawPanels();
+    this.observeTables();
     this.update();
   }
 
@@ -345,19 +436,26 @@
 
   // Coalesces the many brush events of a drag: at most one redraw waiting, none started while one
   // is still drawing (a slow redraw makes the brush update less often, never queues redraws up).
+  // The first event of a drag starts drawing at once (in a task of its own, after Vega's run of the
+  // histogram), not at the next animation frame; the waiting one starts when the one drawing is done.
   Explorer.prototype.schedule = function () {
     var self = this;
     if (this.scheduled) return;
     this.scheduled = true;
     app.busy++;
     var go = function () {
-      if (self.inflight) { requestAnimationFrame(go); return; }
+      if (self.inflight) { self.pending = go; return; }
       self.scheduled = false;
       app.busy--;
       self.inflight = true;
-      self.update().then(function () { self.inflight = false; });
+      self.update().then(function () {
+        self.inflight = false;
+        var next = self.pending;
+        self.pending = null;
+        if (next) setTimeout(next, 0);
+      });
     };
-    requestAnimationFrame(go);
+    setTimeout(go, 0);
   };
 
   Explorer.prototype.clearSelection = function () {
@@ -370,7 +468,9 @@
   Explorer.prototype.drawPanels = function () {
     var self = this;
     clear(this.panelBox);
+    if (this.observer) this.observer.disconnect();
     this.panelViews = [];
+    this.panelFigs = [];
     this.panels.forEach(function (panel, i) {
       var box = el('div', { className: 'chart' });
       var sel = el('select', { 'aria-label': 'series metric of chart ' + (i + 1), 'data-role': 'series-metric', onchange: function () { panel.metric = sel.value; self.drawPanel(i, box); self.update(); } });
@@ -378,6 +478,8 @@
       sel.value = panel.metric;
       var wrap = el('figure', { className: 'panel' }, [el('div', { className: 'controls' }, [sel, el('button', { type: 'button', text: 'Remove', onclick: function () { self.panels.splice(i, 1); self.drawPanels(); self.update(); } })]), box]);
       self.panelBox.appendChild(wrap);
+      self.panelFigs[i] = wrap;
+      self.observe(wrap);
       self.drawPanel(i, box);
     });
   };
@@ -389,11 +491,11 @@
     if (this.compare) {
       var b1 = el('div'), b2 = el('div');
       box.appendChild(b1); box.appendChild(b2);
-      charts.push({ kind: 'ab', view: mount(this.id + 'panel-' + i + '-ab', b1, fanSpec({ width: w, title: title, subtitle: 'A (blue) and B (orange): median, 25–75% and 5–95% of the selected runs', yTitle: m, bands: [{ name: 'bandsA', color: COLORS.a, outer: COLORS.aOuter, inner: COLORS.aOuter, label: 'A' }, { name: 'bandsB', color: COLORS.b, outer: COLORS.bOuter, inner: COLORS.bOuter, label: 'B' }] }), {}) });
-      if (this.paired) charts.push({ kind: 'diff', view: mount(this.id + 'panel-' + i + '-diff', b2, fanSpec({ width: w, title: title + ': B − A', subtitle: 'paired by run index (same seed): quantiles of the per-run differences', yTitle: 'B − A', bands: [{ name: 'bands', color: COLORS.median, outer: COLORS.outer, inner: COLORS.inner, label: 'B − A' }], paths: false }), {}) });
+      charts.push({ kind: 'ab', view: mountFan(this.id + 'panel-' + i + '-ab', b1, { width: w, title: title, subtitle: 'A (blue) and B (orange): median, 25–75% and 5–95% of the selected runs', yTitle: m, bands: [{ name: 'bandsA', color: COLORS.a, outer: COLORS.aOuter, inner: COLORS.aOuter, label: 'A' }, { name: 'bandsB', color: COLORS.b, outer: COLORS.bOuter, inner: COLORS.bOuter, label: 'B' }] }) });
+      if (this.paired) charts.push({ kind: 'diff', view: mountFan(this.id + 'panel-' + i + '-diff', b2, { width: w, title: title + ': B − A', subtitle: 'paired by run index (same seed): quantiles of the per-run differences', yTitle: 'B − A', bands: [{ name: 'bands', color: COLORS.median, outer: COLORS.outer, inner: COLORS.inner, label: 'B − A' }], paths: false }) });
       else b2.appendChild(el('p', { className: 'muted', text: 'A and B have different seeds: runs are not paired, so there are no per-run differences.' }));
     } else {
-      charts.push({ kind: 'fan', view: mount(this.id + 'panel-' + i, box, fanSpec({ width: w, title: title, subtitle: 'selected runs: median, 25–75%, 5–95%; dashed: median of all runs; grey: individual runs', yTitle: m, ref: true, paths: true, bands: [{ name: 'bands', color: COLORS.median, outer: COLORS.outer, inner: COLORS.inner, label: 'selected' }] }), {}) });
+      charts.push({ kind: 'fan', view: mountFan(this.id + 'panel-' + i, box, { width: w, title: title, subtitle: 'selected runs: median, 25–75%, 5–95%; dashed: median of all runs; grey: individual runs', yTitle: m, ref: true, paths: true, bands: [{ name: 'bands', color: COLORS.median, outer: COLORS.outer, inner: COLORS.inner, label: 'selected' }] }) });
       var view = charts[0].view;
       // Nearest drawn path within a few pixels of the pointer (1-px lines are too thin to hit).
       view.addEventListener('pointermove', function (event) {
@@ -472,26 +574,12 @@
       for (var j = 0; j < A._pathOrder.length && pathRuns.length < this.pathCount; j++) if (inSel[A._pathOrder[j]]) pathRuns.push(A._pathOrder[j]);
     }
     this.pathRuns = pathRuns;
+    var ctx = this.current = { runs: runs, mask: mask, runRows: runRows, pathRuns: pathRuns, n: app.updates + 1 };
+    // Charts out of view are only marked stale: drawn when scrolled to (see observe).
     this.panels.forEach(function (panel, i) {
-      (self.panelViews[i] || []).forEach(function (c) {
-        var m = panel.metric;
-        if (c.kind === 'fan') {
-          self.pathData = self.pathData || {};
-          self.pathData[m] = { runs: pathRuns, dates: A.days.map(function (d) { return dateMs(A, d); }), values: pathRuns.map(function (r) { return seriesOf(A, m, r); }) };
-          var d = { bands: bands(A, m, runs), runs: runRows };
-          // The drawn sample often stays the same while a brush moves: then its rows stay too.
-          var key = m + ':' + pathRuns.join(',');
-          if (c.pathKey !== key) { d.paths = pathRows(A, m, pathRuns); c.pathKey = key; }
-          // The all-runs median does not depend on the selection: set once per chart.
-          if (!c.refSet) { d.ref = self.refCache(m); c.refSet = true; }
-          work.push(setData(c.view, d));
-        }
-        else if (c.kind === 'ab') work.push(setData(c.view, { bandsA: bands(A, m, runs), bandsB: bands(B, m, runs), runs: runRows }));
-        else if (c.kind === 'diff') {
-          var diff = function (r) { var a = seriesOf(A, m, r), b = seriesOf(B, m, r); if (!a || !b) return null; var d = new Float64Array(a.length); for (var p = 0; p < a.length; p++) d[p] = b[p] - a[p]; return d; };
-          work.push(setData(c.view, { bands: bands(A, m, runs, diff), runs: runRows }));
-        }
-      });
+      var fig = self.panelFigs[i], charts = self.panelViews[i] || [];
+      if (fig && fig._visible === false && charts.every(function (c) { return c.drawn; })) { fig._stale = true; return; }
+      work.push(self.drawPanelData(i, ctx));
     });
     app.updates++;
     app.busy++;
@@ -501,13 +589,85 @@
       app.busy--;
       if (n !== app.updates) return; // a newer selection is on its way: its tables win
       var t1 = performance.now();
-      self.drawMiners(mask);
-      self.drawSummary(runs);
+      self.drawTables(ctx);
       var t2 = performance.now();
       app.lastUpdateMs = t2 - t0;
       app.profile = { charts: t1 - t0, tables: t2 - t1 };
       self.root.setAttribute('data-updated', String(n));
     }, function (e) { app.busy--; console.error(e); });
+  };
+  // The two tables (named miners, summary metrics) are drawn for a selection when on screen (or
+  // never drawn yet); out of view they are marked stale and drawn when scrolled to, like the charts.
+  Explorer.prototype.drawTables = function (ctx) {
+    var self = this;
+    [[this.minerBox, function () { self.drawMiners(ctx.mask); }], [this.summaryBox, function () { self.drawSummary(ctx.runs); }]].forEach(function (t) {
+      var box = t[0];
+      if (box._visible === false && box._drawn) { box._stale = true; return; }
+      t[1]();
+      box._drawn = true;
+      box._stale = false;
+      box.setAttribute('data-updated', String(ctx.n));
+    });
+  };
+  Explorer.prototype.observeTables = function () {
+    var self = this;
+    if (typeof IntersectionObserver === 'undefined') return;
+    var obs = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) { e.target._visible = e.isIntersecting; });
+      var ctx = self.current;
+      if (!ctx) return;
+      if (self.minerBox._stale && self.minerBox._visible) { self.drawMiners(ctx.mask); self.minerBox._stale = false; self.minerBox.setAttribute('data-updated', String(ctx.n)); }
+      if (self.summaryBox._stale && self.summaryBox._visible) { self.drawSummary(ctx.runs); self.summaryBox._stale = false; self.summaryBox.setAttribute('data-updated', String(ctx.n)); }
+    });
+    obs.observe(this.minerBox);
+    obs.observe(this.summaryBox);
+  };
+  // Puts the selection ctx (from update) into the charts of panel i; resolves when they are drawn.
+  Explorer.prototype.drawPanelData = function (i, ctx) {
+    var self = this, A = this.sets[0], B = this.sets[1], m = this.panels[i].metric, fig = this.panelFigs[i], work = [];
+    var runs = ctx.runs, runRows = ctx.runRows, pathRuns = ctx.pathRuns;
+    if (fig) fig._stale = false;
+    (this.panelViews[i] || []).forEach(function (c) {
+      c.drawn = true;
+      if (c.kind === 'fan') {
+        self.pathData = self.pathData || {};
+        self.pathData[m] = { runs: pathRuns, dates: A.days.map(function (d) { return dateMs(A, d); }), values: pathRuns.map(function (r) { return seriesOf(A, m, r); }) };
+        var d = { bands: bands(A, m, runs), runs: runRows };
+        // The drawn sample often stays the same while a brush moves: then its rows stay too.
+        var key = m + ':' + pathRuns.join(',');
+        if (c.pathKey !== key) { var pr = pathRows(A, m, pathRuns); d.paths = pr.rows; d.pathExtent = pr.extent; c.pathKey = key; }
+        // The all-runs median does not depend on the selection: set once per chart.
+        if (!c.refSet) { d.ref = self.refCache(m); c.refSet = true; }
+        work.push(setData(c.view, d));
+      }
+      else if (c.kind === 'ab') work.push(setData(c.view, { bandsA: bands(A, m, runs), bandsB: bands(B, m, runs), runs: runRows }));
+      else if (c.kind === 'diff') {
+        work.push(setData(c.view, { bands: diffBands(A, B, m, self.universe, runs), runs: runRows }));
+      }
+    });
+    return Promise.all(work).then(function () { if (fig) fig.setAttribute('data-updated', String(ctx.n)); });
+  };
+  // Watches a panel's visibility: one out of the viewport is not redrawn on a selection, only
+  // marked stale, and redrawn with the current selection as soon as it scrolls into view (a
+  // brush then costs the charts on screen, however many charts the page has).
+  Explorer.prototype.observe = function (fig) {
+    var self = this;
+    if (typeof IntersectionObserver === 'undefined') return;
+    if (!this.observer) {
+      this.observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) { e.target._visible = e.isIntersecting; });
+        self.redrawStale();
+      });
+    }
+    this.observer.observe(fig);
+  };
+  Explorer.prototype.redrawStale = function () {
+    var self = this;
+    (this.panelFigs || []).forEach(function (fig, i) {
+      if (!fig._stale || fig._visible === false || !self.current) return;
+      app.busy++;
+      self.drawPanelData(i, self.current).then(function () { app.busy--; }, function (e) { app.busy--; console.error(e); });
+    });
   };
   Explorer.prototype.refCache = function (m) {
     this._ref = this._ref || {};
@@ -525,30 +685,52 @@
     { key: 'liquidated', text: 'liquidated', test: function (m, k) { return (m.values.liquidations || [])[k] > 0; } },
     { key: 'pivoted', text: 'started an AI pivot', test: function (m, k) { return (m.values.mw_pivoted || [])[k] > 0; } },
   ];
+  // The tables are built once per explorer; a selection only rewrites the cells that depend on it
+  // (no new elements, so a brush costs little layout and garbage).
+  function setText(cell, text) { if (cell.textContent !== text) cell.textContent = text; }
   Explorer.prototype.drawMiners = function (mask) {
+    var self = this;
+    if (!this.minerRows) this.buildMiners();
+    var oc = this.filter.outcome;
+    this.minerRows.forEach(function (row) {
+      var sel = 0, tsum = 0, tn = 0, treasury = row.treasury;
+      row.members.forEach(function (i) {
+        if (!mask[i]) return;
+        sel++;
+        var k = self.pos[i];
+        if (treasury[k] !== null && treasury[k] !== undefined) { tsum += treasury[k]; tn++; }
+      });
+      setText(row.sel, String(sel));
+      setText(row.mean, tn ? fmt(tsum / tn) : '—');
+      var active = !!(oc && oc.miner === row.mi && oc.key === row.o.key);
+      row.tr.className = active ? 'active' : '';
+      setText(row.button, active ? 'selected' : 'select');
+    });
+  };
+  Explorer.prototype.buildMiners = function () {
     var self = this, A = this.sets[0];
+    this.minerRows = [];
     clear(this.minerBox);
     if (!A.miners.length) { this.minerBox.appendChild(el('p', { className: 'muted', text: 'This scenario has no named miners.' })); return; }
     this.minerBox.appendChild(el('p', { className: 'muted', text: (this.compare ? 'Set A. ' : '') + 'Runs of each outcome, among all runs and among the selected ones; "select" keeps only the runs with that outcome (with the histogram range, if any).' + (A.minerSeriesFile ? ' Per-step series of each miner (' + A.minerSeriesFile + ') are in the chart pickers as "miner · column".' : ' Per-step miner series are not in this result set (miners.parquet holds final values): only outcomes are shown.') }));
-    var pos = this.universe.map(function (r) { return A._pos[r]; });
+    var pos = this.pos = this.universe.map(function (r) { return A._pos[r]; });
     var t = el('table', { className: 'outcomes' }, [el('thead', null, [el('tr', null, [el('th', { text: 'miner' }), el('th', { text: 'outcome' }), el('th', { className: 'num', text: 'all runs' }), el('th', { className: 'num', text: 'selected runs' }), el('th', { className: 'num', text: 'mean final treasury (BTC), selected' }), el('th', { text: '' })])])]);
     var body = el('tbody');
     A.miners.forEach(function (m, mi) {
       var treasury = m.values.final_treasury_btc || [];
       OUTCOMES.forEach(function (o) {
-        var all = 0, sel = 0, tsum = 0, tn = 0;
-        pos.forEach(function (k, i) {
-          if (!o.test(m, k)) return;
-          all++;
-          if (mask[i]) { sel++; if (treasury[k] !== null && treasury[k] !== undefined) { tsum += treasury[k]; tn++; } }
-        });
-        if (!all) return;
-        var active = self.filter.outcome && self.filter.outcome.miner === mi && self.filter.outcome.key === o.key;
-        body.appendChild(el('tr', { className: active ? 'active' : '' }, [el('td', { text: m.name }), el('td', { text: o.text }), el('td', { className: 'num', text: String(all) }), el('td', { className: 'num', text: String(sel) }), el('td', { className: 'num', text: tn ? fmt(tsum / tn) : '—' }),
-          el('td', null, [el('button', { type: 'button', text: active ? 'selected' : 'select', 'data-outcome': o.key, 'data-miner': String(mi), onclick: function () {
-            self.filter.outcome = { miner: mi, key: o.key, test: o.test, text: m.name + ' ' + o.text };
-            self.update();
-          } })])]));
+        // Positions (in the universe) of the runs with this outcome: fixed for the explorer.
+        var members = [];
+        pos.forEach(function (k, i) { if (o.test(m, k)) members.push(i); });
+        if (!members.length) return;
+        var row = { o: o, mi: mi, treasury: treasury, members: members, sel: el('td', { className: 'num' }), mean: el('td', { className: 'num' }) };
+        row.button = el('button', { type: 'button', text: 'select', 'data-outcome': o.key, 'data-miner': String(mi), onclick: function () {
+          self.filter.outcome = { miner: mi, key: o.key, test: o.test, text: m.name + ' ' + o.text };
+          self.update();
+        } });
+        row.tr = el('tr', null, [el('td', { text: m.name }), el('td', { text: o.text }), el('td', { className: 'num', text: String(members.length) }), row.sel, row.mean, el('td', null, [row.button])]);
+        body.appendChild(row.tr);
+        self.minerRows.push(row);
       });
     });
     t.appendChild(body);
@@ -556,22 +738,33 @@
   };
   Explorer.prototype.drawSummary = function (runs) {
     var self = this, A = this.sets[0], B = this.sets[1];
-    clear(this.summaryBox);
-    var head = ['metric', 'n', 'mean', 'p5', 'p50', 'p95'];
-    if (this.compare) head = ['metric', 'n', 'mean A', 'mean B', 'p50 A', 'p50 B'];
-    var t = el('table', null, [el('thead', null, [el('tr', null, head.map(function (h, i) { return el('th', { className: i ? 'num' : '', text: h }); }))])]);
-    var body = el('tbody');
-    A.summaries.forEach(function (s) {
-      var va = runs.map(function (r) { return s.values[A._pos[r]]; }), sa = stats(va);
-      var cells;
+    if (!this.summaryRows) {
+      clear(this.summaryBox);
+      var head = ['metric', 'n', 'mean', 'p5', 'p50', 'p95'];
+      if (this.compare) head = ['metric', 'n', 'mean A', 'mean B', 'p50 A', 'p50 B'];
+      var t = el('table', null, [el('thead', null, [el('tr', null, head.map(function (h, i) { return el('th', { className: i ? 'num' : '', text: h }); }))])]);
+      var body = el('tbody');
+      this.summaryRows = A.summaries.map(function (s) {
+        var cells = [0, 1, 2, 3, 4].map(function () { return el('td', { className: 'num' }); });
+        body.appendChild(el('tr', null, [el('td', null, [el('code', { text: s.metric })])].concat(cells)));
+        return { s: s, cells: cells };
+      });
+      t.appendChild(body);
+      this.summaryBox.appendChild(t);
+    }
+    var va = new Float64Array(runs.length), vb = new Float64Array(runs.length);
+    this.summaryRows.forEach(function (row) {
+      var s = row.s, texts;
+      for (var i = 0; i < runs.length; i++) { var x = s.values[A._pos[runs[i]]]; va[i] = x === null || x === undefined ? NaN : x; }
+      var sa = stats(va);
       if (self.compare) {
-        var bv = B._summary[s.metric], sb = stats(bv ? runs.map(function (r) { return bv[B._pos[r]]; }) : []);
-        cells = [String(sa.n), fmt(sa.mean), fmt(sb.mean), fmt(sa.p50), fmt(sb.p50)];
-      } else cells = [String(sa.n), fmt(sa.mean), fmt(sa.p5), fmt(sa.p50), fmt(sa.p95)];
-      body.appendChild(el('tr', null, [el('td', null, [el('code', { text: s.metric })])].concat(cells.map(function (c) { return el('td', { className: 'num', text: c }); }))));
+        var bv = B._summary[s.metric];
+        for (var j = 0; j < runs.length; j++) { var y = bv ? bv[B._pos[runs[j]]] : null; vb[j] = y === null || y === undefined ? NaN : y; }
+        var sb = stats(bv ? vb : []);
+        texts = [String(sa.n), fmt(sa.mean), fmt(sb.mean), fmt(sa.p50), fmt(sb.p50)];
+      } else texts = [String(sa.n), fmt(sa.mean), fmt(sa.p5), fmt(sa.p50), fmt(sa.p95)];
+      texts.forEach(function (x, i) { setText(row.cells[i], x); });
     });
-    t.appendChild(body);
-    this.summaryBox.appendChild(t);
   };
 
   // ---------- sweep: heatmap of points, the chosen point's runs below ----------
