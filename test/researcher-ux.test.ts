@@ -368,9 +368,11 @@ describe('11. the JSON Schema helps editors: descriptions, examples, named defin
     expect(schema.properties.horizonDays!.description).toMatch(/days/);
     expect(schema.properties.price!.examples).toEqual([{ model: 'gbm', initialUsd: 70000, volAnnual: 0.5 }]);
     expect(Object.keys(schema.$defs).filter((n) => /^__schema/.test(n))).toEqual([]);
-    expect(Object.keys(schema.$defs)).toContain('InitialUsd');
+    for (const d of ['Miner', 'Population', 'PriceGbm', 'Loan']) expect(Object.keys(schema.$defs)).toContain(d);
     for (const k of ['price', 'fees']) {
-      const branches = schema.properties[k]!.oneOf as { properties: { model: { const: string } } }[];
+      type Branch = { $ref?: string; properties: { model: { const: string } } };
+      // Branches are named definitions ($ref into $defs) or inline objects.
+      const branches = (schema.properties[k]!.oneOf as Branch[]).map((x) => (x.$ref !== undefined ? (schema.$defs[x.$ref.replace('#/$defs/', '')] as Branch) : x));
       expect(Array.isArray(branches), k).toBe(true);
       expect(schema.properties[k]!.anyOf, k).toBeUndefined();
       expect(new Set(branches.map((b) => b.properties.model.const)).size).toBe(branches.length);
