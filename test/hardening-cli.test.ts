@@ -274,7 +274,7 @@ describe('strategy modules that fail', () => {
       ['syntax', 'export default {;\n', /strategy module "syntax\.mjs" failed to load: SyntaxError/],
       ['exits', 'process.exit(0);\nexport default {};\n', /worker exited .*process\.exit/],
       ['throws', "throw new Error('boom at import');\nexport default {};\n", /strategy module "throws\.mjs" failed to load: Error: boom at import/],
-      ['loops', 'export default { operate() { for (;;) {} } };\n', /took longer than 1 s per run \(--run-timeout/],
+      ['loops', 'export default { operate() { for (;;) {} } };\n', /run 0: run 0 took longer than 1 s \(--run-timeout/],
     ];
     for (const [name, body, re] of bodies) {
       write(`${name}.mjs`, body);
