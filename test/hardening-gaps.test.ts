@@ -1,7 +1,7 @@
 // Issue 19, remaining gaps, at the CLI: a run past --run-timeout is a failed run (the batch goes
 // on), strategy module state is per run, --out rules for merge/calibrate/backtest/sweep, readers
 // check hashes, the price CSV parser, output.metrics.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -64,5 +64,84 @@ describe('strategy module state', () => {
     for (const f of ['runs.parquet', 'series.parquet', 'miners.parquet', 'bands.parquet']) {
       expect(readFileSync(join(dir, 'counter-w1', f)).equals(readFileSync(join(dir, 'counter-w2', f))), f).toBe(true);
     }
+  });
+});
+
+describe('--out rules for merge, calibrate, backtest and sweep', () => {
+  const GOOD = `name: g\nhorizonDays: 5\nminers: [{ name: m, hashrateEHs: 20, efficiencyJPerTH: 18, powerPriceUsdPerMWh: 40 }]\nfringe: { hashrateEHs: 900 }\n`;
+
+  it('merge refuses a folder of other files and a symbolic link; writes into a new folder', async () => {
+    write('g.yaml', GOOD);
+    for (const i of ['0', '1']) {
+      const r = await runCli(['run', 'g.yaml', '--runs', '2', '--shard', `${i}/2`, '--out', `shard-${i}`, '--quiet', '--no-charts', '--workers', '1'], dir);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    write('mine/notes.txt', 'my notes');
+    write('mine/runs.parquet', 'not yours');
+    const refused = await runCli(['merge', 'shard-0', 'shard-1', '--out', 'mine'], dir);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toMatch(/--out mine: the folder holds 2 entries and is not a hashsim result set/);
+    expect(readFileSync(join(dir, 'mine', 'runs.parquet'), 'utf8')).toBe('not yours');
+    expect(existsSync(join(dir, 'mine', 'manifest.json'))).toBe(false);
+    mkdirSync(join(dir, 'target'));
+    symlinkSync(join(dir, 'target'), join(dir, 'linked'));
+    const link = await runCli(['merge', 'shard-0', 'shard-1', '--out', 'linked', '--force'], dir);
+    expect(link.code, link.stderr).toBe(2);
+    expect(link.stderr).toMatch(/--out linked: is a symbolic link/);
+    expect(readdirSync(join(dir, 'target'))).toEqual([]);
+    const ok = await runCli(['merge', 'shard-0', 'shard-1', '--out', 'merged'], dir);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'merged')).sort()).not.toContain('.hashsim.lock');
+    noStack(refused.stderr + link.stderr);
+  });
+
+  it('backtest and calibrate refuse an --out that is a symbolic link or holds one, even with --force', async () => {
+    mkdirSync(join(dir, 'bt-target'), { recursive: true });
+    symlinkSync(join(dir, 'bt-target'), join(dir, 'bt-link'));
+    write('fringe.yaml', 'name: fringe-only\nfringe: { hashrateEHs: realized }\n');
+    const bt = await runCli(['backtest', 'fringe.yaml', '--runs', '2', '--out', 'bt-link', '--force'], dir);
+    expect(bt.code, bt.stderr).toBe(2);
+    expect(bt.stderr).toMatch(/--out bt-link: is a symbolic link/);
+    write('bt-holds/backtest.json', '{}');
+    symlinkSync(join(dir, 'bt-target'), join(dir, 'bt-holds', 'backtest.parquet'));
+    const holds = await runCli(['backtest', 'fringe.yaml', '--runs', '2', '--out', 'bt-holds'], dir);
+    expect(holds.code, holds.stderr).toBe(2);
+    expect(holds.stderr).toMatch(/holds a symbolic link \(backtest\.parquet\)/);
+    const root = join(__dirname, '..');
+    write('cal.yaml', [
+      'name: tiny',
+      `base: ${join(root, 'scenarios/baseline-2026.yaml')}`,
+      'parameters:',
+      '  - { path: fringe.powerPrice.medianUsdPerMWh, prior: { dist: uniform, min: 25, max: 70 } }',
+      'windows:',
+      "  - { from: '2023-09-01', to: '2024-01-15', feeBtcPerBlock: 0.2 }",
+      'sampler: { chains: 2, iterations: 160, burnIn: 80, thin: 4, block: 20 }',
+      '',
+    ].join('\n'));
+    const cal = await runCli(['calibrate', 'cal.yaml', '--out', 'bt-link', '--force', '--quiet'], dir);
+    expect(cal.code, cal.stderr).toBe(2);
+    expect(cal.stderr).toMatch(/--out bt-link: is a symbolic link/);
+    expect(readdirSync(join(dir, 'bt-target'))).toEqual([]);
+    noStack(bt.stderr + holds.stderr + cal.stderr);
+  });
+
+  it("a sweep file's out: may not leave the working folder or the sweep file's folder; a folder of other files is refused", async () => {
+    write('g.yaml', GOOD);
+    const outside = mkdtempSync(join(tmpdir(), 'hashsim-outside-'));
+    write('sw/escape.yaml', `base: ../g.yaml\nseed: 1\nreplications: 1\nbaseline: false\nout: ${join(outside, 'swept')}\ndesign: { type: grid, parameters: { horizonDays: [4, 5] } }\n`);
+    const r = await runCli(['sweep', 'sw/escape.yaml', '--quiet', '--no-charts'], dir);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/escape\.yaml: out: ".*swept" lies outside the working folder and the sweep file's folder/);
+    expect(readdirSync(outside)).toEqual([]);
+    write('sw/dotdot.yaml', `base: ../g.yaml\nseed: 1\nreplications: 1\nbaseline: false\nout: ../../x-escaped\ndesign: { type: grid, parameters: { horizonDays: [4, 5] } }\n`);
+    const dd = await runCli(['sweep', 'sw/dotdot.yaml', '--quiet', '--no-charts'], join(dir, 'sw'));
+    expect(dd.code, dd.stderr).toBe(2);
+    expect(existsSync(join(dir, '..', 'x-escaped'))).toBe(false);
+    write('other/keep.txt', 'mine');
+    const other = await runCli(['sweep', 'sw/escape.yaml', '--out', 'other', '--quiet', '--no-charts'], dir);
+    expect(other.code, other.stderr).toBe(2);
+    expect(other.stderr).toMatch(/--out \S*other: the folder holds 1 entry and is not a sweep folder/);
+    expect(readdirSync(join(dir, 'other'))).toEqual(['keep.txt']);
+    noStack(r.stderr + dd.stderr + other.stderr);
   });
 });
