@@ -145,3 +145,68 @@ describe('--out rules for merge, calibrate, backtest and sweep', () => {
     noStack(r.stderr + dd.stderr + other.stderr);
   });
 });
+
+describe('readers check the hashes of what they read', () => {
+  const GOOD = `name: g\nhorizonDays: 5\nminers: [{ name: m, hashrateEHs: 20, efficiencyJPerTH: 18, powerPriceUsdPerMWh: 40 }]\nfringe: { hashrateEHs: 900 }\n`;
+  const flip = (p: string) => {
+    const b = readFileSync(p);
+    b[Math.floor(b.length / 2)]! ^= 0x01;
+    writeFileSync(p, b);
+  };
+
+  it('report refuses a set with a flipped byte, naming the file (exit 1)', async () => {
+    write('g.yaml', GOOD);
+    const r = await runCli(['run', 'g.yaml', '--runs', '2', '--out', 'rep', '--quiet', '--no-charts', '--workers', '1'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    flip(join(dir, 'rep', 'bands.parquet'));
+    const rep = await runCli(['report', 'rep'], dir);
+    expect(rep.code, rep.stderr).toBe(1);
+    expect(rep.stderr).toMatch(/bands\.parquet: content hash differs/);
+    expect(existsSync(join(dir, 'rep', 'report.html'))).toBe(false);
+    noStack(rep.stderr);
+  });
+
+  it("analyze checks sweep.parquet against sweep-files.json and each point's tables against its manifest", async () => {
+    write('g.yaml', GOOD);
+    write('an.yaml', 'base: g.yaml\nseed: 1\nreplications: 2\nbaseline: true\ndesign: { type: grid, parameters: { price.driftAnnual: [-0.5, 0.5] } }\n');
+    const s = await runCli(['sweep', 'an.yaml', '--out', 'an-out', '--quiet', '--no-charts', '--workers', '1'], dir);
+    expect(s.code, s.stderr).toBe(0);
+    expect(existsSync(join(dir, 'an-out', 'sweep-files.json'))).toBe(true);
+    const ok = await runCli(['analyze', 'an-out', '--no-charts', '--quiet'], dir);
+    expect(ok.code, ok.stderr).toBe(0);
+    const { cpSync } = await import('node:fs');
+    const copy = (name: string) => {
+      cpSync(join(dir, 'an-out'), join(dir, name), { recursive: true });
+      return name;
+    };
+    const t1 = copy('an-t1');
+    flip(join(dir, t1, 'sweep.parquet'));
+    const a1 = await runCli(['analyze', t1, '--no-charts', '--quiet'], dir);
+    expect(a1.code, a1.stderr).toBe(1);
+    expect(a1.stderr).toMatch(/sweep\.parquet: content hash differs from sweep-files\.json/);
+    const t2 = copy('an-t2');
+    flip(join(dir, t2, 'points', '1', 'runs.parquet'));
+    const a2 = await runCli(['analyze', t2, '--no-charts', '--quiet', '--outcome', 'final_price_usd > 1'], dir);
+    expect(a2.code, a2.stderr).toBe(1);
+    expect(a2.stderr).toMatch(/points\/1: not a trustworthy result set:\n\s+runs\.parquet: content hash differs/);
+    const t3 = copy('an-t3');
+    flip(join(dir, t3, 'base', 'runs.parquet'));
+    const a3 = await runCli(['analyze', t3, '--no-charts', '--quiet'], dir);
+    expect(a3.code, a3.stderr).toBe(1);
+    expect(a3.stderr).toMatch(/base: not a trustworthy result set/);
+    const t4 = copy('an-t4');
+    const { rmSync } = await import('node:fs');
+    rmSync(join(dir, t4, 'sweep-files.json'));
+    const a4 = await runCli(['analyze', t4, '--no-charts', '--quiet'], dir);
+    expect(a4.code, a4.stderr).toBe(1);
+    expect(a4.stderr).toMatch(/sweep\.parquet: no hash recorded/);
+    const t5 = copy('an-t5');
+    const doc = JSON.parse(readFileSync(join(dir, t5, 'sweep.json'), 'utf8')) as { points: { dir: string }[] };
+    doc.points[0]!.dir = '../../etc';
+    writeFileSync(join(dir, t5, 'sweep.json'), JSON.stringify(doc));
+    const a5 = await runCli(['analyze', t5, '--no-charts', '--quiet'], dir);
+    expect(a5.code, a5.stderr).toBe(1);
+    expect(a5.stderr).toMatch(/points\[0\]\.dir: expected points\/<k>/);
+    for (const x of [a1, a2, a3, a4, a5]) noStack(x.stderr);
+  });
+});

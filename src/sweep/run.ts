@@ -7,7 +7,8 @@ import type { Scenario } from '../scenario/schema.ts';
 import { parseScenarioText, parseScenarioWithFiles } from '../scenario/load.ts';
 import { runBatch, strategyModulesOf } from '../batch/index.ts';
 import { requireCodeOptIn } from '../batch/code-trust.ts';
-import type { DataFileEntry } from '../results/manifest.ts';
+import { readManifest, type DataFileEntry } from '../results/manifest.ts';
+import { checkResultSetIntegrity } from '../results/integrity.ts';
 import { RESULT_FILES } from '../results/layout.ts';
 import { atomicWriteSync } from '../results/atomic.ts';
 import { checkOutFolder } from '../results/safe-dir.ts';
@@ -16,7 +17,7 @@ import { readParquetFile, writeParquetFile, type ParquetColumn } from '../result
 import { expandDesignFull, type DesignLayout, type DesignPoint } from './design.ts';
 import { loadSweepFile, type LoadedSweep } from './load.ts';
 import { setAtPath } from './path.ts';
-import { analysisSettings, analyzeSweepSet, type AnalysisResult } from './analyze.ts';
+import { analysisSettings, analyzeSweepSet, writeSweepIndex, type AnalysisResult } from './analyze.ts';
 import { OutcomeError, parseOutcome } from './outcome.ts';
 import { SWEEP_STATS, summarize, type MetricSummary } from './stats.ts';
 
@@ -341,6 +342,8 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
   const table = await summaryTable(out, prepared);
   await writeParquetFile(join(out, SWEEP_FILES.parquet), table);
   atomicWriteSync(join(out, SWEEP_FILES.csv), toCsv(table));
+  // Their hashes, checked by the analysis (here and in hashsim analyze) before it reads them.
+  await writeSweepIndex(out, [SWEEP_FILES.parquet, SWEEP_FILES.csv]);
   const runsFailed = outcomes.reduce((n, o) => n + o.runsFailed, 0) + baseFailed;
   log(
     `sweep ${sweep.name}: ${points.length} points x ${sweep.spec.replications} runs${sweep.spec.baseline ? ' + the base scenario' : ''} -> ${displayPath(out)}` +
@@ -367,6 +370,8 @@ export async function summaryTable(out: string, prepared: PreparedSweep): Promis
   const metrics: string[] = [];
   const perPoint: { runs: number; ok: number; stats: Map<string, MetricSummary> }[] = [];
   for (const pt of prepared.points) {
+    // A point kept from before (--resume) is read only if it is intact: no laundering into sweep.parquet.
+    await checkResultSetIntegrity(join(out, pt.dir), await readManifest(join(out, pt.dir)), [RESULT_FILES.runs]);
     const data = await readParquetFile(join(out, pt.dir, RESULT_FILES.runs));
     const status = data.columns['status'];
     const okRows: number[] = [];
