@@ -210,3 +210,49 @@ describe('readers check the hashes of what they read', () => {
     for (const x of [a1, a2, a3, a4, a5]) noStack(x.stderr);
   });
 });
+
+describe('price CSV', () => {
+  const scen = (csv: string, extra = '') => `name: csv\nhorizonDays: 2\nprice: { model: path, file: ${csv}${extra} }\nfringe: { hashrateEHs: 900 }\n`;
+  const check = async (name: string, csv: string, extra = '') => {
+    write(`${name}.csv`, csv);
+    write(`${name}.yaml`, scen(`${name}.csv`, extra));
+    return runCli(['validate', `${name}.yaml`], dir);
+  };
+
+  it('quoted header and cells parse; an explicit delimiter is checked against the file', async () => {
+    const q = await check('quoted', '"date","price usd"\n"2024-01-01","70000.5"\n2024-01-02,70100\n2024-01-03,"69900"\n', ', column: price usd');
+    expect(q.code, q.stderr).toBe(0);
+    const semi = await check('semi', '"date";"priceUsd"\n2024-01-01;70000.5\n2024-01-02;70100\n2024-01-03;70200\n', ', delimiter: ";"');
+    expect(semi.code, semi.stderr).toBe(0);
+    const wrong = await check('wrongdelim', 'date\tpriceUsd\n2024-01-01\t70000.5\n2024-01-02\t70100\n', ', delimiter: ","');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/line 1: price\.delimiter is ",", but the first line holds none \(it holds tab\)/);
+  });
+
+  it('ambiguous or malformed files are refused with a clear message', async () => {
+    const dup = await check('dup', 'date,price,price\n2024-01-01,1,2\n2024-01-02,1,2\n');
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toMatch(/line 1: duplicate column name "price" in the header row/);
+    const ret = await check('returns', 'date,log_return\n2024-01-01,0.01\n2024-01-02,0.02\n');
+    expect(ret.code).toBe(1);
+    expect(ret.stderr).toMatch(/column "log_return" holds log returns, not prices: name the file in price\.returnsFile/);
+    const quote = await check('quote', 'date,"pri\nce"\n2024-01-01,5\n');
+    expect(quote.code).toBe(1);
+    expect(quote.stderr).toMatch(/line 1: unbalanced double quote/);
+    const hex = await check('hex', 'date,price\n2024-01-01,0x11170\n2024-01-02,70000\n');
+    expect(hex.code).toBe(1);
+    expect(hex.stderr).toMatch(/line 2: column "price": expected a number, got "0x11170"/);
+    for (const r of [dup, ret, quote, hex]) noStack(r.stderr);
+  });
+
+  it('messages never echo file contents', async () => {
+    const secret = 'root:$6$hunter2secretsalt$abcdefghijklmnop:19000:0:99999:7:::';
+    const col = await check('secret1', `${secret}\nother:line\n`, ', column: x');
+    expect(col.code).toBe(1);
+    expect(col.stderr).toMatch(/no column "x" \(columns: a header row of 1 cell, not shown\)/);
+    const cell = await check('secret2', `date,price\n2024-01-01,${secret}\n2024-01-02,70000\n`);
+    expect(cell.code).toBe(1);
+    expect(cell.stderr).toMatch(/line 2: column "price": expected a number, got a cell of \d+ characters that is not a number/);
+    for (const r of [col, cell]) expect(r.stdout + r.stderr).not.toMatch(/hunter2/);
+  });
+});
