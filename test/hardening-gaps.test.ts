@@ -249,10 +249,27 @@ describe('price CSV', () => {
     const secret = 'root:$6$hunter2secretsalt$abcdefghijklmnop:19000:0:99999:7:::';
     const col = await check('secret1', `${secret}\nother:line\n`, ', column: x');
     expect(col.code).toBe(1);
-    expect(col.stderr).toMatch(/no column "x" \(columns: a header row of 1 cell, not shown\)/);
+    expect(col.stderr).toMatch(/column: no column "x" in the file \(columns: a header row of 1 cell, not shown\)/);
     const cell = await check('secret2', `date,price\n2024-01-01,${secret}\n2024-01-02,70000\n`);
     expect(cell.code).toBe(1);
     expect(cell.stderr).toMatch(/line 2: column "price": expected a number, got a cell of \d+ characters that is not a number/);
     for (const r of [col, cell]) expect(r.stdout + r.stderr).not.toMatch(/hunter2/);
+  });
+});
+
+describe('output.metrics', () => {
+  it('names are checked (a typo is refused with the nearest name); every series metric is still written', async () => {
+    const base = `name: om\nhorizonDays: 5\nminers: [{ name: m, hashrateEHs: 20, efficiencyJPerTH: 18, powerPriceUsdPerMWh: 40 }]\nfringe: { hashrateEHs: 900 }\n`;
+    write('om-bad.yaml', `${base}output: { sampleEverySteps: 1, metrics: [difficulty, hashrate_eh] }\n`);
+    const bad = await runCli(['validate', 'om-bad.yaml'], dir);
+    expect(bad.code, bad.stdout + bad.stderr).toBe(1);
+    expect(bad.stderr).toMatch(/output\.metrics\[1\]: unknown series metric "hashrate_eh"; did you mean "hashrate_ehs"\?/);
+    noStack(bad.stderr);
+    write('om-good.yaml', `${base}output: { sampleEverySteps: 1, metrics: [difficulty] }\n`);
+    const run = await runCli(['run', 'om-good.yaml', '--runs', '1', '--out', 'om-out', '--quiet', '--no-charts', '--workers', '1', '--csv'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    const header = readFileSync(join(dir, 'om-out', 'csv', 'series.csv'), 'utf8').split('\n')[0]!;
+    expect(header).toMatch(/difficulty/);
+    expect(header).toMatch(/hashrate_ehs/);
   });
 });

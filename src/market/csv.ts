@@ -5,7 +5,12 @@ import { dsvFormat } from 'd3-dsv';
 
 /** A CSV problem; `line` is 1-based in the file. */
 export class CsvFormatError extends Error {
-  constructor(message: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly line?: number,
+    /** The scenario field (of price) the problem is about when it is not the file: `column` or `delimiter`. */
+    readonly field?: 'column' | 'delimiter',
+  ) {
     super(line === undefined ? message : `line ${line}: ${message}`);
     this.name = 'CsvFormatError';
   }
@@ -65,7 +70,7 @@ function chooseDelimiter(lines: readonly { line: number; text: string }[], given
   if (given !== undefined) {
     const found = delimitersIn(first.text);
     if (!found.includes(given) && found.length > 0) {
-      throw new CsvFormatError(`price.delimiter is ${showDelimiter(given)}, but the first line holds none (it holds ${found.map(showDelimiter).join(' and ')})`, first.line);
+      throw new CsvFormatError(`price.delimiter is ${showDelimiter(given)}, but the first line holds none (it holds ${found.map(showDelimiter).join(' and ')})`, first.line, 'delimiter');
     }
     return given;
   }
@@ -138,7 +143,7 @@ function pickColumn(table: Table, wanted: string | undefined, candidates: readon
   if (wanted !== undefined) {
     const index = header?.findIndex((h) => h === wanted) ?? -1;
     if (index < 0) {
-      throw new CsvFormatError(`no column "${wanted}" (columns: ${showHeader(header)})`);
+      throw new CsvFormatError(`column: no column "${wanted}" in the file (columns: ${showHeader(header)})`, undefined, 'column');
     }
     return { index, name: wanted };
   }
