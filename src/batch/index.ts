@@ -20,7 +20,7 @@ import {
 import { createPhaseReporter, createProgress, type ProgressMode } from './progress.ts';
 import { LOCK_FILE, lockFolder } from './lock.ts';
 import { shardRange } from './shard.ts';
-import { SPOOL_DIR, listChunks, missingRanges, readJob, spoolSource, startSpool, writeChunk, type SpoolJob } from './spool.ts';
+import { SPOOL_DIR, chunkName, listChunks, missingRanges, readJob, spoolSource, startSpool, writeChunk, type SpoolJob } from './spool.ts';
 import { recordFromError, type RunRecord } from '../results/record.ts';
 import type { WorkerReply, WorkerTask } from './worker.ts';
 
@@ -162,6 +162,8 @@ export function timedOutRecord(runIndex: number, limitS: number): RunRecord {
  * runs, queued to run again, so only the run that hangs fails. Returns the runs settled now.
  */
 async function settleTimedOut(t: { start: number; end: number }, limitS: number, spool: string, retry: { start: number; end: number }[]): Promise<number> {
+  // The worker wrote its chunk just before the limit struck: the runs are done (no overlapping chunk).
+  if (existsSync(join(spool, chunkName(t.start, t.end)))) return t.end - t.start;
   if (t.end - t.start > 1) {
     for (let r = t.end - 1; r >= t.start; r--) retry.unshift({ start: r, end: r + 1 });
     return 0;
