@@ -24,8 +24,9 @@ export function register(program: Command): void {
       const { loadCalibrationFile } = await import('../../calibrate/load.ts');
       const { runCalibration } = await import('../../calibrate/run.ts');
       const loaded = loadCalibrationFile(file);
-      // New, empty or a calibration set (its own checks follow); never through a symbolic link.
-      await checkOutFolder(opts.out ?? join('calibrations', loaded.spec.name), { force: opts.force === true, kind: 'calibration set', markers: ['manifest.json', '.spool'] });
+      // Never a symbolic link or a folder holding one (runCalibration then refuses a folder that is
+      // neither empty nor a calibration set without --force).
+      await checkOutFolder(opts.out ?? join('calibrations', loaded.spec.name), { force: true, kind: 'calibration set', markers: ['manifest.json', '.spool'] });
       const res = await runCalibration(loaded, {
         out: opts.out,
         workers: opts.workers,
