@@ -41,7 +41,7 @@ const KNOWN = [
   /the opening loan needs .* of collateral/, // treasury, start price, start LTV vs principalUsd
   /unknown strategy/, // a strategy bundle removed or renamed vs the miners naming it
   /'realized'/, // start or agents' hashrate vs fringe.hashrateEHs: realized
-  /needs start\.date|daily prices \(day 0 to day/, // start/horizon vs a dated or short price file
+  /needs start\.date|daily prices \(day 0 to day|the series covers .* are not all in it/, // start/horizon vs a dated or short price file
   /does not exist in the base scenario/, // calibration parameters vs the scenario
   /expected every (liquidation|margin-call) LTV above every/, // LTV order (src/agents/schema.ts)
   /no column ".*" in the file/, // price.column, reported at price.file (src/scenario/load.ts)
