@@ -4,8 +4,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from './cli-helpers.ts';
+
+// Each test runs the CLI several times (batches, a sweep): generous limits on a loaded machine.
+vi.setConfig({ testTimeout: 400_000 });
 
 let dir: string;
 
