@@ -20,7 +20,8 @@ import {
 import { createPhaseReporter, createProgress, type ProgressMode } from './progress.ts';
 import { LOCK_FILE, lockFolder } from './lock.ts';
 import { shardRange } from './shard.ts';
-import { SPOOL_DIR, listChunks, missingRanges, readJob, spoolSource, startSpool, type SpoolJob } from './spool.ts';
+import { SPOOL_DIR, chunkName, listChunks, missingRanges, readJob, spoolSource, startSpool, writeChunk, type SpoolJob } from './spool.ts';
+import { recordFromError, type RunRecord } from '../results/record.ts';
 import type { WorkerReply, WorkerTask } from './worker.ts';
 
 /**
@@ -70,8 +71,8 @@ export interface BatchOptions {
   readonly bandsMemoryBytes?: number;
   /**
    * Wall-clock limit per run, seconds (a task of k runs gets k x this). Past it the worker thread is
-   * terminated and the batch stops with a message (finished chunks stay for --resume): a strategy
-   * hook with an endless loop must not hang a batch. Default: none, or 600 s with strategy modules.
+   * terminated and replaced, the task's runs are retried one at a time, and a run that still runs
+   * past it is recorded as a failed run; the batch goes on. Default: none, or 600 s with strategy modules.
    */
   readonly runTimeoutSeconds?: number;
   /** A sweep's point: recorded in the manifest and as columns of every table (sweep, sweep_point, param.<path>). */
@@ -140,6 +141,36 @@ async function removeStaleTemporaries(dir: string): Promise<void> {
 export const DEFAULT_MODULE_RUN_TIMEOUT_S = 600;
 /** Added to each task's limit: a worker's first task also loads the engine and the modules. */
 const TASK_START_ALLOWANCE_MS = 10_000;
+
+class RunTimeout extends Error {}
+
+/**
+ * The record of a run that ran past --run-timeout: a failed run like any other (status 'error' in
+ * runs.parquet, listed in manifest.failedRuns). Its message and stack hold only the run index and
+ * the limit, so the set's bytes do not depend on timing or on where the worker was stopped.
+ */
+export function timedOutRecord(runIndex: number, limitS: number): RunRecord {
+  const message = `run ${runIndex} took longer than ${limitS} s (--run-timeout; a strategy hook that never returns?); its worker thread was stopped`;
+  const err = new Error(message);
+  err.stack = `Error: ${message}`;
+  return recordFromError(runIndex, err);
+}
+
+/**
+ * A task that ran past its limit: a single run is recorded as failed (a chunk file of its own, so
+ * --resume and assembly see it like any other run); a task of several runs is split into single
+ * runs, queued to run again, so only the run that hangs fails. Returns the runs settled now.
+ */
+async function settleTimedOut(t: { start: number; end: number }, limitS: number, spool: string, retry: { start: number; end: number }[]): Promise<number> {
+  // The worker wrote its chunk just before the limit struck: the runs are done (no overlapping chunk).
+  if (existsSync(join(spool, chunkName(t.start, t.end)))) return t.end - t.start;
+  if (t.end - t.start > 1) {
+    for (let r = t.end - 1; r >= t.start; r--) retry.unshift({ start: r, end: r + 1 });
+    return 0;
+  }
+  await writeChunk(spool, t.start, t.end, [timedOutRecord(t.start, limitS)]);
+  return 1;
+}
 
 /**
  * mkdir -p one level at a time: Node's recursive mkdir spins forever on a path under /proc
@@ -303,15 +334,19 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
       const strategyModules = o.strategyModules ?? {};
       const runModule = o.runModule ?? DEFAULT_RUN_MODULE;
       let next = 0;
+      // Runs of a task that ran past its wall-clock limit, to be run again one at a time: the one
+      // that hangs is then recorded as a failed run and the batch goes on (see timedOutRecord).
+      const retry: { start: number; end: number }[] = [];
+      const limitS = o.runTimeoutSeconds ?? (Object.keys(strategyModules).length > 0 ? DEFAULT_MODULE_RUN_TIMEOUT_S : undefined);
       // Bounded in-flight tasks: the queue does not hold a copy of the scenario per chunk.
-      // The first failure stops new tasks; tasks in flight settle before the pool is destroyed.
+      // A failure other than a timeout (a module that does not load, a worker that exits) stops new
+      // tasks; tasks in flight settle before the pool is destroyed.
       let failure: HashsimError | null = null;
       const lane = async (): Promise<void> => {
-        while (next < tasks.length && failure === null) {
-          const t = tasks[next++]!;
+        while ((retry.length > 0 || next < tasks.length) && failure === null) {
+          const t = retry.length > 0 ? retry.shift()! : tasks[next++]!;
           let reply: WorkerReply;
           try {
-            const limitS = o.runTimeoutSeconds ?? (Object.keys(strategyModules).length > 0 ? DEFAULT_MODULE_RUN_TIMEOUT_S : undefined);
             const ac = limitS === undefined ? undefined : new AbortController();
             const timer = ac === undefined ? undefined : setTimeout(() => ac.abort(), limitS! * 1000 * (t.end - t.start) + TASK_START_ALLOWANCE_MS);
             try {
@@ -320,14 +355,19 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
                 ac === undefined ? {} : { signal: ac.signal },
               );
             } catch (err) {
-              if (ac?.signal.aborted) {
-                throw new Error(`took longer than ${limitS} s per run (--run-timeout; a strategy hook that never returns?)`);
-              }
+              if (ac?.signal.aborted) throw new RunTimeout();
               throw err;
             } finally {
               clearTimeout(timer);
             }
           } catch (err) {
+            if (err instanceof RunTimeout && limitS !== undefined) {
+              // Piscina has terminated the worker thread and starts a fresh one.
+              const settled = await settleTimedOut(t, limitS, spool, retry);
+              done += settled;
+              if (settled > 0) progress.update(done);
+              continue;
+            }
             // A module that fails to load, or a worker thread that exits (process.exit in a strategy
             // module): a message, not a stack. Finished chunks stay in the spool (--resume).
             const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0];
@@ -339,7 +379,9 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
           void loadAssembler().catch(() => undefined);
         }
       };
-      await Promise.all(Array.from({ length: workers * 2 }, lane));
+      // Two tasks in flight per worker keep it busy between tasks; with a time limit only one, so a
+      // task's clock never runs while it waits in the queue behind another (e.g. a hanging run).
+      await Promise.all(Array.from({ length: limitS === undefined ? workers * 2 : workers }, lane));
       if (failure !== null) throw failure;
     } finally {
       progress.stop();

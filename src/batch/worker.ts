@@ -6,7 +6,7 @@ import { scenarioForRun } from '../calibrate/apply.ts';
 import { checkedRecordFromResult, recordFromError, type RunRecord } from '../results/record.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { importModule } from './import-module.ts';
-import { loadStrategyModules } from './strategy-modules.ts';
+import { loadStrategyModules, strategyModulesForRun } from './strategy-modules.ts';
 import { writeChunk } from './spool.ts';
 
 export interface WorkerTask {
@@ -54,12 +54,20 @@ async function load(task: WorkerTask): Promise<Loaded> {
   return p;
 }
 
+/** Each run gets fresh instances of the strategy modules (no state carried over from other runs). */
+async function strategiesOfRun(task: WorkerTask, checked: Record<string, unknown> | undefined, runIndex: number): Promise<Record<string, unknown> | undefined> {
+  if (checked === undefined) return undefined;
+  return strategyModulesForRun(task.strategyModules, runIndex);
+}
+
 export default async function runChunk(task: WorkerTask): Promise<WorkerReply> {
-  const { simulate, strategies } = await load(task);
+  const loaded = await load(task);
+  const { simulate } = loaded;
   const records: RunRecord[] = [];
   const failed: { runIndex: number; error: string }[] = [];
   for (let runIndex = task.start; runIndex < task.end; runIndex++) {
     try {
+      const strategies = await strategiesOfRun(task, loaded.strategies, runIndex);
       const options = strategies ? { seed: task.seed, runIndex, strategies } : { seed: task.seed, runIndex };
       // With a calibration set, the run's posterior draw (a function of seed and run index only).
       const result = simulate(scenarioForRun(task.scenario as Scenario, task.seed, runIndex), options);

@@ -5,7 +5,12 @@ import { dsvFormat } from 'd3-dsv';
 
 /** A CSV problem; `line` is 1-based in the file. */
 export class CsvFormatError extends Error {
-  constructor(message: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly line?: number,
+    /** The scenario field (of price) the problem is about when it is not the file: `column` or `delimiter`. */
+    readonly field?: 'column' | 'delimiter',
+  ) {
     super(line === undefined ? message : `line ${line}: ${message}`);
     this.name = 'CsvFormatError';
   }
@@ -25,6 +30,25 @@ export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
 
 const showDelimiter = (d: string): string => (d === '\t' ? 'tab' : `"${d}"`);
 
+// Messages never echo a file's contents (a data path could name a file of secrets): a cell is shown
+// only when it looks like a (malformed) number or is one short word (at most 8 letters/digits, e.g.
+// "abc", "n/a"), a header name only when it looks like a column name; otherwise only lengths.
+const NUMBER_LIKE = /^[+-]?(?:[0-9][0-9.,' eE+-]{0,29}|0[xX][0-9a-fA-F]{1,16}|[0-9]*\.?[0-9]+%)$/;
+const NAME_LIKE = /^[A-Za-z_][A-Za-z0-9_ .()/-]{0,39}$/;
+
+/** `"cell"` for a number-like cell, else only its length. */
+function showCell(cell: string): string {
+  if (cell === '') return 'an empty cell';
+  return NUMBER_LIKE.test(cell) || /^[A-Za-z0-9_./-]{1,8}$/.test(cell) ? `"${cell}"` : `a cell of ${cell.length} character${cell.length === 1 ? '' : 's'} that is not a number`;
+}
+
+/** The header's column names when they all look like names, else only their count. */
+function showHeader(header: readonly string[] | null): string {
+  if (header === null) return 'none, the file has no header row';
+  if (header.length <= 20 && header.every((h) => NAME_LIKE.test(h))) return header.join(', ');
+  return `a header row of ${header.length} cell${header.length === 1 ? '' : 's'}, not shown`;
+}
+
 /** Delimiters that occur outside double quotes in a line. */
 function delimitersIn(line: string): CsvDelimiter[] {
   const found = new Set<CsvDelimiter>();
@@ -42,8 +66,14 @@ function delimitersIn(line: string): CsvDelimiter[] {
  * rejected, as is a file whose later lines use a delimiter the first line does not.
  */
 function chooseDelimiter(lines: readonly { line: number; text: string }[], given: CsvDelimiter | undefined): CsvDelimiter {
-  if (given !== undefined) return given;
   const first = lines[0]!;
+  if (given !== undefined) {
+    const found = delimitersIn(first.text);
+    if (!found.includes(given) && found.length > 0) {
+      throw new CsvFormatError(`price.delimiter is ${showDelimiter(given)}, but the first line holds none (it holds ${found.map(showDelimiter).join(' and ')})`, first.line, 'delimiter');
+    }
+    return given;
+  }
   const found = delimitersIn(first.text);
   if (found.length > 1) {
     throw new CsvFormatError(`ambiguous delimiter: the first line holds ${found.map(showDelimiter).join(' and ')}; set the scenario's price.delimiter`, first.line);
@@ -86,12 +116,18 @@ function readTable(text: string, delimiter?: CsvDelimiter): Table {
   let header: string[] | null = null;
   let width = -1;
   for (const l of lines) {
+    if ((l.text.match(/"/g)?.length ?? 0) % 2 === 1) throw new CsvFormatError('unbalanced double quote: a quoted cell must end on its line', l.line);
     const parsed = dsv.parseRows(l.text);
     if (parsed.length !== 1) throw new CsvFormatError('a quoted cell spans lines', l.line);
     const cells = parsed[0]!.map((c) => c.trim());
     if (header === null && rows.length === 0 && !cells.every(isNumber) && cells.some((c) => !isNumber(c) && !/^\d{4}-\d{2}-\d{2}/.test(c) && numberProblem(c) === '')) {
       header = cells;
       width = cells.length;
+      const seen = new Set<string>();
+      for (const [i, h] of cells.entries()) {
+        if (seen.has(h)) throw new CsvFormatError(`duplicate column name ${NAME_LIKE.test(h) ? `"${h}"` : `(column ${i + 1})`} in the header row: name each column once`, l.line);
+        seen.add(h);
+      }
       continue;
     }
     if (width < 0) width = cells.length;
@@ -107,7 +143,7 @@ function pickColumn(table: Table, wanted: string | undefined, candidates: readon
   if (wanted !== undefined) {
     const index = header?.findIndex((h) => h === wanted) ?? -1;
     if (index < 0) {
-      throw new CsvFormatError(`no column "${wanted}" (columns: ${header ? header.join(', ') : 'none, the file has no header row'})`);
+      throw new CsvFormatError(`column: no column "${wanted}" in the file (columns: ${showHeader(header)})`, undefined, 'column');
     }
     return { index, name: wanted };
   }
@@ -131,10 +167,12 @@ function onlyNumericColumn(table: Table): { index: number; name: string } | null
   return { index, name: table.header?.[index] ?? `column ${index + 1}` };
 }
 
+const showColumn = (col: { index: number; name: string }): string => (NAME_LIKE.test(col.name) ? `"${col.name}"` : `${col.index + 1}`);
+
 function columnValues(table: Table, col: { index: number; name: string }): number[] {
   return table.rows.map((r) => {
     const cell = r.cells[col.index] ?? '';
-    if (!isNumber(cell)) throw new CsvFormatError(`column "${col.name}": expected a number, got "${cell}"${numberProblem(cell)}`, r.line);
+    if (!isNumber(cell)) throw new CsvFormatError(`column ${showColumn(col)}: expected a number, got ${showCell(cell)}${numberProblem(cell)}`, r.line);
     return Number(cell);
   });
 }
@@ -144,9 +182,12 @@ export function parsePriceCsv(text: string, column?: string, delimiter?: CsvDeli
   const table = readTable(text, delimiter);
   const col = pickColumn(table, column, PRICE_COLUMNS) ?? onlyNumericColumn(table);
   if (col === null) throw new CsvFormatError('cannot tell which column holds the price: name it with `column`');
+  if (RETURN_COLUMNS.includes(col.name.toLowerCase())) {
+    throw new CsvFormatError(`column ${showColumn(col)} holds log returns, not prices: name the file in price.returnsFile, or name a price column with \`column\``);
+  }
   const values = columnValues(table, col);
   values.forEach((v, i) => {
-    if (!(v > 0)) throw new CsvFormatError(`column "${col.name}": expected a positive price, got ${v}`, table.rows[i]!.line);
+    if (!(v > 0)) throw new CsvFormatError(`column ${showColumn(col)}: expected a positive price, got ${v}`, table.rows[i]!.line);
   });
   return values;
 }

@@ -4,6 +4,8 @@
 // that no accepted scenario can overflow a float64. Pure: no I/O. Each problem names its field path.
 import { BUILTIN_STRATEGIES } from '../agents/strategies.ts';
 import { formatPath, type Problem } from './errors.ts';
+import { SERIES_METRICS } from '../engine/metrics.ts';
+import { editDistance } from './suggest.ts';
 import { realizedHashrateBefore, resolveStart, type StartInput } from './calibration.ts';
 
 /** Total BTC that will ever exist (a treasury cannot hold more). */
@@ -83,6 +85,15 @@ function distProblems(d: unknown, path: Path, field: string, r: FieldRange): Pro
   const checkPoint = (x: number, sub: Path, what: string) => {
     if (below(x) || above(x)) add(sub, `expected ${what} ${rangeText} (${field} draws must lie in that range), got ${x}`);
   };
+  // min > max: the bound outside the field's range is the one to fix (named by its own path);
+  // when both lie within it either could be, and the pair is named by the distribution's path.
+  const minAboveMax = (lo: number, hi: number) => {
+    const loBad = below(lo) || above(lo);
+    const hiBad = below(hi) || above(hi);
+    if (loBad) checkPoint(lo, ['min'], 'min');
+    if (hiBad) checkPoint(hi, ['max'], 'max');
+    if (!loBad && !hiBad) add([], `expected min <= max, got min ${lo} above max ${hi}`);
+  };
   if (typeof d === 'number') {
     checkPoint(d, [], 'a value');
     return out;
@@ -98,7 +109,7 @@ function distProblems(d: unknown, path: Path, field: string, r: FieldRange): Pro
     case 'triangular':
       if (lo === undefined || hi === undefined) break;
       if (!(lo <= hi)) {
-        add(['max'], `expected max >= min (${lo}), got ${hi}`);
+        minAboveMax(lo, hi);
         break;
       }
       if (d['dist'] === 'triangular') {
@@ -111,7 +122,7 @@ function distProblems(d: unknown, path: Path, field: string, r: FieldRange): Pro
     case 'lognormal':
     case 'normal': {
       if (lo !== undefined && hi !== undefined && !(lo <= hi)) {
-        add(['max'], `expected max >= min (${lo}), got ${hi}`);
+        minAboveMax(lo, hi);
         break;
       }
       // Reach of the unclamped draw, then the clamp.
@@ -378,6 +389,7 @@ export function semanticProblems(s: unknown, options: SemanticOptions = {}): Pro
   if (options.requireHashrate === true && !(hashrate > 0)) {
     out.push({ path: '', message: 'expected some hashrate: named miners, populations or fringe.hashrateEHs > 0 (no block could ever be found)' });
   }
+  out.push(...outputMetricsProblems(s['output']));
   const price = s['price'];
   if (isObj(price) && Array.isArray(price['pricesUsd'])) {
     const i = (price['pricesUsd'] as unknown[]).findIndex((x) => typeof x === 'number' && x > LIMITS.priceUsd);
@@ -388,5 +400,25 @@ export function semanticProblems(s: unknown, options: SemanticOptions = {}): Pro
       });
     }
   }
+  return out;
+}
+
+/**
+ * `output.metrics` names series metrics (docs/RESULTS.md). It does not restrict what a batch
+ * writes: every series metric is recorded, because bands, charts, the report and compare need them
+ * all (docs/RESULTS.md, "output.metrics"). The names are still checked, so a typo is not silently
+ * taken for a metric that exists.
+ */
+function outputMetricsProblems(output: unknown): Problem[] {
+  if (!isObj(output) || !Array.isArray(output['metrics'])) return [];
+  const known = SERIES_METRICS.map((m) => m.name as string);
+  const out: Problem[] = [];
+  (output['metrics'] as unknown[]).forEach((name, i) => {
+    if (typeof name !== 'string' || known.includes(name)) return;
+    const near = known.filter((k) => editDistance(k.toLowerCase(), name.toLowerCase()) <= 2);
+    const hint = near.length > 0 ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ` (series metrics: ${known.join(', ')})`;
+    const shown = name.length > 60 ? `${name.slice(0, 60)}...` : name;
+    out.push({ path: formatPath(['output', 'metrics', i]), message: `unknown series metric ${JSON.stringify(shown)}${hint}` });
+  });
   return out;
 }

@@ -1,9 +1,12 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HashsimError } from '../errors.ts';
 import { deriveStream } from '../random/index.ts';
 import { RESULT_FILES } from '../results/layout.ts';
 import { atomicWriteSync } from '../results/atomic.ts';
+import { checkResultSetIntegrity } from '../results/integrity.ts';
+import { fileSha256, readManifest } from '../results/manifest.ts';
 import { readParquetFile, writeParquetFile, type ParquetColumn, type ParquetData } from '../results/parquet.ts';
 import { tornadoFromSweep, type SweepPoint } from '../charts/specs/sweep.ts';
 import { metricInfo } from '../charts/metrics.ts';
@@ -66,6 +69,50 @@ export interface SweepDocument {
   readonly points: readonly { readonly point: number; readonly dir: string; readonly values: Record<string, unknown> }[];
 }
 
+/**
+ * The sweep folder's own index of file hashes (sweep.parquet, sweep.csv), written by hashsim sweep
+ * after the tables: the analysis checks sweep.parquet against it before using it, and each point's
+ * (and the base scenario's) tables against that result set's manifest.
+ */
+export const SWEEP_INDEX = 'sweep-files.json';
+export const SWEEP_INDEX_FORMAT = 'hashsim-sweep-files/1';
+
+/** Writes `<dir>/sweep-files.json` with the hash and size of each of `files` (names in `dir`). */
+export async function writeSweepIndex(dir: string, files: readonly string[]): Promise<void> {
+  const entries: Record<string, { sha256: string; bytes: number }> = {};
+  for (const f of [...files].sort()) entries[f] = await fileSha256(join(dir, f));
+  atomicWriteSync(join(dir, SWEEP_INDEX), `${JSON.stringify({ format: SWEEP_INDEX_FORMAT, files: entries }, null, 2)}\n`);
+}
+
+/** Throws (exit 1, naming the file) unless `file` of the sweep folder matches sweep-files.json. */
+export async function checkSweepFile(dir: string, file: string): Promise<void> {
+  const indexPath = join(dir, SWEEP_INDEX);
+  type Index = { format?: unknown; files?: Record<string, { sha256?: unknown; bytes?: unknown } | undefined> } | null;
+  let index: Index;
+  try {
+    index = JSON.parse(readFileSync(indexPath, 'utf8')) as Index;
+  } catch {
+    index = null;
+  }
+  const fail = (why: string) => new HashsimError(`${join(dir, file)}: ${why}; not used (hashsim sweep <sweep-file> --out ${dir} --resume rewrites the tables and their hashes)`, 1);
+  if (index === null || typeof index !== 'object' || index.format !== SWEEP_INDEX_FORMAT) throw fail(`no hash recorded (${SWEEP_INDEX} missing or unreadable)`);
+  const entry = index.files?.[file];
+  if (!entry || typeof entry.sha256 !== 'string' || typeof entry.bytes !== 'number') throw fail(`not listed in ${SWEEP_INDEX}`);
+  const st = await lstat(join(dir, file)).catch(() => null);
+  if (st === null) throw fail('missing');
+  if (!st.isFile()) throw fail('not a regular file (a symbolic link or special file)');
+  if (st.size !== entry.bytes) throw fail(`size ${st.size} bytes, ${SWEEP_INDEX} says ${entry.bytes}`);
+  if ((await fileSha256(join(dir, file))).sha256 !== entry.sha256) throw fail(`content hash differs from ${SWEEP_INDEX} (damaged or tampered)`);
+}
+
+/** Checks a point's (or the base scenario's) result set before its tables are read (once per folder). */
+async function checkPointSet(pdir: string, tables: readonly string[], checked: Set<string>): Promise<void> {
+  const key = `${pdir}\0${tables.join(',')}`;
+  if (checked.has(key)) return;
+  await checkResultSetIntegrity(pdir, await readManifest(pdir), tables);
+  checked.add(key);
+}
+
 export function readSweepDocument(dir: string): SweepDocument {
   const file = join(dir, 'sweep.json');
   if (!existsSync(file) || !existsSync(join(dir, 'sweep.parquet'))) {
@@ -75,6 +122,13 @@ export function readSweepDocument(dir: string): SweepDocument {
   if (doc.format !== 'hashsim-sweep/1') throw new HashsimError(`${file}: format "${String(doc.format)}" is not hashsim-sweep/1`);
   const d = DesignSchema.safeParse(doc.design);
   if (!d.success) throw new HashsimError(`${file}: design: not a design this version reads (${d.error.issues[0]?.message ?? 'invalid'})`);
+  // Point folders are named by hashsim (points/<k>, base): an edited sweep.json must not send the
+  // analysis to read (or the charts to write) anywhere else.
+  const points = Array.isArray(doc.points) ? doc.points : [];
+  for (const [i, p] of points.entries()) {
+    if (typeof p?.dir !== 'string' || !/^points\/[0-9]+$/.test(p.dir)) throw new HashsimError(`${file}: points[${i}].dir: expected points/<k>, a folder of the sweep`, 1);
+  }
+  if (doc.baseline !== undefined && doc.baseline !== null && doc.baseline !== 'base') throw new HashsimError(`${file}: baseline: expected "base" or null`, 1);
   return { ...doc, design: d.data };
 }
 
@@ -218,6 +272,7 @@ async function baseSummary(dir: string, metrics: readonly string[]): Promise<Map
   const out = new Map<string, { mean: number | null; sd: number | null; n: number }>();
   const file = join(dir, RESULT_FILES.runs);
   if (!existsSync(file)) return out;
+  await checkPointSet(dir, [RESULT_FILES.runs], new Set());
   const t = await readParquetFile(file);
   const status = t.columns['status'];
   for (const m of metrics) {
@@ -250,6 +305,8 @@ export function analysisSettings(input: AnalysisInput | undefined, overrides: Pa
  */
 export async function analyzeSweepSet(dir: string, settings: AnalysisSpec): Promise<AnalysisResult> {
   const doc = readSweepDocument(dir);
+  await checkSweepFile(dir, 'sweep.parquet');
+  const checked = new Set<string>();
   const table = await readParquetFile(join(dir, 'sweep.parquet'));
   const params = [...doc.parameters];
   const labels: Record<string, string> = {};
@@ -286,6 +343,7 @@ export async function analyzeSweepSet(dir: string, settings: AnalysisSpec): Prom
   const baseStats = baseDir ? await baseSummary(baseDir, metrics) : new Map();
   let baseValues: Record<string, unknown> | null = null;
   if (baseDir && existsSync(join(baseDir, RESULT_FILES.manifest))) {
+    await checkPointSet(baseDir, [RESULT_FILES.runs], checked);
     const m = JSON.parse(readFileSync(join(baseDir, RESULT_FILES.manifest), 'utf8')) as { scenario?: { resolved?: unknown } };
     baseValues = {};
     for (const p of params) {
@@ -350,6 +408,7 @@ export async function analyzeSweepSet(dir: string, settings: AnalysisSpec): Prom
         perRun.clear();
         break;
       }
+      await checkPointSet(join(file, '..'), [RESULT_FILES.runs], checked);
       const t = await readParquetFile(file, { columns: ['run_index', 'status', ...metrics] });
       const status = t.columns['status'] as (string | null)[] | undefined;
       const ri = t.columns['run_index'] as Int32Array;
@@ -612,6 +671,7 @@ function discoveryLines(d: DiscoveryDocument): string[] {
 }
 
 async function discover(dir: string, doc: SweepDocument, table: ParquetData, settings: AnalysisSpec, labels: Record<string, string>): Promise<DiscoveryDocument> {
+  const checked = new Set<string>();
   let outcome: Outcome;
   try {
     outcome = parseOutcome(settings.outcome!);
@@ -645,6 +705,7 @@ async function discover(dir: string, doc: SweepDocument, table: ParquetData, set
     const runMetrics = [...new Set(outcome.refs.flatMap((r) => (r.kind === 'run' ? [r.metric] : [])))];
     for (let i = 0; i < table.numRows; i++) {
       const pdir = join(dir, dirCol[i] ?? `points/${pointCol[i]}`);
+      await checkPointSet(pdir, outcome.miners.length > 0 ? [RESULT_FILES.runs, RESULT_FILES.miners] : [RESULT_FILES.runs], checked);
       const runs = await readParquetFile(join(pdir, RESULT_FILES.runs), { columns: ['run_index', 'status', ...runMetrics] });
       const status = runs.columns['status'] as (string | null)[];
       const runIdx = runs.columns['run_index'] as Int32Array;

@@ -1,21 +1,23 @@
 import { isSetColumn } from '../results/assemble.ts';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { HashsimError } from '../errors.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { parseScenarioText, parseScenarioWithFiles } from '../scenario/load.ts';
 import { runBatch, strategyModulesOf } from '../batch/index.ts';
 import { requireCodeOptIn } from '../batch/code-trust.ts';
-import type { DataFileEntry } from '../results/manifest.ts';
+import { readManifest, type DataFileEntry } from '../results/manifest.ts';
+import { checkResultSetIntegrity } from '../results/integrity.ts';
 import { RESULT_FILES } from '../results/layout.ts';
 import { atomicWriteSync } from '../results/atomic.ts';
+import { checkOutFolder } from '../results/safe-dir.ts';
 import { csvCell } from '../results/csv.ts';
 import { readParquetFile, writeParquetFile, type ParquetColumn } from '../results/parquet.ts';
 import { expandDesignFull, type DesignLayout, type DesignPoint } from './design.ts';
 import { loadSweepFile, type LoadedSweep } from './load.ts';
 import { setAtPath } from './path.ts';
-import { analysisSettings, analyzeSweepSet, type AnalysisResult } from './analyze.ts';
+import { analysisSettings, analyzeSweepSet, writeSweepIndex, type AnalysisResult } from './analyze.ts';
 import { OutcomeError, parseOutcome } from './outcome.ts';
 import { SWEEP_STATS, summarize, type MetricSummary } from './stats.ts';
 
@@ -214,12 +216,53 @@ function displayPath(p: string): string {
 }
 
 
+/** The real path of `p`: its deepest existing ancestor with symbolic links resolved, plus the rest. */
+function realPathOf(p: string): string {
+  const rest: string[] = [];
+  let cur = resolve(p);
+  for (;;) {
+    try {
+      return join(realpathSync(cur), ...rest.reverse());
+    } catch {
+      const up = dirname(cur);
+      if (up === cur) return resolve(p);
+      rest.push(basename(cur));
+      cur = up;
+    }
+  }
+}
+
+const inside = (p: string, root: string): boolean => {
+  const r = relative(root, p);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+};
+
+/**
+ * A sweep file's `out:` (relative to the working folder) must lie under the working folder or the
+ * sweep file's folder, after symbolic links: a received sweep file must not choose where hashsim
+ * writes. `--out` on the command line is the user's own choice and is not limited.
+ */
+export function sweepFileOut(out: string, sweepFile: string): string {
+  const abs = resolve(out);
+  const real = realPathOf(abs);
+  const roots = [realPathOf(process.cwd()), realPathOf(dirname(resolve(sweepFile)))];
+  if (!roots.some((r) => inside(real, r))) {
+    throw new HashsimError(
+      `${sweepFile}: out: ${JSON.stringify(out)} lies outside the working folder and the sweep file's folder; ` +
+        'a sweep file may only write below them (give --out on the command line to write elsewhere)',
+    );
+  }
+  return abs;
+}
+
 /** Runs every point of a sweep as its own result set, then writes the combined summary table. */
 export async function runSweep(sweepFile: string, options: SweepOptions = {}): Promise<SweepResult> {
   const prepared = prepareSweep(sweepFile);
   requireCodeOptIn(Object.assign({}, prepared.baseStrategyModules, ...prepared.points.map((p) => p.strategyModules)), options.allowCode === true, sweepFile);
   const { sweep, points } = prepared;
-  const out = resolve(options.out ?? sweep.spec.out ?? join('results', 'sweeps', sweep.name));
+  const out = options.out !== undefined ? resolve(options.out) : sweep.spec.out !== undefined ? sweepFileOut(sweep.spec.out, sweep.file) : resolve(join('results', 'sweeps', sweep.name));
+  // New, empty or a sweep folder; never a symbolic link or a folder holding one.
+  await checkOutFolder(out, { force: options.force === true, kind: 'sweep folder', markers: [SWEEP_FILES.json], flag: options.out !== undefined ? '--out' : `${sweepFile}: out:` });
   const log = options.log ?? ((line: string) => (options.quiet ? undefined : process.stderr.write(`${line}\n`)));
 
   const docText = `${JSON.stringify(sweepDocument(prepared), null, 2)}\n`;
@@ -299,6 +342,8 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
   const table = await summaryTable(out, prepared);
   await writeParquetFile(join(out, SWEEP_FILES.parquet), table);
   atomicWriteSync(join(out, SWEEP_FILES.csv), toCsv(table));
+  // Their hashes, checked by the analysis (here and in hashsim analyze) before it reads them.
+  await writeSweepIndex(out, [SWEEP_FILES.parquet, SWEEP_FILES.csv]);
   const runsFailed = outcomes.reduce((n, o) => n + o.runsFailed, 0) + baseFailed;
   log(
     `sweep ${sweep.name}: ${points.length} points x ${sweep.spec.replications} runs${sweep.spec.baseline ? ' + the base scenario' : ''} -> ${displayPath(out)}` +
@@ -325,6 +370,8 @@ export async function summaryTable(out: string, prepared: PreparedSweep): Promis
   const metrics: string[] = [];
   const perPoint: { runs: number; ok: number; stats: Map<string, MetricSummary> }[] = [];
   for (const pt of prepared.points) {
+    // A point kept from before (--resume) is read only if it is intact: no laundering into sweep.parquet.
+    await checkResultSetIntegrity(join(out, pt.dir), await readManifest(join(out, pt.dir)), [RESULT_FILES.runs]);
     const data = await readParquetFile(join(out, pt.dir, RESULT_FILES.runs));
     const status = data.columns['status'];
     const okRows: number[] = [];

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
 import { isIsoDate } from '../../backtest/window.ts';
 import { parsePositiveInt, parseSeed } from './run.ts';
+import { checkOutFolder } from '../../results/safe-dir.ts';
 
 interface BacktestFlags {
   fromHeight?: string;
@@ -55,6 +56,9 @@ export function register(program: Command): void {
       const fromHeight = flags.fromHeight !== undefined ? parseHeight(flags.fromHeight, '--from-height') : undefined;
       const fromDate = flags.fromDate !== undefined ? parseDate(flags.fromDate, '--from-date') : undefined;
       const to = flags.to !== undefined ? parseDate(flags.to, '--to') : undefined;
+      // --out given: never a symbolic link or a folder holding one (runBacktest then refuses a folder
+      // that is not a backtest without --force).
+      if (flags.out !== undefined) await checkOutFolder(flags.out, { force: true, kind: 'backtest folder', markers: ['backtest.json'] });
       // Loaded here: the engine, pool and chart stack are not needed for `hashsim --help`.
       const { runBacktest } = await import('../../backtest/index.ts');
       const { formatBacktest } = await import('../../backtest/report.ts');

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { join } from 'node:path';
+import { checkOutFolder } from '../../results/safe-dir.ts';
 import { parsePositiveInt } from './run.ts';
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : String(x));
@@ -22,6 +24,9 @@ export function register(program: Command): void {
       const { loadCalibrationFile } = await import('../../calibrate/load.ts');
       const { runCalibration } = await import('../../calibrate/run.ts');
       const loaded = loadCalibrationFile(file);
+      // Never a symbolic link or a folder holding one (runCalibration then refuses a folder that is
+      // neither empty nor a calibration set without --force).
+      await checkOutFolder(opts.out ?? join('calibrations', loaded.spec.name), { force: true, kind: 'calibration set', markers: ['manifest.json', '.spool'] });
       const res = await runCalibration(loaded, {
         out: opts.out,
         workers: opts.workers,
