@@ -68,6 +68,13 @@ describe('strategy module state', () => {
       expect(readFileSync(join(dir, 'counter-w1', f)).equals(readFileSync(join(dir, 'counter-w2', f))), f).toBe(true);
     }
   });
+
+  it('verify re-runs every run of that set with fresh module instances: all match (one shared instance would not)', async () => {
+    // counter-w2 from the test above: re-running its 4 runs one after another in one process.
+    const r = await runCli(['verify', 'counter-w2', '--sample', '4', '--allow-code'], dir);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("re-ran all runs: 4 identical, 0 differ");
+  });
 });
 
 describe('--out rules for merge, calibrate, backtest and sweep', () => {

@@ -1,7 +1,7 @@
 // Piscina worker of `hashsim backtest`: simulates a block of run indexes and returns, per run, the
 // difficulty each real retarget height got in the simulation (NaN where the run did not reach it).
 // From the TypeScript sources it is loaded with tsx's ESM loader (see pool.ts), like src/batch/worker.ts.
-import { loadStrategyModules } from '../batch/strategy-modules.ts';
+import { loadStrategyModules, strategyModulesForRun } from '../batch/strategy-modules.ts';
 import { scenarioForRun } from '../calibrate/apply.ts';
 import { difficultyFromBits } from '../consensus/index.ts';
 import { simulate } from '../engine/index.ts';
@@ -50,13 +50,15 @@ export function runOne(scenario: Scenario, seed: string | number, runIndex: numb
 }
 
 export default async function runBacktestChunk(task: BacktestTask): Promise<BacktestReply> {
-  const strategies = await loadStrategies(task.strategyModules);
+  // Loaded once to fail early on a broken module; each run then gets fresh instances (as in a batch).
+  const checked = await loadStrategies(task.strategyModules);
   const m = task.heights.length;
   const values = new Float64Array((task.end - task.start) * m);
   const failed: { runIndex: number; error: string }[] = [];
   for (let r = task.start; r < task.end; r++) {
     const row = values.subarray((r - task.start) * m, (r - task.start + 1) * m);
     try {
+      const strategies = checked === undefined ? undefined : ((await strategyModulesForRun(task.strategyModules, r)) as Record<string, StrategyModule>);
       runOne(task.scenario, task.seed, r, task.heights, row, strategies);
     } catch (err) {
       row.fill(Number.NaN);

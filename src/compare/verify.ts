@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { scenarioForRun } from '../calibrate/apply.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { strategyModulesOf } from '../batch/index.ts';
+import { strategyModulesForRun } from '../batch/strategy-modules.ts';
 import { requireCodeOptIn } from '../batch/code-trust.ts';
 import { importModule } from '../batch/import-module.ts';
 import { HashsimError } from '../errors.ts';
@@ -208,8 +209,11 @@ async function defaultSimulate(): Promise<SimulateFn> {
   return mod.simulate;
 }
 
-/** Imports the strategy modules the scenario names, as the batch workers do. */
-async function loadStrategies(m: Manifest, baseDir: string, allowCode: boolean, dir: string, manifestOk: boolean): Promise<Record<string, unknown> | undefined> {
+/**
+ * The strategy modules the scenario names (name -> path), checked against the manifest's hashes;
+ * each re-run imports a fresh instance of them (strategyModulesForRun), as the batch workers do.
+ */
+async function checkedStrategyPaths(m: Manifest, baseDir: string, allowCode: boolean, dir: string, manifestOk: boolean): Promise<Record<string, string> | undefined> {
   const mods = strategyModulesOf((m.scenario?.resolved ?? {}) as { miners?: unknown[]; populations?: unknown[] }, baseDir);
   const names = Object.keys(mods);
   if (names.length === 0) return undefined;
@@ -224,13 +228,13 @@ async function loadStrategies(m: Manifest, baseDir: string, allowCode: boolean, 
       throw new HashsimError(`strategy module ${name} (${path}): content differs from the hash the manifest records; not imported`, 1);
     }
   }
-  const out: Record<string, unknown> = {};
+  const out: Record<string, string> = {};
   for (const name of names) {
     const path = mods[name]!;
     if (!existsSync(path)) {
       throw new HashsimError(`strategy module ${name} not found at ${path}; pass --scenario-dir with the scenario file's folder`);
     }
-    out[name] = await importModule(pathToFileURL(path).href);
+    out[name] = pathToFileURL(path).href;
   }
   return out;
 }
@@ -311,7 +315,7 @@ export async function verifyResultSet(dir: string, options: VerifyOptions = {}):
     for (const r of chosen) runs.push({ runIndex: r, ok: false, differences: [`not re-checked: ${damaged.join(', ')} failed the hash check`] });
   } else if (chosen.length > 0) {
     const simulate = options.simulate ?? (await defaultSimulate());
-    const strategies = options.strategies ?? (await loadStrategies(manifest, baseDir, options.allowCode === true, abs, manifestOk));
+    const paths = options.strategies ? undefined : await checkedStrategyPaths(manifest, baseDir, options.allowCode === true, abs, manifestOk);
     const want = new Set(chosen);
     const seen = new Set<number>();
     let done = 0;
@@ -322,6 +326,7 @@ export async function verifyResultSet(dir: string, options: VerifyOptions = {}):
         seen.add(rec.runIndex);
         let rerun: RunRecord;
         try {
+          const strategies = options.strategies ?? (paths ? await strategyModulesForRun(paths, rec.runIndex) : undefined);
           const opts = strategies
             ? { seed: manifest.seed, runIndex: rec.runIndex, strategies }
             : { seed: manifest.seed, runIndex: rec.runIndex };
