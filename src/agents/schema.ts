@@ -381,9 +381,20 @@ export const LoanSchema = z
         return;
       }
     }
-    if (!(o0 > 0) || !(o1 < 1)) bad('originationLtv', `expected LTVs in (0, 1); the distribution can draw ${o0} .. ${o1}`);
-    if (!(s0 > 0)) bad('startLtv', `expected LTVs > 0; the distribution can draw ${s0}`);
-    if (!(q1 <= 1)) bad('liquidationLtv', `expected an LTV <= 1; the distribution can draw ${q1}`);
+    // Each threshold's own range first; the order between them is checked only when every one is in
+    // range (else a wild value, e.g. marginCallLtv: 1e300, would be reported at its neighbour).
+    let inRange = true;
+    const range = (ok: boolean, path: string, message: string) => {
+      if (!ok) {
+        inRange = false;
+        bad(path, message);
+      }
+    };
+    range(o0 > 0 && o1 < 1, 'originationLtv', `expected LTVs in (0, 1); the distribution can draw ${o0} .. ${o1}`);
+    range(s0 > 0, 'startLtv', `expected LTVs > 0; the distribution can draw ${s0}`);
+    range(m0 > 0 && m1 < 1, 'marginCallLtv', `expected LTVs in (0, 1); the distribution can draw ${m0} .. ${m1}`);
+    range(q1 <= 1, 'liquidationLtv', `expected an LTV <= 1; the distribution can draw ${q1}`);
+    if (!inRange) return;
     if (!(o1 < m0)) bad('marginCallLtv', `expected every margin-call LTV above every origination LTV (origination up to ${o1}, margin call from ${m0})`);
     if (!(s1 < m0)) bad('startLtv', `expected start LTVs below the margin-call LTV (start up to ${s1}, margin call from ${m0})`);
     if (!(m1 < q0)) bad('liquidationLtv', `expected every liquidation LTV above every margin-call LTV (margin call up to ${m1}, liquidation from ${q0})`);

@@ -43,7 +43,7 @@ function showCell(cell: string): string {
 }
 
 /** The header's column names when they all look like names, else only their count. */
-function showHeader(header: readonly string[] | null): string {
+export function showHeader(header: readonly string[] | null): string {
   if (header === null) return 'none, the file has no header row';
   if (header.length <= 20 && header.every((h) => NAME_LIKE.test(h))) return header.join(', ');
   return `a header row of ${header.length} cell${header.length === 1 ? '' : 's'}, not shown`;

@@ -1,7 +1,7 @@
 // A dated daily price series (one row per calendar day, `date, <price column>`), checked the way a
 // backtest or a calibration needs it: dates in YYYY-MM-DD, strictly consecutive days (no gaps, no
 // duplicates, no disorder), positive finite prices. Pure: text in, series out.
-import { CsvFormatError } from './csv.ts';
+import { CsvFormatError, showHeader } from './csv.ts';
 
 /** Daily prices from `firstDate` on, one per day. */
 export interface DailyPriceSeries {
@@ -45,10 +45,10 @@ export function parseDailyPriceCsv(text: string, column?: string): DailyPriceSer
   let priceCol: number;
   if (column !== undefined) {
     priceCol = header.indexOf(column);
-    if (priceCol < 0) throw new CsvFormatError(`no column "${column}" (columns: ${header.join(', ')})`, lines[0]!.line);
+    if (priceCol < 0) throw new CsvFormatError(`no column "${column}" (columns: ${showHeader(header)})`, lines[0]!.line, 'column');
   } else {
     priceCol = ['close_usd', 'close', 'priceusd', 'price_usd', 'price'].map((c) => lower.indexOf(c)).find((k) => k >= 0) ?? -1;
-    if (priceCol < 0) throw new CsvFormatError(`cannot tell which column holds the price (columns: ${header.join(', ')}): name it`, lines[0]!.line);
+    if (priceCol < 0) throw new CsvFormatError(`cannot tell which column holds the price (columns: ${showHeader(header)}): name it`, lines[0]!.line, 'column');
   }
   const prices: number[] = [];
   let first = '';

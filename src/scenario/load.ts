@@ -330,7 +330,7 @@ function inlineFiles(obj: unknown, baseDir: string, problems: Problem[], files: 
         out['price'] = { ...price, returns: parseReturnsCsv(bytes.toString('utf8'), column, delimiter) };
       } catch (err) {
         if (!(err instanceof CsvFormatError)) throw err;
-        problems.push({ path: 'price.returnsFile', message: `${price['returnsFile']}: ${err.message}` });
+        problems.push({ path: err.field !== undefined ? `price.${err.field}` : 'price.returnsFile', message: `${price['returnsFile']}: ${err.message}` });
       }
     }
   }
@@ -341,7 +341,7 @@ function inlineFiles(obj: unknown, baseDir: string, problems: Problem[], files: 
         out['price'] = { ...price, pricesUsd: pathPrices(bytes.toString('utf8'), column, price['dated'] === true, root, delimiter) };
       } catch (err) {
         if (!(err instanceof CsvFormatError)) throw err;
-        problems.push({ path: 'price.file', message: `${price['file']}: ${err.message}` });
+        problems.push({ path: err.field !== undefined ? `price.${err.field}` : 'price.file', message: `${price['file']}: ${err.message}` });
       }
     }
   }
@@ -483,4 +483,16 @@ export function loadScenarioFile(path: string, options: { requireHashrate?: bool
   const baseDir = dirname(abs);
   const { scenario, dataFiles } = parseScenarioWithFiles(obj, { baseDir, source: path, requireHashrate: options.requireHashrate === true });
   return { scenario, source, baseDir, path: abs, dataFiles };
+}
+
+/**
+ * Notes on fields that are valid but do not do what a reader may expect (printed by validate and
+ * run, never an error): `output.metrics` does not restrict what is written (docs/RESULTS.md).
+ */
+export function scenarioNotes(scenario: { readonly output?: { readonly metrics?: readonly string[] } }): string[] {
+  const notes: string[] = [];
+  if (scenario.output?.metrics !== undefined) {
+    notes.push('note: output.metrics does not restrict what is written: every series metric is recorded (bands, charts and compare need them all; docs/RESULTS.md)');
+  }
+  return notes;
 }

@@ -65,8 +65,12 @@ export const OutputSchema = z
   .object({
     /** Record series metrics every N steps (the last step is always recorded). */
     sampleEverySteps: z.number().int().positive().default(1).describe('Record series metrics every N steps (the last step is always recorded).'),
-    /** Series metrics to record (names in docs/RESULTS.md); default: all. */
-    metrics: z.array(z.string().min(1)).min(1).optional().meta({ description: 'Series metrics to record (names in docs/RESULTS.md); default: all.', examples: [['hashrate_ehs', 'price_usd']] }),
+    /** Series metric names, checked but not applied: every series metric is recorded (docs/RESULTS.md). */
+    metrics: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .meta({ description: 'Series metric names (docs/RESULTS.md), checked but not applied: every series metric is recorded, since bands, charts and compare need them all; validate and run print a note when it is set.', examples: [['hashrate_ehs', 'price_usd']] }),
   })
   .strict()
   .meta({ id: 'Output', description: 'What series.parquet records: every N steps, and which series metrics.' });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
 import { parseShardFlag, runBatch, shardFromEnv, strategyModulesOf, type Shard } from '../../batch/index.ts';
-import { loadScenarioFile, setAllowOutsideFiles } from '../../scenario/load.ts';
+import { loadScenarioFile, scenarioNotes, setAllowOutsideFiles } from '../../scenario/load.ts';
 import { requireCodeOptIn } from '../../batch/code-trust.ts';
 import { checkBatchSize } from '../../batch/estimate.ts';
 import { createPhaseReporter, type PhaseTicker, type ProgressMode } from '../../batch/progress.ts';
@@ -121,6 +121,7 @@ export function register(program: Command): void {
       if (flags.out !== undefined && flags.out.trim() === '') throw new HashsimError('--out: expected a folder, got an empty path');
       if (flags.allowOutsideFiles) setAllowOutsideFiles(true);
       const loaded = loadScenarioFile(file, { requireHashrate: true });
+      if (!flags.quiet) for (const n of scenarioNotes(loaded.scenario)) log(n);
       const strategyModules = strategyModulesOf(loaded.scenario, loaded.baseDir);
       requireCodeOptIn(strategyModules, flags.allowCode === true, file);
       checkBatchSize(loaded.scenario, runs, flags.force === true);

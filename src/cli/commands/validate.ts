@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
-import { loadScenarioFile, setAllowOutsideFiles } from '../../scenario/load.ts';
+import { loadScenarioFile, scenarioNotes, setAllowOutsideFiles } from '../../scenario/load.ts';
 import { resolveStart } from '../../scenario/calibration.ts';
 import { ScenarioError } from '../../scenario/errors.ts';
 import { readDocument } from '../../sweep/load.ts';
@@ -47,7 +47,7 @@ export function validateFile(file: string): { ok: boolean; lines: string[] } {
     const who = `${scenario.miners.length} miner${scenario.miners.length === 1 ? '' : 's'}, ${scenario.populations.length} population${scenario.populations.length === 1 ? '' : 's'}`;
     return {
       ok: true,
-      lines: [`OK ${file}: "${scenario.name}", ${scenario.horizonDays} days from ${start.dateIso} (height ${start.height}), price ${scenario.price.model}, ${who}`],
+      lines: [`OK ${file}: "${scenario.name}", ${scenario.horizonDays} days from ${start.dateIso} (height ${start.height}), price ${scenario.price.model}, ${who}`, ...scenarioNotes(scenario).map((n) => `${file}: ${n}`)],
     };
   } catch (err) {
     if (err instanceof ScenarioError) {
