@@ -156,3 +156,28 @@ describe('readable result-set charts (issue 16 point 12)', () => {
     expect(flows.map((c) => c.title).sort()).toEqual(['Block rewards (subsidy + fees) per day', 'Blocks found per day']);
   });
 });
+
+describe('sweep folders: chart, report, and compared points named by their parameter values', () => {
+  it('hashsim chart/report accept a sweep folder; compare of two points names them by point and values, not "scenario tiny"', async () => {
+    const dir = join(tmp, 'sweep');
+    writeFileSync(join(tmp, 'sweep-base.yaml'), BASE.replace('name: cr-base', 'name: tiny').replace('horizonDays: 40', 'horizonDays: 15').replace('output: { sampleEverySteps: 5 }', ''));
+    writeFileSync(join(tmp, 's.yaml'), 'name: s\nbase: sweep-base.yaml\nseed: 1\nreplications: 2\ndesign:\n  type: grid\n  parameters:\n    price.driftAnnual: [0, 0.5]\n');
+    const sw = await runCli(['sweep', 's.yaml', '--out', dir, '--no-charts', '--quiet', '--workers', '1'], tmp);
+    expect(sw.code, sw.stderr).toBe(0);
+    const ch = await runCli(['chart', dir, '--formats', 'svg', '--quiet'], tmp);
+    expect(ch.code, ch.stderr).toBe(0);
+    const rep = await runCli(['report', dir, '--quiet'], tmp);
+    expect(rep.code, rep.stderr).toBe(0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('hashsim sweep report');
+    expect((html.match(/data-chart="chart-/g) ?? []).length).toBe(index(dir).charts.length);
+    const out = join(tmp, 'cmp-points');
+    const c = await runCli(['compare', join(dir, 'points', '0'), join(dir, 'points', '1'), '--out', out, '--resamples', '100', '--formats', 'svg', '--quiet'], tmp);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(/^A: .*\(s point 0: price\.driftAnnual=0, seed 1/m);
+    expect(c.stdout).toMatch(/^B: .*\(s point 1: price\.driftAnnual=0\.5, seed 1/m);
+    const crep = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(crep).toContain('B: s point 1: price.driftAnnual=0.5 vs A: s point 0: price.driftAnnual=0');
+    expect(readFileSync(join(out, 'charts', 'forest.vl.json'), 'utf8')).toContain('s point 1: price.driftAnnual=0.5');
+  }, 300_000);
+});
