@@ -85,6 +85,7 @@ describe('compare writes PNG and SVG charts and an offline report', () => {
     const out = join(tmp, 'cmp2');
     const r = await runCli(['compare', dirs.a!, dirs.b!, '--out', out, '--resamples', '100', '--no-charts', '--no-report', '--quiet'], tmp);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(''); // --quiet: no progress lines
     expect(existsSync(join(out, 'report.html'))).toBe(false);
     const ch = await runCli(['chart', out, '--formats', 'svg', '--quiet'], tmp);
     expect(ch.code, ch.stderr).toBe(0);
@@ -180,4 +181,17 @@ describe('sweep folders: chart, report, and compared points named by their param
     expect(crep).toContain('B: s point 1: price.driftAnnual=0.5 vs A: s point 0: price.driftAnnual=0');
     expect(readFileSync(join(out, 'charts', 'forest.vl.json'), 'utf8')).toContain('s point 1: price.driftAnnual=0.5');
   }, 300_000);
+});
+
+describe('side labels', () => {
+  it('the same scenario on both sides gets the seed, or the folder, added', async () => {
+    const { sideLabels } = await import('../src/compare/output.ts');
+    const set = (dir: string, seed: number) => ({ dir, scenario: 'minimal', scenarioSha256: 'x', seed, runs: 2, okRuns: 2, packageVersion: '0', gitCommit: null });
+    expect(sideLabels({ a: set('/r/x', 1), b: set('/r/y', 2) })).toEqual({ labelA: 'A: minimal (seed 1)', labelB: 'B: minimal (seed 2)' });
+    expect(sideLabels({ a: set('/r/x', 1), b: set('/r/y', 1) })).toEqual({ labelA: 'A: minimal (x)', labelB: 'B: minimal (y)' });
+    expect(sideLabels({ a: { ...set('/r/p0', 1), sweep: { name: 'sw', point: 0, values: { 'price.driftAnnual': 0.1 } } }, b: { ...set('/r/base', 1), sweep: { name: 'sw', point: null, values: {} } } })).toEqual({
+      labelA: 'A: sw point 0: price.driftAnnual=0.1',
+      labelB: 'B: sw base (minimal)',
+    });
+  });
 });
