@@ -97,25 +97,37 @@ export async function writeCharts(charts: readonly ChartToWrite[], dir: string, 
     }
     return out;
   }
+  // The main thread renders too: `workers` threads in all, one fewer to start (a worker's start-up,
+  // loading vega and resvg, costs about as much as a few charts). Two tasks per pool thread are in
+  // flight so a pool thread never waits while the main thread is busy rendering.
   const pool = new Piscina<RenderTask, RenderReply>({
     filename: WORKER_URL,
-    minThreads: workers,
-    maxThreads: workers,
+    minThreads: workers - 1,
+    maxThreads: workers - 1,
     execArgv: COMPILED ? [] : ['--import', new URL('../batch/tsx-register.mjs', import.meta.url).href],
     idleTimeout: 1000,
   });
   try {
-    // Biggest first (a long chart started last would leave the other workers idle at the end).
+    // Biggest first (a long chart started last would leave the other threads idle at the end).
     const order = charts.map((c, i) => ({ i, size: JSON.stringify(c.spec).length })).sort((a, b) => b.size - a.size || a.i - b.i);
     let next = 0;
-    const lane = async (): Promise<void> => {
+    const poolLane = async (): Promise<void> => {
       while (next < order.length) {
         const i = order[next++]!.i;
         const reply = await pool.run({ spec: charts[i]!.spec, svg, png });
         await writeOne(i, reply);
       }
     };
-    await Promise.all(Array.from({ length: workers }, lane));
+    const localLane = async (): Promise<void> => {
+      // Let the pool lanes take their first tasks before this thread starts rendering.
+      await new Promise((r) => setImmediate(r));
+      while (next < order.length) {
+        const i = order[next++]!.i;
+        const s = await renderSvg(charts[i]!.spec);
+        await writeOne(i, { svg: svg ? s : null, png: png ? svgToPng(s) : null });
+      }
+    };
+    await Promise.all([...Array.from({ length: 2 * (workers - 1) }, poolLane), localLane()]);
   } finally {
     await pool.destroy();
   }
