@@ -155,8 +155,11 @@ describe('hashsim compare on real result sets', () => {
     const out = join(tmp, 'charts');
     const r = await cli(['compare', dirs.a!, dirs.b!, '--out', out, '--metrics', 'final_price_usd', 'price_usd']);
     expect(r.code, r.stderr).toBe(0);
-    const svg = readFileSync(join(out, 'charts', 'bands-price_usd.svg'), 'utf8');
+    // One chart per series metric: A vs B bands above, paired differences below.
+    const svg = readFileSync(join(out, 'charts', 'series-price_usd.svg'), 'utf8');
     expect(svg).toContain('<svg');
+    expect(readFileSync(join(out, 'charts', 'series-price_usd.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('charts/series-price_usd.png');
     expect(readFileSync(join(out, 'charts', 'paired-final_price_usd.svg'), 'utf8')).toContain('<svg');
     const c = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')) as Comparison;
     expect(c.metrics.map((m) => m.metric)).toEqual(['final_price_usd']);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { writeReport } from '../src/charts/index.ts';
 import { writeFakeResultSet } from './charts-fixtures.ts';
+import { runCli } from './cli-helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -84,6 +85,57 @@ describe('report.html in a real headless browser', () => {
     expect(tip).toMatch(/median/);
     expect(tip).toMatch(/20\d\d/);
 
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('a comparison report.html in a real headless browser', () => {
+  let dir: string;
+  let browser: Browser;
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: run scripts/install-system-deps.sh`);
+    dir = mkdtempSync(join(tmpdir(), 'hashsim-cmp-report-'));
+    const base = 'name: br-a\nminers:\n  - { name: m1, hashrateEHs: 50, efficiencyJPerTH: 17.5, powerPriceUsdPerMWh: 40 }\nfringe: { hashrateEHs: 900 }\nhorizonDays: 20\n';
+    writeFileSync(join(dir, 'a.yaml'), base);
+    writeFileSync(join(dir, 'b.yaml'), `${base.replace('name: br-a', 'name: br-b')}price: { model: gbm, driftAnnual: 2.0 }\n`);
+    for (const s of ['a', 'b']) {
+      const r = await runCli(['run', `${s}.yaml`, '--runs', '4', '--seed', '3', '--out', s, '--no-charts', '--quiet', '--workers', '1'], dir);
+      if (r.code !== 0) throw new Error(r.stderr);
+    }
+    // Vega-Lite JSON only: the report needs no image.
+    const c = await runCli(['compare', 'a', 'b', '--out', 'cmp', '--resamples', '100', '--formats', 'none', '--quiet'], dir);
+    if (c.code !== 0) throw new Error(c.stderr);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads offline with no console error, and every chart (forest, stacked series, histograms) renders', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
+    });
+    await page.goto(pathToFileURL(join(dir, 'cmp', 'report.html')).href, { waitUntil: 'load' });
+    await page.waitForSelector('body[data-charts-rendered]', { timeout: 60_000 });
+    const charts = await page.$$eval('.chart-view', (els) => els.map((el) => ({ id: el.id, label: el.parentElement?.querySelector('figcaption')?.textContent?.split(' · ')[0] ?? null, rendered: el.getAttribute('data-rendered'), svg: el.querySelectorAll('svg').length, text: el.querySelectorAll('svg text').length })));
+    expect(charts.length).toBeGreaterThan(3);
+    expect(charts.map((c) => c.label)).toContain('Effects on the summary metrics (standardised)');
+    expect(charts.some((c) => / − A$/.test(c.label ?? ''))).toBe(true);
+    for (const c of charts) {
+      expect(c, c.id).toMatchObject({ rendered: 'true', svg: 1 });
+      expect(c.text, c.id).toBeGreaterThan(3);
+    }
+    expect(await page.textContent('h1')).toContain('B: br-b vs A: br-a');
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     await page.close();

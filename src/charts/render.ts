@@ -18,10 +18,41 @@ export function toVegaSpec(spec: TopLevelSpec): vega.Spec {
   return compile(spec).spec;
 }
 
-/** Renders a Vega-Lite spec to SVG with vega's headless view (no browser, no canvas). */
+/**
+ * A layer drawn only under the pointer: it selects on hover and is invisible otherwise (opacity 0
+ * unless selected), e.g. the fan charts' hover rule. In a static image it draws nothing, yet it
+ * would add one invisible line and one Voronoi cell per sampled step to the SVG.
+ */
+function isHoverOnlyLayer(layer: unknown): boolean {
+  if (!layer || typeof layer !== 'object') return false;
+  const l = layer as { params?: unknown; encoding?: { opacity?: { value?: unknown; condition?: unknown } } };
+  const params = Array.isArray(l.params) ? (l.params as { select?: { on?: unknown } }[]) : [];
+  return params.length > 0 && params.every((p) => p.select !== undefined && typeof p.select === 'object' && String(p.select.on ?? '').startsWith('pointer')) && l.encoding?.opacity?.value === 0;
+}
+
+/** The spec without hover-only layers (what an SVG or PNG can show); the input is not changed. */
+export function staticSpec(spec: TopLevelSpec): TopLevelSpec {
+  const strip = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (!v || typeof v !== 'object') return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (k === 'values' || k === 'data') out[k] = x;
+      else if (k === 'layer' && Array.isArray(x)) out[k] = x.filter((l) => !isHoverOnlyLayer(l)).map(strip);
+      else out[k] = strip(x);
+    }
+    return out;
+  };
+  return strip(spec) as TopLevelSpec;
+}
+
+/**
+ * Renders a Vega-Lite spec to SVG with vega's headless view (no browser, no canvas). Hover-only
+ * layers are left out (see staticSpec); the report keeps them.
+ */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   installFontMetrics();
-  const view = new vega.View(vega.parse(toVegaSpec(spec)), { renderer: 'none', logLevel: vega.Error });
+  const view = new vega.View(vega.parse(toVegaSpec(staticSpec(spec))), { renderer: 'none', logLevel: vega.Error });
   try {
     return await view.toSVG();
   } finally {

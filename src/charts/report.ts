@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
 import type { Manifest } from '../results/manifest.ts';
 import { readParquetFile, type ParquetData } from '../results/parquet.ts';
 import { RESULT_FILES } from '../results/layout.ts';
@@ -48,6 +49,10 @@ export interface ReportInput {
   readonly constantSeries?: readonly ConstantSeries[];
   /** Outcomes per named miner over runs (miners.parquet), for the report's table. */
   readonly minerOutcomes?: readonly MinerOutcomeRow[];
+  /** Chart name -> the file its caption names (default charts/<name>.png). */
+  readonly chartFiles?: Readonly<Record<string, string>>;
+  /** Progress of compiling the charts. */
+  readonly onChart?: (done: number, total: number) => void;
 }
 
 export interface MinerOutcomeRow {
@@ -215,14 +220,66 @@ const BOOT = `
 })();
 `;
 
+/** A chart as a report embeds it: where its files are and its Vega-Lite spec. */
+export interface ReportChart {
+  readonly name: string;
+  readonly section: string;
+  readonly title: string;
+  readonly spec: TopLevelSpec;
+  /** File shown in the caption (default charts/<name>.png). */
+  readonly file?: string;
+}
+
+/** The charts of a report as figures grouped by section (each spec compiled to Vega and inlined). */
+export function chartSectionsHtml(charts: readonly ReportChart[], onChart?: (done: number, total: number) => void): string {
+  const sections = [...new Set(charts.map((c) => c.section))];
+  let done = 0;
+  const compiled = charts.map((c, i) => {
+    const v = { ...c, id: `chart-${i + 1}`, vega: toVegaSpec(c.spec) };
+    onChart?.(++done, charts.length);
+    return v;
+  });
+  return sections
+    .map((sec) => {
+      const inSec = compiled.filter((c) => c.section === sec);
+      return `<h3>${esc(sec)}</h3>\n${inSec
+        .map((c) => `<figure class="chart"><div class="chart-view" id="${c.id}" role="img" aria-label="${esc(c.title)}"></div><figcaption>${esc(c.title)} · <code>${esc(c.file ?? `charts/${c.name}.png`)}</code></figcaption><script type="application/json" data-chart="${c.id}">${scriptJson(c.vega)}</script></figure>`)
+        .join('\n')}`;
+    })
+    .join('\n');
+}
+
+/** A whole offline page: title, body HTML, vega inlined and the boot script that draws the charts. */
+export function reportPage(title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+<div id="tooltip"></div>
+<script>${vegaBrowserBuild()}</script>
+<script>${BOOT}</script>
+</body>
+</html>
+`;
+}
+
+export { esc as escapeHtml, fmtNum as formatNumber };
+
 /** The report as one self-contained HTML string (vega inlined, specs compiled to Vega). */
 export function buildReportHtml(input: ReportInput): string {
   const m = input.manifest;
   const resolved = (m.scenario.resolved && typeof m.scenario.resolved === 'object' ? m.scenario.resolved : {}) as Record<string, unknown>;
   const description = typeof resolved.description === 'string' ? resolved.description : '';
   const stats = summaryStats(input.summaries);
-  const sections = [...new Set(input.charts.map((c) => c.section))];
-  const charts = input.charts.map((c, i) => ({ ...c, id: `chart-${i + 1}`, vega: toVegaSpec(c.spec) }));
 
   const paramRows = keyParameters(resolved)
     .map(([k, v]) => `<tr><td><code>${esc(k)}</code></td><td>${esc(v)}</td></tr>`)
@@ -251,14 +308,7 @@ export function buildReportHtml(input: ReportInput): string {
 ${minerRows}
 </tbody></table>`
     : '';
-  const chartHtml = sections
-    .map((sec) => {
-      const inSec = charts.filter((c) => c.section === sec);
-      return `<h3>${esc(sec)}</h3>\n${inSec
-        .map((c) => `<figure class="chart"><div class="chart-view" id="${c.id}" role="img" aria-label="${esc(c.title)}"></div><figcaption>${esc(c.title)} · <code>charts/${esc(c.name)}.png</code></figcaption><script type="application/json" data-chart="${c.id}">${scriptJson(c.vega)}</script></figure>`)
-        .join('\n')}`;
-    })
-    .join('\n');
+  const chartHtml = chartSectionsHtml(input.charts.map((c) => ({ ...c, ...(input.chartFiles?.[c.name] ? { file: input.chartFiles[c.name] } : {}) })), input.onChart);
   const constants = input.constantSeries ?? [];
   const constantHtml = constants.length
     ? `<p class="lead" id="not-charted">Not charted, because they have the same value at every step of every run: ${constants
@@ -266,18 +316,7 @@ ${minerRows}
         .join('; ')}.</p>`
     : '';
   const t = m.timings;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:">
-<title>hashsim report: ${esc(m.scenario.name)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-<p class="lead">hashsim result set report</p>
+  return reportPage(`hashsim report: ${m.scenario.name}`, `<p class="lead">hashsim result set report</p>
 <h1>${esc(m.scenario.name)}</h1>
 ${description ? `<p>${esc(description)}</p>` : ''}
 <nav><a href="#scenario">Scenario</a><a href="#provenance">Provenance</a><a href="#summary">Summary</a><a href="#charts">Charts</a></nav>
@@ -311,27 +350,52 @@ ${minerHtml}
 <h2 id="charts">Charts</h2>
 <p class="lead">Hover a chart for values. The same charts are in <code>charts/</code> as Vega-Lite JSON, SVG and PNG.</p>
 ${chartHtml}
-${constantHtml}
-</main>
-<div id="tooltip"></div>
-<script>${vegaBrowserBuild()}</script>
-<script>${BOOT}</script>
-</body>
-</html>
-`;
+${constantHtml}`);
+}
+
+export interface WriteReportOptions {
+  /** Already loaded data and built charts (the run hook shares them with the chart phase). */
+  readonly data?: Awaited<ReturnType<typeof loadChartData>>;
+  readonly entries?: readonly ChartEntry[];
+  /** The files the chart phase wrote, per chart (captions name the PNG, else the SVG, else the JSON). */
+  readonly chartFiles?: Readonly<Record<string, readonly string[]>>;
+  readonly onChart?: (done: number, total: number) => void;
+  readonly onPlanned?: (total: number) => void;
+}
+
+/** Files per chart from charts/index.json, when the chart phase wrote one. */
+function indexedFiles(dir: string): Record<string, readonly string[]> {
+  try {
+    const idx = JSON.parse(readFileSync(join(dir, RESULT_FILES.charts, 'index.json'), 'utf8')) as { charts?: { name?: unknown; files?: unknown }[] };
+    const out: Record<string, readonly string[]> = {};
+    for (const c of idx.charts ?? []) if (typeof c.name === 'string' && Array.isArray(c.files)) out[c.name] = c.files.filter((f): f is string => typeof f === 'string');
+    return out;
+  } catch {
+    return {};
+  }
 }
 
 /** Writes <dir>/report.html for a result set; returns its path. */
-export async function writeReport(dir: string): Promise<string> {
-  const data = await loadChartData(dir);
+export async function writeReport(dir: string, options: WriteReportOptions = {}): Promise<string> {
+  const data = options.data ?? (await loadChartData(dir));
   const miners = await readParquetFile(join(data.dir, RESULT_FILES.miners));
   const minerOutcomes = minerOutcomeRows(miners); // failed runs have no miner rows
+  const charts = options.entries ?? buildResultSetCharts(data);
+  options.onPlanned?.(charts.length);
+  const files = options.chartFiles ?? indexedFiles(data.dir);
+  const chartFiles: Record<string, string> = {};
+  for (const [name, fs] of Object.entries(files)) {
+    const f = fs.find((x) => x.endsWith('.png')) ?? fs.find((x) => x.endsWith('.svg')) ?? fs.find((x) => x.endsWith('.vl.json'));
+    if (f) chartFiles[name] = f;
+  }
   const html = buildReportHtml({
     manifest: data.manifest,
-    charts: buildResultSetCharts(data),
+    charts,
     summaries: data.summaries,
     constantSeries: constantSeriesNotCharted(data.bands),
     minerOutcomes,
+    chartFiles,
+    ...(options.onChart ? { onChart: options.onChart } : {}),
   });
   const path = join(data.dir, RESULT_FILES.report);
   await atomicWrite(path, html);

@@ -12,9 +12,10 @@ import { markersFromBands } from './specs/markers.ts';
 import { minersByStatusChart, multiLineChart } from './specs/timeseries.ts';
 import { outcomeHistograms } from './specs/histogram.ts';
 import type { BandRow, SummaryColumn } from './specs/types.ts';
-import { renderSvg, svgToPng } from './render.ts';
+import { writeCharts, DEFAULT_CHART_FORMATS, type ChartFormat } from './pool.ts';
 import { setMetricCatalog } from './metrics.ts';
 import { COLORS } from './theme.ts';
+import { metricInfo } from './metrics.ts';
 import { SERIES_METRICS, SUMMARY_METRICS } from '../engine/metrics.ts';
 
 /** One chart of a result set, as written to charts/<name>.* and shown in the report. */
@@ -35,6 +36,9 @@ export interface ResultSetChartData {
   /** Summary metrics of the successful runs (runs.parquet, status ok). */
   readonly summaries: readonly SummaryColumn[];
 }
+
+/** Histogram panels per outcomes chart (3 columns x 3 rows). */
+const OUTCOME_PANELS = 9;
 
 /** Bookkeeping series that make no useful chart on their own (markers use the height). */
 const NOT_CHARTED = new Set(['block_height', 'height', 'bits', 'exits']);
@@ -108,6 +112,35 @@ export function stepDays(bands: readonly BandRow[]): number | null {
   return best;
 }
 
+/** Days between consecutive samples (the most common gap): what a flow metric ("since the previous sample") is counted over. */
+export function sampleDays(bands: readonly BandRow[]): number | null {
+  const first = bands[0]?.metric;
+  if (first === undefined) return null;
+  const days = bands.filter((r) => r.metric === first).map((r) => r.day).sort((a, b) => a - b);
+  const counts = new Map<number, number>();
+  for (let i = 1; i < days.length; i++) {
+    const d = Math.round((days[i]! - days[i - 1]!) * 1e6) / 1e6;
+    if (d > 0) counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  let best: number | null = null;
+  let n = 0;
+  for (const [d, c] of counts) if (c > n) [best, n] = [d, c];
+  return best;
+}
+
+/** Flow series (summed since the previous sample) whose values are amounts per sample interval. */
+const FLOW_METRICS = new Set<string>(SERIES_METRICS.filter((m) => m.kind === 'flow' && m.unit !== 's').map((m) => m.name));
+
+/** Running sums of the means of flow metrics: the mean number of events so far (mean of sums = sum of means). */
+export function cumulativeMeans(bands: readonly BandRow[], metric: string, as: string): BandRow[] {
+  const rows = bands.filter((r) => r.metric === metric).sort((a, b) => a.step - b.step);
+  let sum = 0;
+  return rows.map((r) => {
+    if (r.mean !== null && Number.isFinite(r.mean)) sum += r.mean;
+    return { step: r.step, day: r.day, metric: as, mean: sum, p5: null, p25: null, p50: null, p75: null, p95: null };
+  });
+}
+
 /** "per day", "per week", or "per step (N days)" for one engine step. */
 export function perStepText(days: number | null): string {
   if (days === 1) return 'per day';
@@ -135,6 +168,7 @@ export function buildResultSetCharts(data: ResultSetChartData): ChartEntry[] {
   const markers = markersFromBands(bands);
   const halvings = markers.filter((m) => m.kind === 'halving');
   const perStep = perStepText(stepDays(bands));
+  const perSample = perStepText(sampleDays(bands)).replace('per step', 'per sample interval');
   const out: ChartEntry[] = [];
   const add = (name: string, section: string, spec: TopLevelSpec | null): void => {
     if (spec) out.push({ name, section, title: titleText(spec, name), spec });
@@ -143,7 +177,10 @@ export function buildResultSetCharts(data: ResultSetChartData): ChartEntry[] {
   const fan = (metric: string, extra: { title?: string; subtitle?: string; markers?: MarkerChoice } = {}): TopLevelSpec | null => {
     if (constant.has(metric)) return null;
     const choice = extra.markers ?? 'all';
-    return fanChart(bands, { metric, startDate, markers: choice === 'all' ? markers : choice === 'halvings' ? halvings : [], ...(extra.title ? { title: extra.title } : {}), ...(extra.subtitle ? { subtitle: extra.subtitle } : {}) });
+    // A flow is summed since the previous sample: its title and axis say over how long.
+    const info = metricInfo(metric);
+    const flow = FLOW_METRICS.has(metric) ? { title: extra.title ?? `${info.label} ${perSample}`, yTitle: `${info.unit || info.label} ${perSample}` } : {};
+    return fanChart(bands, { metric, startDate, markers: choice === 'all' ? markers : choice === 'halvings' ? halvings : [], ...flow, ...(extra.title ? { title: extra.title } : {}), ...(extra.subtitle ? { subtitle: extra.subtitle } : {}) });
   };
   // A line of a metric that is 0 throughout (no liquidation ever) adds nothing but a legend entry.
   const varying = <T extends { metric: string }>(series: T[]): T[] => series.filter((s) => present.has(s.metric) && !constant.has(s.metric));
@@ -177,12 +214,14 @@ export function buildResultSetCharts(data: ResultSetChartData): ChartEntry[] {
     { metric: pick('margin_calls'), stat: 'mean' as const, label: 'margin calls', color: COLORS.b },
     { metric: pick('liquidations'), stat: 'mean' as const, label: 'liquidations', color: COLORS.mean },
   ]);
-  add('margin-calls-liquidations', 'Leverage', eventSeries.length === 0 ? null : multiLineChart(bands, {
+  // Events are rare and daily means make a comb: their running totals show when they happen.
+  const cumulative = eventSeries.flatMap((s) => cumulativeMeans(bands, s.metric, `${s.metric}_cumulative`));
+  add('margin-calls-liquidations', 'Leverage', eventSeries.length === 0 ? null : multiLineChart(cumulative, {
     startDate,
-    title: `Margin calls and liquidations ${perStep}`,
-    subtitle: 'mean number of events per run; a liquidation cascade shows as a spike',
-    yTitle: `events ${perStep} (mean over runs)`,
-    series: eventSeries,
+    title: 'Margin calls and liquidations, cumulative',
+    subtitle: 'mean number of events per run so far; a liquidation cascade shows as a step (per-step counts: margin_calls, liquidations in bands.parquet)',
+    yTitle: 'events so far (mean over runs)',
+    series: eventSeries.map((s) => ({ ...s, metric: `${s.metric}_cumulative` })),
   }));
   add('ai-mw', 'AI pivot', fan(pick('ai_mw', 'mw_ai'), { title: 'Capacity operating as AI/HPC hosting (MW)', markers: 'none' }));
   add('ai-converting-mw', 'AI pivot', fan(pick('ai_converting_mw'), { title: 'Capacity being converted to AI, hashrate already off (MW)', markers: 'none' }));
@@ -195,7 +234,16 @@ export function buildResultSetCharts(data: ResultSetChartData): ChartEntry[] {
   const others = [...present].filter((m) => !used.has(m) && !NOT_CHARTED.has(m)).sort();
   for (const m of others) add(`metric-${m.replace(/[^A-Za-z0-9_-]/g, '_')}`, 'Other metrics', fan(m, { markers: 'none' }));
 
-  add('outcomes', 'Run outcomes', outcomeHistograms(data.summaries));
+  // Nine panels (3 x 3) per chart: one tall image of every metric cannot be read on a screen.
+  const varyingSummaries = data.summaries.filter((c) => {
+    const v = c.values.filter((x): x is number => x !== null && Number.isFinite(x));
+    return v.length > 0 && v.some((x) => x !== v[0]);
+  });
+  const pages = Math.ceil(varyingSummaries.length / OUTCOME_PANELS);
+  for (let p = 0; p < pages; p++) {
+    const part = varyingSummaries.slice(p * OUTCOME_PANELS, (p + 1) * OUTCOME_PANELS);
+    add(p === 0 ? 'outcomes' : `outcomes-${p + 1}`, 'Run outcomes', outcomeHistograms(part, { columns: 3, panelWidth: 220, panelHeight: 120, title: pages > 1 ? `Run outcomes (${p + 1} of ${pages})` : 'Run outcomes' }));
+  }
   return out;
 }
 
@@ -267,6 +315,19 @@ export async function loadChartData(dir: string): Promise<ResultSetChartData & {
 }
 
 
+export interface RenderChartsOptions {
+  /** Formats besides the Vega-Lite JSON (default PNG and SVG). */
+  readonly formats?: readonly ChartFormat[];
+  /** Older form of formats: false writes SVG only. */
+  readonly png?: boolean;
+  /** Render threads (default: HASHSIM_CHART_WORKERS or the cores). */
+  readonly workers?: number;
+  readonly onChart?: (done: number, total: number) => void;
+  /** Already loaded data / built charts (the run hook shares them with the report). */
+  readonly data?: ResultSetChartData & { manifest: Manifest; dir: string };
+  readonly entries?: readonly ChartEntry[];
+}
+
 export interface RenderedChart {
   readonly name: string;
   readonly section: string;
@@ -279,24 +340,17 @@ export interface RenderedChart {
  * Writes charts/<name>.vl.json, .svg and .png for every chart of a result set, plus
  * charts/index.json (the list, in report order). Files of charts that no longer apply are removed.
  */
-export async function renderResultSetCharts(dir: string, options: { png?: boolean; onChart?: (done: number, total: number) => void } = {}): Promise<RenderedChart[]> {
-  const data = await loadChartData(dir);
+export async function renderResultSetCharts(dir: string, options: RenderChartsOptions = {}): Promise<RenderedChart[]> {
+  const data = options.data ?? (await loadChartData(dir));
   const chartsDir = join(data.dir, RESULT_FILES.charts);
   await ensureOwnDir(chartsDir);
-  const entries = buildResultSetCharts(data);
-  const out: RenderedChart[] = [];
-  for (const e of entries) {
-    const svg = await renderSvg(e.spec);
-    const files = [`${e.name}.vl.json`, `${e.name}.svg`];
-    await atomicWrite(join(chartsDir, `${e.name}.vl.json`), `${JSON.stringify(e.spec, null, 2)}\n`);
-    await atomicWrite(join(chartsDir, `${e.name}.svg`), svg);
-    if (options.png !== false) {
-      await atomicWrite(join(chartsDir, `${e.name}.png`), svgToPng(svg));
-      files.push(`${e.name}.png`);
-    }
-    out.push({ name: e.name, section: e.section, title: e.title, files: files.map((f) => `${RESULT_FILES.charts}/${f}`) });
-    options.onChart?.(out.length, entries.length);
-  }
+  const entries = options.entries ?? buildResultSetCharts(data);
+  const files = await writeCharts(entries, chartsDir, {
+    formats: options.formats ?? (options.png === false ? ['svg'] : DEFAULT_CHART_FORMATS),
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    ...(options.onChart ? { onChart: options.onChart } : {}),
+  });
+  const out: RenderedChart[] = entries.map((e, i) => ({ name: e.name, section: e.section, title: e.title, files: files[i]!.map((f) => `${RESULT_FILES.charts}/${f}`) }));
   const keep = new Set(out.flatMap((c) => c.files.map((f) => f.slice(RESULT_FILES.charts.length + 1))));
   keep.add('index.json');
   await removeStaleListed(chartsDir, keep);

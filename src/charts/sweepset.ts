@@ -21,7 +21,7 @@ import {
 import { HEADLINE_METRICS, readDiscovery, readSensitivity, type DiscoveryDocument, type SensitivityDocument } from '../sweep/analyze.ts';
 import { parameterTitle } from '../sweep/labels.ts';
 import { axisTitle, metricInfo } from './metrics.ts';
-import { renderSvg, svgToPng } from './render.ts';
+import { writeCharts, DEFAULT_CHART_FORMATS, type ChartFormat } from './pool.ts';
 import type { RenderedChart } from './resultset.ts';
 
 /** At most this many statistics get charts by default (the rest is in sweep.csv). */
@@ -190,7 +190,7 @@ function num(x: number | null): number {
  * Writes charts/<name>.vl.json, .svg, .png and charts/index.json for a sweep folder (with its
  * sensitivity.json and discovery.json when the analysis wrote them).
  */
-export async function renderSweepCharts(dir: string, options: { png?: boolean; metrics?: readonly string[]; x?: string; y?: string } = {}): Promise<RenderedChart[]> {
+export async function renderSweepCharts(dir: string, options: { png?: boolean; formats?: readonly ChartFormat[]; workers?: number; onChart?: (done: number, total: number) => void; metrics?: readonly string[]; x?: string; y?: string } = {}): Promise<RenderedChart[]> {
   if (!isSweepDir(dir)) throw new HashsimError(`${dir}: not a sweep folder (expected sweep.json and sweep.parquet, written by hashsim sweep)`);
   const meta = JSON.parse(await readFile(join(dir, 'sweep.json'), 'utf8')) as SweepJson;
   const parameters = Array.isArray(meta.parameters) ? meta.parameters.filter((p): p is string => typeof p === 'string') : [];
@@ -211,18 +211,12 @@ export async function renderSweepCharts(dir: string, options: { png?: boolean; m
   });
   const chartsDir = join(dir, 'charts');
   await ensureOwnDir(chartsDir);
-  const out: RenderedChart[] = [];
-  for (const c of charts) {
-    const svg = await renderSvg(c.spec);
-    const files = [`${c.name}.vl.json`, `${c.name}.svg`];
-    await atomicWrite(join(chartsDir, `${c.name}.vl.json`), `${JSON.stringify(c.spec, null, 2)}\n`);
-    await atomicWrite(join(chartsDir, `${c.name}.svg`), svg);
-    if (options.png !== false) {
-      await atomicWrite(join(chartsDir, `${c.name}.png`), svgToPng(svg));
-      files.push(`${c.name}.png`);
-    }
-    out.push({ name: c.name, section: c.section, title: c.title, files: files.map((f) => `charts/${f}`) });
-  }
+  const files = await writeCharts(charts, chartsDir, {
+    formats: options.formats ?? (options.png === false ? ['svg'] : DEFAULT_CHART_FORMATS),
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    ...(options.onChart ? { onChart: options.onChart } : {}),
+  });
+  const out: RenderedChart[] = charts.map((c, i) => ({ name: c.name, section: c.section, title: c.title, files: files[i]!.map((f) => `charts/${f}`) }));
   const keep = new Set(out.flatMap((c) => c.files.map((f) => f.slice('charts/'.length))));
   await removeStaleListed(chartsDir, keep);
   await atomicWrite(join(chartsDir, 'index.json'), `${JSON.stringify({ charts: out }, null, 2)}\n`);

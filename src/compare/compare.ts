@@ -32,6 +32,8 @@ export interface CompareOptions {
   readonly seed?: number;
   /** Compute per-step band differences (default true). */
   readonly steps?: boolean;
+  /** Progress: summary metrics compared so far (then the series metrics), of the total. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface SetInfo {
@@ -43,6 +45,8 @@ export interface SetInfo {
   readonly okRuns: number;
   readonly packageVersion: string;
   readonly gitCommit: string | null;
+  /** A sweep point's (or the sweep base's) sweep name, point and parameter values, from its manifest. */
+  readonly sweep?: { readonly name: string; readonly point: number | null; readonly values: Readonly<Record<string, unknown>> };
 }
 
 export interface MetricComparison {
@@ -172,6 +176,7 @@ function setInfo(s: LoadedSet): SetInfo {
     okRuns: s.okRuns.size,
     packageVersion: m.package.version,
     gitCommit: m.gitCommit,
+    ...(m.sweep ? { sweep: m.sweep } : {}),
   };
 }
 
@@ -468,8 +473,14 @@ export async function compareResultSets(dirA: string, dirB: string, options: Com
     bootstrapMethod: options.bootstrapMethod ?? ('bca' as const),
     seed: options.seed ?? 0,
   };
-  const metrics = summaryMetrics.map((m) => compareMetric(m, summaryByRun(a, m), summaryByRun(b, m), p.pairs, o));
+  const total = summaryMetrics.length + (options.steps === false ? 0 : 1);
+  const metrics = summaryMetrics.map((m, i) => {
+    const r = compareMetric(m, summaryByRun(a, m), summaryByRun(b, m), p.pairs, o);
+    options.onProgress?.(i + 1, total);
+    return r;
+  });
   const steps = options.steps === false ? [] : await compareSteps(a, b, p.pairs, filter, level);
+  if (options.steps !== false) options.onProgress?.(total, total);
   if (filter) {
     const known = new Set([...summaryMetrics, ...steps.map((s) => s.metric), ...NOT_DIFFERENCED]);
     const unknown = [...filter].filter((m) => !known.has(m));

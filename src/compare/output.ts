@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../results/manifest.ts';
 import { writeParquetFile, type ParquetColumn } from '../results/parquet.ts';
-import type { Comparison, MetricComparison, StepComparison } from './compare.ts';
+import type { Comparison, MetricComparison, SetInfo, StepComparison } from './compare.ts';
 
 export const COMPARE_FILES = {
   json: 'compare.json',
@@ -10,6 +10,48 @@ export const COMPARE_FILES = {
   steps: 'compare_steps.parquet',
   charts: 'charts',
 } as const;
+
+function paramValue(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Number(v.toPrecision(6)).toString();
+  if (typeof v === 'string' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+/** Last part of a parameter path: `strategies.aiCapable.aiPivot.revenueUsdPerMwYear` -> `aiPivot.revenueUsdPerMwYear`. */
+function shortPath(path: string): string {
+  const parts = path.split('.');
+  return parts.length > 2 ? parts.slice(-2).join('.') : path;
+}
+
+/**
+ * What names a set in tables and charts: the scenario, or for a sweep's point the sweep, the point
+ * and its parameter values ("grid point 2: price.driftAnnual=0.2"), so two points of one sweep never
+ * both read "scenario minimal".
+ */
+export function setName(s: SetInfo): string {
+  const sw = s.sweep;
+  if (!sw) return s.scenario;
+  if (sw.point === null) return `${sw.name} base (${s.scenario})`;
+  const values = Object.entries(sw.values).map(([k, v]) => `${shortPath(k)}=${paramValue(v)}`);
+  return `${sw.name} point ${sw.point}${values.length ? `: ${values.join(', ')}` : ''}`;
+}
+
+/** "A: <name>" and "B: <name>", with the seed (or folder) added when both names are the same. */
+export function sideLabels(c: Pick<Comparison, 'a' | 'b'>): { labelA: string; labelB: string } {
+  let a = setName(c.a);
+  let b = setName(c.b);
+  if (a === b) {
+    if (String(c.a.seed) !== String(c.b.seed)) {
+      a += ` (seed ${String(c.a.seed)})`;
+      b += ` (seed ${String(c.b.seed)})`;
+    } else {
+      const tail = (d: string) => d.split(/[\\/]/).filter(Boolean).slice(-1)[0] ?? d;
+      a += ` (${tail(c.a.dir)})`;
+      b += ` (${tail(c.b.dir)})`;
+    }
+  }
+  return { labelA: `A: ${a}`, labelB: `B: ${b}` };
+}
 
 /** Compact number for the terminal: 4 significant digits, exponent outside [1e-3, 1e7). */
 export function fmt(v: number | null): string {
@@ -36,7 +78,7 @@ export function fmtMeans(a: number | null, b: number | null): [string, string] {
   return [f(a), f(b)];
 }
 
-function fmtP(p: number | null): string {
+export function fmtP(p: number | null): string {
   if (p === null) return '-';
   if (p < 1e-4) return '<1e-4';
   return p.toFixed(4);
@@ -50,8 +92,9 @@ function stars(p: number | null): string {
 /** A readable aligned table of the summary-metric comparison (plus header lines and warnings). */
 export function formatComparison(c: Comparison): string {
   const lines: string[] = [];
-  lines.push(`A: ${c.a.dir} (scenario ${c.a.scenario}, seed ${String(c.a.seed)}, ${c.a.okRuns}/${c.a.runs} ok runs)`);
-  lines.push(`B: ${c.b.dir} (scenario ${c.b.scenario}, seed ${String(c.b.seed)}, ${c.b.okRuns}/${c.b.runs} ok runs)`);
+  const what = (s: SetInfo) => (s.sweep ? setName(s) : `scenario ${s.scenario}`);
+  lines.push(`A: ${c.a.dir} (${what(c.a)}, seed ${String(c.a.seed)}, ${c.a.okRuns}/${c.a.runs} ok runs)`);
+  lines.push(`B: ${c.b.dir} (${what(c.b)}, seed ${String(c.b.seed)}, ${c.b.okRuns}/${c.b.runs} ok runs)`);
   lines.push(c.pairing);
   const pct = Math.round(c.level * 100);
   const testName = c.paired ? 'Wilcoxon signed-rank' : 'Mann-Whitney U';

@@ -172,36 +172,66 @@ export interface ForestRow {
   readonly estimate: number;
   readonly lo: number;
   readonly hi: number;
+  /** Shown right of the plot, e.g. "p = 0.003" (the test that matches the interval). */
+  readonly note?: string;
+  /** Extra tooltip fields, e.g. the difference and its CI in the metric's own units. */
+  readonly details?: Readonly<Record<string, string>>;
 }
 
 /**
- * Forest plot of mean paired differences with CIs. Metrics have different units, so give it
- * comparable numbers (e.g. relative differences in %) and say which in `xTitle`.
+ * Forest plot of mean differences with CIs, one row per effect; filled where the interval excludes
+ * 0. Metrics have different units, so give it comparable numbers (e.g. standardised differences)
+ * and say which in `xTitle`. Row notes (p-values) are printed in a column right of the plot.
  */
-export function forestChart(rows: readonly ForestRow[], opts: { title: string; xTitle: string; subtitle?: string; width?: number }): TopLevelSpec | null {
+export function forestChart(rows: readonly ForestRow[], opts: { title: string; xTitle: string; subtitle?: string | string[]; width?: number; noteTitle?: string }): TopLevelSpec | null {
   const ok = rows.filter((r) => [r.estimate, r.lo, r.hi].every(Number.isFinite));
   if (ok.length === 0) return null;
   const fmt = numberFormat(ok.flatMap((r) => [r.lo, r.hi]));
   const order = ok.map((r) => r.label);
+  const detailKeys = [...new Set(ok.flatMap((r) => Object.keys(r.details ?? {})))];
+  const values = ok.map((r) => ({
+    label: r.label,
+    estimate: r.estimate,
+    lo: r.lo,
+    hi: r.hi,
+    note: r.note ?? '',
+    excludes: r.lo > 0 || r.hi < 0 ? 'CI excludes 0' : 'CI includes 0',
+    ...Object.fromEntries(detailKeys.map((k) => [k, r.details?.[k] ?? ''])),
+  }));
+  const width = opts.width ?? 520;
+  const hasNotes = ok.some((r) => r.note);
+  const tooltip = [
+    { field: 'label', type: 'nominal', title: 'metric' },
+    { field: 'estimate', type: 'quantitative', format: '.3~g', title: 'standardised' },
+    { field: 'lo', type: 'quantitative', format: '.3~g', title: 'CI low' },
+    { field: 'hi', type: 'quantitative', format: '.3~g', title: 'CI high' },
+    ...detailKeys.map((k) => ({ field: k, type: 'nominal' })),
+    ...(hasNotes ? [{ field: 'note', type: 'nominal', title: opts.noteTitle ?? 'note' }] : []),
+  ];
+  const subtitle = Array.isArray(opts.subtitle) ? opts.subtitle.filter(Boolean) : opts.subtitle;
   return topLevel(
     {
-      title: titleOf(opts.title, opts.subtitle),
-      data: { values: ok },
+      title: subtitle && subtitle.length ? { text: opts.title, subtitle } : { text: opts.title },
+      data: { values },
       encoding: { y: { field: 'label', type: 'nominal', sort: order, title: null, axis: { labelLimit: 300 } } },
       layer: [
-        { mark: { type: 'rule', color: COLORS.median, strokeWidth: 2 }, encoding: { x: { field: 'lo', type: 'quantitative', title: opts.xTitle, axis: { format: fmt } }, x2: { field: 'hi' } } },
+        { mark: { type: 'rule', color: COLORS.median, strokeWidth: 2 }, encoding: { x: { field: 'lo', type: 'quantitative', title: opts.xTitle, axis: { format: fmt } }, x2: { field: 'hi' }, tooltip } },
         {
-          mark: { type: 'point', filled: true, size: 70, color: COLORS.median },
+          mark: { type: 'point', size: 70, strokeWidth: 2, color: COLORS.median },
           encoding: {
             x: { field: 'estimate', type: 'quantitative' },
-            tooltip: [{ field: 'label', type: 'nominal' }, { field: 'estimate', type: 'quantitative', format: fmt }, { field: 'lo', type: 'quantitative', format: fmt }, { field: 'hi', type: 'quantitative', format: fmt }],
+            fill: { field: 'excludes', type: 'nominal', title: null, scale: { domain: ['CI excludes 0', 'CI includes 0'], range: [COLORS.median, '#ffffff'] }, legend: { orient: 'bottom', symbolStrokeColor: COLORS.median } },
+            tooltip,
           },
         },
+        ...(hasNotes
+          ? [{ mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 10, color: '#444444' }, encoding: { x: { value: width + 8 }, text: { field: 'note', type: 'nominal' } } }]
+          : []),
         // The zero line spans the whole plot: its y channel is explicitly unset, or it would inherit
         // the shared `label` field and add an "undefined" category.
         { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#000000', strokeDash: [3, 3] }, encoding: { x: { field: 'zero', type: 'quantitative' }, y: null } },
       ],
     },
-    { width: opts.width ?? 560, height: Math.max(80, 28 * ok.length) },
+    { width, height: Math.max(80, 22 * ok.length) },
   );
 }

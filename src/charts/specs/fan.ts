@@ -9,6 +9,8 @@ export interface FanChartOptions extends TimeChartOptions {
   /** Halving/retarget/event rules drawn over the bands. */
   readonly markers?: readonly Marker[];
   readonly logScale?: boolean;
+  /** y axis title (default: "label (unit)"). */
+  readonly yTitle?: string;
 }
 
 const BAND_OUTER = '5–95% of runs';
@@ -85,7 +87,7 @@ export function fanChart(rows: readonly BandRow[], opts: FanChartOptions): TopLe
       {
         mark: { type: 'area', opacity: 1 },
         encoding: {
-          y: { field: 'p5', type: 'quantitative', title: axisTitle(info), scale: yScale, axis: yAxis },
+          y: { field: 'p5', type: 'quantitative', title: opts.yTitle ?? axisTitle(info), scale: yScale, axis: yAxis },
           y2: { field: 'p95' },
           color: { datum: BAND_OUTER, ...color },
         },

@@ -54,6 +54,9 @@ export interface OutcomeHistogramOptions {
   readonly bins?: number;
   /** Panels per row. */
   readonly columns?: number;
+  /** Size of one panel in px (default by the number of panels). */
+  readonly panelWidth?: number;
+  readonly panelHeight?: number;
 }
 
 /**
@@ -84,8 +87,8 @@ export function outcomeHistograms(columns: readonly SummaryColumn[], opts: Outco
     facet: { field: 'panel', type: 'nominal', title: null, sort: panels, header: { labelExpr: "split(datum.value, '|')", labelLimit: 0, labelAnchor: 'start', labelFontSize: 11 } },
     columns: opts.columns ?? (panels.length > 8 ? 3 : 2),
     spec: {
-      width: panels.length > 8 ? 200 : 300,
-      height: panels.length > 8 ? 110 : 140,
+      width: opts.panelWidth ?? (panels.length > 8 ? 200 : 300),
+      height: opts.panelHeight ?? (panels.length > 8 ? 110 : 140),
       layer: [
         {
           mark: { type: 'rect', color: COLORS.bandInner, stroke: COLORS.median, strokeWidth: 0.5 },

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { HashsimError } from '../../errors.ts';
 import { compareResultSets } from '../../compare/compare.ts';
 import { formatComparison, writeComparison, COMPARE_FILES } from '../../compare/output.ts';
+import { chartFormatsOf, chartWorkersOf, phaseProgress } from './chart.ts';
 
 interface CompareFlags {
   out?: string;
@@ -13,7 +14,11 @@ interface CompareFlags {
   seed: string;
   steps: boolean;
   charts: boolean;
+  report: boolean;
+  formats?: string;
+  chartWorkers?: string;
   json: boolean;
+  quiet?: boolean;
 }
 
 /**
@@ -39,7 +44,7 @@ function positiveInt(v: string, flag: string): number {
 export function register(program: Command): void {
   program
     .command('compare')
-    .description('compare result set B against A: paired differences (same seed) or unpaired, with CIs and tests')
+    .description('compare result set B against A: paired differences (same seed) or unpaired, with CIs and tests; writes tables, charts and report.html')
     .argument('<A>', 'baseline result set folder')
     .argument('<B>', 'result set folder to compare against A (differences are B - A)')
     .option('-o, --out <dir>', 'output folder (default results/compare-<A>-vs-<B>; A and B named <scenario>-seed-<S>-runs-<N> or <sweep>-point-<k>)')
@@ -50,7 +55,11 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the bootstrap resampling', '0')
     .option('--no-steps', 'skip the per-step band differences')
     .option('--no-charts', 'do not render comparison charts')
+    .option('--formats <list>', 'chart image formats besides the Vega-Lite JSON: png, svg, png,svg or none', 'png,svg')
+    .option('--chart-workers <n>', 'chart render threads (default: HASHSIM_CHART_WORKERS, else all cores)')
+    .option('--no-report', 'do not write report.html')
     .option('--json', 'print compare.json to stdout instead of the table')
+    .option('--quiet', 'no progress output')
     .action(async (a: string, b: string, flags: CompareFlags) => {
       const level = Number(flags.level);
       if (!(level > 0 && level < 1)) throw new HashsimError(`--level: expected a number in (0, 1), got ${JSON.stringify(flags.level)}`);
@@ -59,7 +68,10 @@ export function register(program: Command): void {
       }
       const seed = Number(flags.seed);
       if (!Number.isInteger(seed)) throw new HashsimError(`--seed: expected an integer, got ${JSON.stringify(flags.seed)}`);
+      const formats = chartFormatsOf(flags);
+      const workers = chartWorkersOf(flags.chartWorkers);
       const metrics = flags.metrics?.flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean);
+      const cmp = phaseProgress(flags.quiet, 'compare', 'metrics');
       const comparison = await compareResultSets(a, b, {
         ...(metrics && metrics.length ? { metrics } : {}),
         level,
@@ -67,22 +79,40 @@ export function register(program: Command): void {
         bootstrapMethod: flags.bootstrap,
         seed,
         steps: flags.steps,
+        onProgress: cmp.onChart,
       });
+      cmp.end();
       const out = resolve(flags.out ?? join('results', `compare-${setLabel(a)}-vs-${setLabel(b)}`));
       const written = await writeComparison(comparison, out);
+      let chartsOk = true;
       if (flags.charts) {
         try {
           const { writeComparisonCharts } = await import('../../compare/charts.ts');
-          written.push(...(await writeComparisonCharts(comparison, join(out, COMPARE_FILES.charts))));
+          const progress = phaseProgress(flags.quiet, 'charts', 'charts');
+          written.push(...(await writeComparisonCharts(comparison, join(out, COMPARE_FILES.charts), { formats, ...(workers !== undefined ? { workers } : {}), onChart: progress.onChart })));
+          progress.end();
         } catch (err) {
+          chartsOk = false;
           process.stderr.write(`hashsim: warning: comparison charts not written (${(err as Error).message})\n`);
+        }
+      }
+      if (flags.report) {
+        try {
+          const { writeCompareReport } = await import('../../compare/report.ts');
+          const progress = phaseProgress(flags.quiet, 'report', 'charts');
+          written.push(await writeCompareReport(out, { onChart: progress.onChart }));
+          progress.end();
+        } catch (err) {
+          chartsOk = false;
+          process.stderr.write(`hashsim: warning: report.html not written (${(err as Error).message})\n`);
         }
       }
       for (const w of comparison.warnings) process.stderr.write(`hashsim: warning: ${w}\n`);
       if (flags.json) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
       else {
         process.stdout.write(formatComparison({ ...comparison, warnings: [] }));
-        process.stdout.write(`wrote ${out}/ (${COMPARE_FILES.json}, ${COMPARE_FILES.metrics}, ${COMPARE_FILES.steps}${flags.charts ? `, ${COMPARE_FILES.charts}/` : ''})\n`);
+        const parts = [COMPARE_FILES.json, COMPARE_FILES.metrics, COMPARE_FILES.steps, ...(flags.charts && chartsOk ? [`${COMPARE_FILES.charts}/`] : []), ...(flags.report && chartsOk ? ['report.html'] : [])];
+        process.stdout.write(`wrote ${out}/ (${parts.join(', ')})\n`);
       }
     });
 }

@@ -8,6 +8,7 @@ import { requireCodeOptIn } from '../../batch/code-trust.ts';
 import { checkBatchSize } from '../../batch/estimate.ts';
 import { createPhaseReporter, type PhaseTicker, type ProgressMode } from '../../batch/progress.ts';
 import { defaultResultDir } from '../../results/layout.ts';
+import { chartFormatsOf, chartWorkersOf } from './chart.ts';
 
 interface RunFlags {
   runs: string;
@@ -21,6 +22,8 @@ interface RunFlags {
   quiet?: boolean;
   progress?: string;
   charts: boolean;
+  formats?: string;
+  chartWorkers?: string;
   csv?: boolean;
   allowCode?: boolean;
   allowOutsideFiles?: boolean;
@@ -49,24 +52,35 @@ export function parseSeed(value: string): string | number {
 /**
  * Charts and the HTML report after a run, from src/charts (rendered by the charts module). Kept as
  * one named hook so the run command does not depend on chart internals; chart failures are
- * reported and make the exit code non-zero, but never touch the result set.
+ * reported and make the exit code non-zero, but never touch the result set. The charts are built
+ * once and shared by the chart files and the report.
  */
-export async function renderChartsHook(dir: string, log: (line: string) => void, progress: ProgressMode = 'auto'): Promise<boolean> {
+export async function renderChartsHook(
+  dir: string,
+  log: (line: string) => void,
+  progress: ProgressMode = 'auto',
+  options: { formats?: readonly ('png' | 'svg')[]; workers?: number } = {},
+): Promise<boolean> {
   try {
-    const charts = (await import('../../charts/index.ts')) as {
-      renderResultSetCharts?: (dir: string, options?: { onChart?: (done: number, total: number) => void }) => Promise<unknown>;
-      writeReport?: (dir: string) => Promise<string>;
-    };
-    if (typeof charts.renderResultSetCharts !== 'function' || typeof charts.writeReport !== 'function') {
-      log('charts: src/charts does not provide renderResultSetCharts/writeReport yet; skipped');
-      return true;
-    }
-    const phase: { ticker: PhaseTicker | null } = { ticker: null };
-    await charts.renderResultSetCharts(dir, {
+    const charts = await import('../../charts/index.ts');
+    const data = await charts.loadChartData(dir);
+    const entries = charts.buildResultSetCharts(data);
+    const phase: { ticker: PhaseTicker | null; report: PhaseTicker | null } = { ticker: null, report: null };
+    const rendered = await charts.renderResultSetCharts(dir, {
+      data,
+      entries,
+      ...(options.formats ? { formats: options.formats } : {}),
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
       onChart: (done, total) => (phase.ticker ??= createPhaseReporter(progress).start('charts', total, 'charts')).tick(done),
     });
     phase.ticker?.end();
-    const report = await charts.writeReport(dir);
+    const report = await charts.writeReport(dir, {
+      data,
+      entries,
+      chartFiles: Object.fromEntries(rendered.map((c) => [c.name, c.files])),
+      onChart: (done, total) => (phase.report ??= createPhaseReporter(progress).start('report', total, 'charts')).tick(done),
+    });
+    phase.report?.end();
     log(`report: ${report}`);
     return true;
   } catch (err) {
@@ -102,6 +116,8 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress output')
     .option('--progress <mode>', 'progress output: auto, bar, lines or none', 'auto')
     .option('--no-charts', 'do not render charts and the HTML report')
+    .option('--formats <list>', 'chart image formats besides the Vega-Lite JSON: png, svg, png,svg or none', 'png,svg')
+    .option('--chart-workers <n>', 'chart render threads (default: HASHSIM_CHART_WORKERS, else all cores)')
     .option('--csv', 'also export the tables as csv/*.csv')
     .option('--allow-code', 'run the strategy modules the scenario names (code: only for scenarios you trust)')
     .option('--run-timeout <S>', 'wall-clock limit per run in seconds (default: none; 600 with strategy modules)')
@@ -115,6 +131,8 @@ export function register(program: Command): void {
       if (!['auto', 'bar', 'lines', 'none'].includes(mode)) {
         throw new HashsimError(`--progress: expected auto, bar, lines or none, got ${JSON.stringify(mode)}`);
       }
+      const chartFormats = chartFormatsOf(flags);
+      const chartWorkers = chartWorkersOf(flags.chartWorkers);
       const shard = resolveShard(flags);
       if (shard && shard.source !== '--shard' && !flags.quiet) log(`shard ${shard.index}/${shard.count} from ${shard.source}`);
       if (!existsSync(file)) throw new HashsimError(`${file}: scenario file not found`, 1);
@@ -154,7 +172,7 @@ export function register(program: Command): void {
       let chartsOk = true;
       // Also for an up-to-date set whose report is missing (a kill during chart rendering).
       const reportMissing = !existsSync(join(result.dir, 'report.html'));
-      if (flags.charts && !shard && (result.status === 'completed' || reportMissing)) chartsOk = await renderChartsHook(result.dir, log, mode as ProgressMode);
+      if (flags.charts && !shard && (result.status === 'completed' || reportMissing)) chartsOk = await renderChartsHook(result.dir, log, mode as ProgressMode, { formats: chartFormats, ...(chartWorkers !== undefined ? { workers: chartWorkers } : {}) });
       if (m.failedRuns.length > 0) {
         const shown = m.failedRuns.slice(0, 10).map((f) => `  run ${f.runIndex}: ${f.error.split('\n')[0]}`);
         const more = m.failedRuns.length > 10 ? [`  ... and ${m.failedRuns.length - 10} more (runs.parquet, status = 'error')`] : [];

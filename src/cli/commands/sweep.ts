@@ -41,6 +41,9 @@ export function register(program: Command): void {
         const { renderSweepCharts } = await import('../../charts/sweepset.ts');
         const charts = await renderSweepCharts(res.out);
         if (opts.quiet !== true) process.stderr.write(`charts: ${charts.length} in ${res.out}/charts\n`);
+        const { writeAnyReport } = await import('../../charts/reports.ts');
+        const report = await writeAnyReport(res.out);
+        if (opts.quiet !== true) process.stderr.write(`report: ${report}\n`);
       }
       if (res.runsFailed > 0) {
         const bad = res.points.filter((p) => p.runsFailed > 0).map((p) => `point ${p.point}: ${p.runsFailed}`);
