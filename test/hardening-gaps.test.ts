@@ -218,6 +218,13 @@ describe('readers check the hashes of what they read', () => {
     expect(a5.code, a5.stderr).toBe(1);
     expect(a5.stderr).toMatch(/points\[0\]\.dir: expected points\/<k>/);
     for (const x of [a1, a2, a3, a4, a5]) noStack(x.stderr);
+    // chart and report of a sweep folder read sweep.parquet only after the same check.
+    for (const cmd of ['chart', 'report']) {
+      const r = await runCli([cmd, t1, '--quiet'], dir);
+      expect(r.code, `${cmd}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(/sweep\.parquet: content hash differs from sweep-files\.json/);
+      noStack(r.stderr);
+    }
   });
 });
 
@@ -267,7 +274,35 @@ describe('price CSV', () => {
   });
 });
 
+describe('field paths of cross-checked values', () => {
+  it('a dated price file without the named column is reported at price.column, its header not echoed', async () => {
+    write('dated.csv', 'date,close_usd\n2026-03-01,70000\n2026-03-02,70100\n');
+    write('dated.yaml', 'name: d\nhorizonDays: 1\nstart: { date: 2026-03-01 }\nprice: { model: path, file: dated.csv, dated: true, column: px }\nfringe: { hashrateEHs: 900 }\n');
+    const r = await runCli(['validate', 'dated.yaml'], dir);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/price\.column: dated\.csv: line 1: no column "px" \(columns: date, close_usd\)/);
+  });
+
+  it('an LTV threshold out of range is reported at its own field, not at its neighbour', async () => {
+    write('ltv.yaml', 'name: l\nfringe: { hashrateEHs: 900 }\nminers:\n  - { name: m, hashrateEHs: 10, efficiencyJPerTH: 20, powerPriceUsdPerMWh: 40, treasuryBtc: 100, loan: { principalUsd: 1000000, marginCallLtv: 1e300 } }\n');
+    const r = await runCli(['validate', 'ltv.yaml'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/miners\[0\]\.loan\.marginCallLtv: expected LTVs in \(0, 1\)/);
+    expect(r.stderr).not.toMatch(/liquidationLtv/);
+  });
+});
+
 describe('output.metrics', () => {
+  it('validate and run print a note that it does not restrict what is written', async () => {
+    write('om-note.yaml', 'name: omn\nhorizonDays: 3\nfringe: { hashrateEHs: 900 }\noutput: { metrics: [hashrate_ehs] }\n');
+    const v = await runCli(['validate', 'om-note.yaml'], dir);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/om-note\.yaml: note: output\.metrics does not restrict what is written/);
+    const r = await runCli(['run', 'om-note.yaml', '--runs', '1', '--out', 'om-note-out', '--no-charts', '--workers', '1'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/note: output\.metrics does not restrict what is written/);
+  });
+
   it('names are checked (a typo is refused with the nearest name); every series metric is still written', async () => {
     const base = `name: om\nhorizonDays: 5\nminers: [{ name: m, hashrateEHs: 20, efficiencyJPerTH: 18, powerPriceUsdPerMWh: 40 }]\nfringe: { hashrateEHs: 900 }\n`;
     write('om-bad.yaml', `${base}output: { sampleEverySteps: 1, metrics: [difficulty, hashrate_eh] }\n`);

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { HashsimError } from '../errors.ts';
+import { checkSweepFile } from '../sweep/analyze.ts';
 import { setKind } from './formats.ts';
 import { atomicWrite } from '../results/atomic.ts';
 import { readParquetFile } from '../results/parquet.ts';
@@ -68,6 +69,7 @@ const MAX_POINT_ROWS = 200;
 export async function buildSweepReportHtml(dir: string, charts: readonly ReportChart[], onChart?: (done: number, total: number) => void): Promise<string> {
   const meta = JSON.parse(await readFile(join(dir, 'sweep.json'), 'utf8')) as SweepMeta;
   const params = (meta.parameters ?? []).filter((p): p is string => typeof p === 'string');
+  await checkSweepFile(dir, 'sweep.parquet');
   const t = await readParquetFile(join(dir, 'sweep.parquet'));
   // The means of the metrics the charts show, else the first few means.
   const charted = new Set(charts.map((c) => c.name.replace(/^(heatmap|tornado|sobol|morris)-/, '')));

@@ -18,7 +18,7 @@ import {
   type SobolBar,
   type SweepPoint,
 } from './specs/sweep.ts';
-import { HEADLINE_METRICS, readDiscovery, readSensitivity, type DiscoveryDocument, type SensitivityDocument } from '../sweep/analyze.ts';
+import { HEADLINE_METRICS, checkSweepFile, readDiscovery, readSensitivity, type DiscoveryDocument, type SensitivityDocument } from '../sweep/analyze.ts';
 import { parameterTitle } from '../sweep/labels.ts';
 import { axisTitle, metricInfo } from './metrics.ts';
 import { writeCharts, DEFAULT_CHART_FORMATS, type ChartFormat } from './pool.ts';
@@ -41,6 +41,7 @@ export function isSweepDir(dir: string): boolean {
 
 /** Rows of sweep.parquet as plain records. */
 async function readSweepPoints(dir: string): Promise<SweepPoint[]> {
+  await checkSweepFile(dir, 'sweep.parquet');
   const t = await readParquetFile(join(dir, 'sweep.parquet'));
   const rows: SweepPoint[] = [];
   for (let i = 0; i < t.numRows; i++) {
