@@ -198,7 +198,17 @@ export function encodeRecords(records: readonly RunRecord[]): Buffer {
   return Buffer.concat(parts);
 }
 
-export function decodeRecords(buf: Buffer, what = 'spool chunk'): RunRecord[] {
+/**
+ * Runs of a spool chunk. `runIndexes` (optional): only runs in [start, end) are built, the others
+ * are skipped over (their header is still parsed for its sizes).
+ */
+export function decodeRecords(
+  buf: Buffer,
+  what = 'spool chunk',
+  runIndexes?: { start: number; end: number },
+  /** Only what the header holds (status, summary, miners): no series, sample days or agents. */
+  headerOnly = false,
+): RunRecord[] {
   if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC) throw new Error(`${what}: not a hashsim spool file`);
   const count = buf.readUInt32LE(8);
   let off = 12;
@@ -212,6 +222,28 @@ export function decodeRecords(buf: Buffer, what = 'spool chunk'): RunRecord[] {
     const nFloats = h.n * (h.sk.length + 1);
     const bytes = nFloats * 8;
     if (off + bytes > buf.length) throw new Error(`${what}: truncated`);
+    const skip = runIndexes !== undefined && (h.r < runIndexes.start || h.r >= runIndexes.end);
+    if (skip || headerOnly) {
+      off += bytes;
+      if (h.a) {
+        const size = h.a.n.length * h.a.j;
+        off += size + size * 8 * h.a.k.length;
+        if (off > buf.length) throw new Error(`${what}: truncated`);
+      }
+      if (!skip) {
+        out.push({
+          runIndex: h.r,
+          status: h.st,
+          error: h.e,
+          stack: h.k,
+          sampleDays: new Float64Array(0),
+          series: {},
+          summary: decMap(h.s),
+          miners: h.m.map((m) => ({ name: m.name, status: m.status, values: decMap(m.values) })),
+        });
+      }
+      continue;
+    }
     const floats = new Float64Array(nFloats);
     Buffer.from(floats.buffer).set(buf.subarray(off, off + bytes));
     off += bytes;
