@@ -154,7 +154,7 @@ export class BatchAssembly {
     const pieces: Record<TableName | 'bands', string[]> = { runs: [], series: [], miners: [], agents: [], bands: [] };
     const bandFiles: { path: string; okRuns: number; steps: number }[] = [];
     const encodeSeconds = { runs: 0, series: 0, miners: 0, agents: 0, bands: 0 };
-    for (const t of TABLE_NAMES) {
+    const collect = async (t: TableName) => {
       for (const j of this.jobs[t]) {
         const reply = await j.result;
         encodeSeconds[t] += reply.ms / 1000;
@@ -162,7 +162,7 @@ export class BatchAssembly {
         if (reply.rows > 0) pieces[t].push(task.out);
         if (reply.bands) bandFiles.push({ path: task.bandsOut!, okRuns: reply.bands.okRuns, steps: reply.bands.steps });
       }
-    }
+    };
     let ok = 0;
     let maxSteps = 0;
     const failedRuns: { runIndex: number; error: string }[] = [];
@@ -175,7 +175,9 @@ export class BatchAssembly {
         } else failedRuns.push({ runIndex: r.runIndex, error: r.error ?? 'error' });
       }
     }
-    // bands: one task per row group of steps, over every series group's values
+    // bands need every series group; they start as soon as those are done (one task per row group
+    // of steps, over every series group's values), while the other tables' last groups finish
+    await collect('series');
     const nKeys = keys.series.length;
     const bandJobs: { out: string; result: Promise<EncodeReply> }[] = [];
     if (ok > 0 && nKeys > 0) {
@@ -189,6 +191,7 @@ export class BatchAssembly {
         });
       }
     }
+    for (const t of ['runs', 'miners', 'agents'] as const) await collect(t);
     for (const b of bandJobs) {
       const reply = await b.result;
       encodeSeconds.bands += reply.ms / 1000;

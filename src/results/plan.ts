@@ -127,6 +127,13 @@ export class GroupPlanner {
 
 /** Steps per row group of bands.parquet (a group ends after a whole step). */
 export function bandStepsPerGroup(nKeys: number): number {
-  return Math.max(1, Math.ceil(ROW_GROUP_ROWS / Math.max(1, nKeys)));
+  return Math.max(1, Math.ceil(BANDS_GROUP_ROWS / Math.max(1, nKeys)));
 }
+
+/**
+ * Rows a row group of bands.parquet reaches (a group ends after a whole step). Smaller than the
+ * other tables': each group is one task after the last run (exact quantiles need every run), and
+ * several groups compute in parallel; the table is small (steps x metrics rows).
+ */
+export const BANDS_GROUP_ROWS = 16_384;
 
