@@ -2,7 +2,7 @@ import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../results/manifest.ts';
-import { decodeRecords, encodeRecords, type RunRecord } from '../results/record.ts';
+import { decodeRecords, encodeRecordHeaders, encodeRecords, type RunRecord } from '../results/record.ts';
 import type { RunSource } from '../results/assemble.ts';
 import { KeyOrder, keysOfRun, rowsOfRun, TABLE_NAMES, type TableName } from '../results/plan.ts';
 
@@ -56,10 +56,13 @@ export function chunkIndexOf(records: readonly RunRecord[]): ChunkIndex {
 }
 
 const indexPathOf = (chunkPath: string) => chunkPath.replace(/\.bin$/, '.idx.json');
+/** The runs' headers (status, summary, miners) beside a chunk: what the runs and miners tables are encoded from. */
+export const headersPathOf = (chunkPath: string) => chunkPath.replace(/\.bin$/, '.hdr.json');
 
 export async function writeChunk(spool: string, start: number, end: number, records: readonly RunRecord[]): Promise<string> {
   const path = join(spool, chunkName(start, end));
-  // the index first: a chunk present always has its index
+  // the sidecars first: a chunk present always has them
+  await atomicWrite(headersPathOf(path), encodeRecordHeaders(records));
   await atomicWrite(indexPathOf(path), JSON.stringify(chunkIndexOf(records)));
   await atomicWrite(path, encodeRecords(records));
   syncDir(spool);

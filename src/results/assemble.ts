@@ -299,6 +299,7 @@ export async function finishResultSet(o: {
   timings: () => ManifestTimings;
 }): Promise<Manifest> {
   const { scan } = o;
+  checkKeyClashes(scan);
   const id = setIdentity(o.manifest);
   const keys = keysOfScan(scan);
   const files: Record<string, FileEntry> = {};

@@ -3,7 +3,22 @@
 // series groups' band values. Writes the piece into the spool; the main thread splices the pieces.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { BandValuesEncoder, encodeBandsGroup, GroupEncoder, type BandValuesFile, type SetIdentity, type TableName } from './encode.ts';
-import { decodeRecords } from './record.ts';
+import { decodeRecordHeaders, decodeRecords, type RunRecord } from './record.ts';
+
+/** A chunk's runs; for the runs and miners tables only their headers, from the sidecar when there is one. */
+function chunkRecords(path: string, task: TableGroupTask): RunRecord[] {
+  const headerOnly = task.table === 'runs' || task.table === 'miners';
+  if (headerOnly) {
+    let text: string | null = null;
+    try {
+      text = readFileSync(path.replace(/\.bin$/, '.hdr.json'), 'utf8');
+    } catch {
+      text = null; // a spool from before the sidecar: read the chunk
+    }
+    if (text !== null) return decodeRecordHeaders(text);
+  }
+  return decodeRecords(readFileSync(path), path, task, headerOnly);
+}
 
 export interface TableGroupTask {
   readonly kind: 'table';
@@ -54,7 +69,7 @@ export default function encodeTask(task: EncodeTask): EncodeReply {
   const bands = task.bandsOut ? new BandValuesEncoder(task.keys) : null;
   let next = task.start;
   for (const path of task.chunks) {
-    for (const r of decodeRecords(readFileSync(path), path, task, task.table === 'runs' || task.table === 'miners')) {
+    for (const r of chunkRecords(path, task)) {
       if (r.runIndex < task.start || r.runIndex >= task.end) continue;
       if (r.runIndex !== next) throw new Error(`${path}: run ${r.runIndex} where run ${next} was expected`);
       next++;

@@ -199,6 +199,31 @@ export function encodeRecords(records: readonly RunRecord[]): Buffer {
 }
 
 /**
+ * What a chunk's runs hold besides their series (status, error, summary, miners): the runs and
+ * miners tables are encoded from this small text, not from the chunk (a spool sidecar).
+ */
+export function encodeRecordHeaders(records: readonly RunRecord[]): string {
+  return JSON.stringify(
+    records.map((r) => ({ r: r.runIndex, st: r.status, e: r.error, k: r.stack, s: encMap(r.summary), m: r.miners.map((m) => ({ name: m.name, status: m.status, values: encMap(m.values) })) })),
+  );
+}
+
+/** Records from encodeRecordHeaders: no series, sample days or agents. */
+export function decodeRecordHeaders(text: string): RunRecord[] {
+  const hs = JSON.parse(text) as Pick<Header, 'r' | 'st' | 'e' | 'k' | 's' | 'm'>[];
+  return hs.map((h) => ({
+    runIndex: h.r,
+    status: h.st,
+    error: h.e,
+    stack: h.k,
+    sampleDays: new Float64Array(0),
+    series: {},
+    summary: decMap(h.s),
+    miners: h.m.map((m) => ({ name: m.name, status: m.status, values: decMap(m.values) })),
+  }));
+}
+
+/**
  * Runs of a spool chunk. `runIndexes` (optional): only runs in [start, end) are built, the others
  * are skipped over (their header is still parsed for its sizes).
  */
