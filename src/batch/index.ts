@@ -326,69 +326,75 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
     id: setIdentity(manifestBase),
     bandsMemoryBytes: o.bandsMemoryBytes ?? DEFAULT_BANDS_MEMORY_BYTES,
   });
-  let computeSeconds = 0;
-  let tailSeconds = 0;
-  let phase: ReturnType<ReturnType<typeof createPhaseReporter>['start']>;
-  let encoded: Awaited<ReturnType<BatchAssembly['finish']>>;
   try {
     await assembly.init(chunks);
-    if (tasks.length > 0) {
-      let done = resumedRuns;
-      progress.start(total, done);
-      try {
-        const strategyModules = o.strategyModules ?? {};
-        const runModule = o.runModule ?? DEFAULT_RUN_MODULE;
-        let next = 0;
-        // Bounded in-flight tasks: the queue does not hold a copy of the scenario per chunk.
-        // The first failure stops new tasks; tasks in flight settle before the pool is destroyed.
-        let failure: HashsimError | null = null;
-        const lane = async (): Promise<void> => {
-          while (next < tasks.length && failure === null) {
-            const t = tasks[next++]!;
-            let reply: WorkerReply;
+  } catch (err) {
+    await pool.destroy();
+    throw err;
+  }
+  if (tasks.length > 0) {
+    let done = resumedRuns;
+    progress.start(total, done);
+    try {
+      const strategyModules = o.strategyModules ?? {};
+      const runModule = o.runModule ?? DEFAULT_RUN_MODULE;
+      let next = 0;
+      // Bounded in-flight tasks: the queue does not hold a copy of the scenario per chunk.
+      // The first failure stops new tasks; tasks in flight settle before the pool is destroyed.
+      let failure: HashsimError | null = null;
+      const lane = async (): Promise<void> => {
+        while (next < tasks.length && failure === null) {
+          const t = tasks[next++]!;
+          let reply: WorkerReply;
+          try {
+            const limitS = o.runTimeoutSeconds ?? (Object.keys(strategyModules).length > 0 ? DEFAULT_MODULE_RUN_TIMEOUT_S : undefined);
+            const ac = limitS === undefined ? undefined : new AbortController();
+            const timer = ac === undefined ? undefined : setTimeout(() => ac.abort(), limitS! * 1000 * (t.end - t.start) + TASK_START_ALLOWANCE_MS);
             try {
-              const limitS = o.runTimeoutSeconds ?? (Object.keys(strategyModules).length > 0 ? DEFAULT_MODULE_RUN_TIMEOUT_S : undefined);
-              const ac = limitS === undefined ? undefined : new AbortController();
-              const timer = ac === undefined ? undefined : setTimeout(() => ac.abort(), limitS! * 1000 * (t.end - t.start) + TASK_START_ALLOWANCE_MS);
-              try {
-                reply = await pool.run(
-                  { scenario: o.scenario, seed: o.seed, start: t.start, end: t.end, spool, runModule, strategyModules },
-                  ac === undefined ? {} : { signal: ac.signal },
-                );
-              } catch (err) {
-                if (ac?.signal.aborted) {
-                  throw new Error(`took longer than ${limitS} s per run (--run-timeout; a strategy hook that never returns?)`);
-                }
-                throw err;
-              } finally {
-                clearTimeout(timer);
+              reply = await pool.run(
+                { scenario: o.scenario, seed: o.seed, start: t.start, end: t.end, spool, runModule, strategyModules },
+                ac === undefined ? {} : { signal: ac.signal },
+              );
+            } catch (err) {
+              if (ac?.signal.aborted) {
+                throw new Error(`took longer than ${limitS} s per run (--run-timeout; a strategy hook that never returns?)`);
               }
-            } catch (err) {
-              // A module that fails to load, or a worker thread that exits (process.exit in a strategy
-              // module): a message, not a stack. Finished chunks stay in the spool (--resume).
-              const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-              failure ??= new HashsimError(`runs ${t.start}-${t.end - 1} could not run: ${msg}${/exited/.test(msg ?? '') ? ' (did a strategy module call process.exit?)' : ''}`, 1);
-              return;
+              throw err;
+            } finally {
+              clearTimeout(timer);
             }
-            done += reply.end - reply.start;
-            progress.update(done);
-            try {
-              await assembly.addChunk({ start: reply.start, end: reply.end, path: join(spool, chunkName(reply.start, reply.end)) });
-            } catch (err) {
-              failure ??= new HashsimError(`runs ${reply.start}-${reply.end - 1}: ${(err as Error).message}`, 1);
-              return;
-            }
-            void loadAssembler().catch(() => undefined);
+          } catch (err) {
+            // A module that fails to load, or a worker thread that exits (process.exit in a strategy
+            // module): a message, not a stack. Finished chunks stay in the spool (--resume).
+            const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+            failure ??= new HashsimError(`runs ${t.start}-${t.end - 1} could not run: ${msg}${/exited/.test(msg ?? '') ? ' (did a strategy module call process.exit?)' : ''}`, 1);
+            return;
           }
-        };
-        await Promise.all(Array.from({ length: workers * 2 }, lane));
-        if (failure !== null) throw failure;
-      } finally {
-        progress.stop();
-      }
+          done += reply.end - reply.start;
+          progress.update(done);
+          try {
+            await assembly.addChunk({ start: reply.start, end: reply.end, path: join(spool, chunkName(reply.start, reply.end)) });
+          } catch (err) {
+            failure ??= new HashsimError(`runs ${reply.start}-${reply.end - 1}: ${(err as Error).message}`, 1);
+            return;
+          }
+          void loadAssembler().catch(() => undefined);
+        }
+      };
+      await Promise.all(Array.from({ length: workers * 2 }, lane));
+      if (failure !== null) throw failure;
+    } catch (err) {
+      await pool.destroy();
+      throw err;
+    } finally {
+      progress.stop();
     }
-    computeSeconds = (performance.now() - t0) / 1000;
-    phase = createPhaseReporter(o.progress ?? 'auto').start('assembling result set', total, 'runs');
+  }
+  const computeSeconds = (performance.now() - t0) / 1000;
+  const phase = createPhaseReporter(o.progress ?? 'auto').start('assembling result set', total, 'runs');
+  let encoded: Awaited<ReturnType<BatchAssembly['finish']>>;
+  let tailSeconds = 0;
+  try {
     // the last row groups and the bands, on the workers
     encoded = await assembly.finish();
     tailSeconds = (performance.now() - t0) / 1000 - computeSeconds;
