@@ -4,7 +4,8 @@
 //
 // Flags: --quick (fewer repetitions and smaller sizes: a smoke check), --skip-engine, --skip-mc,
 // --skip-memory, --skip-first, --skip-c, --mc-runs N, --max-workers W, --batch-budget SECONDS, --replay-runs N,
-// --no-write, --update-docs.
+// --no-write, --update-docs, --batch-only (only the Monte Carlo batch: end-to-end runs/s per worker
+// count, interleaved repetitions, and the parallel efficiency).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -18,7 +19,8 @@ import { render, targets, updateDocs, type EnginePoint, type McPoint } from './r
 import { buildC, vsC } from './vs-c.ts';
 
 const argv = process.argv.slice(2);
-const flag = (name: string): boolean => argv.includes(`--${name}`);
+const BATCH_ONLY_SKIPS = ['skip-engine', 'skip-c', 'skip-memory', 'skip-first'];
+const flag = (name: string): boolean => argv.includes(`--${name}`) || (argv.includes('--batch-only') && BATCH_ONLY_SKIPS.includes(name));
 const num = (name: string, def: number): number => {
   const i = argv.indexOf(`--${name}`);
   if (i < 0) return def;
@@ -145,15 +147,24 @@ async function enginePoint(count: number, days: number): Promise<EnginePoint> {
 // ---------------------------------------------------------------------------------------------
 // 2. Monte Carlo runs/s through the CLI for 1 .. all cores
 
-async function cliBatch(scenario: string, runs: number, workers: number, out: string): Promise<Spawned & { manifest: { timings?: { runsPerSecond?: number | null } } }> {
+/** Where a batch's wall time went (timings.json `phases`, written by runBatch). */
+export interface BatchPhases {
+  readonly computeSeconds: number;
+  readonly encodeTailSeconds: number;
+  readonly spliceSeconds: number;
+  readonly workerEncodeSeconds: Readonly<Record<string, number>>;
+}
+type BatchTimings = { runsPerSecond?: number | null; phases?: BatchPhases };
+
+async function cliBatch(scenario: string, runs: number, workers: number, out: string): Promise<Spawned & { manifest: { timings?: BatchTimings } }> {
   const r = await run([CLI, 'run', scenario, '--runs', String(runs), '--seed', '1', '--workers', String(workers), '--out', out, '--quiet', '--no-charts', '--force'], { rss: true });
   check(r, `hashsim run --runs ${runs} --workers ${workers}`);
   // Wall-clock timings live in timings.json (kept apart from the deterministic manifest); older sets
   // kept them in manifest.json.
   const timingsFile = join(out, 'timings.json');
   const manifest = existsSync(timingsFile)
-    ? { timings: JSON.parse(readFileSync(timingsFile, 'utf8')) as { runsPerSecond?: number | null } }
-    : (JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { timings?: { runsPerSecond?: number | null } });
+    ? { timings: JSON.parse(readFileSync(timingsFile, 'utf8')) as BatchTimings }
+    : (JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { timings?: BatchTimings });
   rmSync(out, { recursive: true, force: true });
   return { ...r, manifest };
 }
@@ -225,22 +236,32 @@ async function main(): Promise<void> {
     const perRun = (performance.now() - t0) / 1000 / 10;
     const runs = Math.round(num('mc-runs', Math.max(maxW * 4, Math.min(5000, Math.round((quick ? 4 : 20) / perRun)))));
     const points: McPoint[] = [];
-    for (let w = 1; w <= maxW; w++) {
-      log(`monte carlo: ${defRel}, ${runs} runs, ${w} worker(s) ...`);
-      const walls: number[] = [];
-      const computes: number[] = [];
-      let rss: number | null = null;
-      for (let rep = 0; rep < (quick ? 1 : 2); rep++) {
+    // Worker counts interleaved (1, 2, ..., 1, 2, ...), median of the repetitions: a machine shared
+    // with other work drifts, and the efficiency is a ratio of figures taken under the same load.
+    const reps = quick ? 1 : 3;
+    const byW = new Map<number, { walls: number[]; computes: number[]; phases: BatchPhases[]; rss: number }>();
+    const load0 = loadavg()[0]!;
+    for (let rep = 0; rep < reps; rep++) {
+      for (let w = 1; w <= maxW; w++) {
+        log(`monte carlo: ${defRel}, ${runs} runs, ${w} worker(s), repetition ${rep + 1}/${reps} (load ${fmt(loadavg()[0]!, 1)}) ...`);
         const r = await cliBatch(def.path, runs, w, join(TMP, `mc-${w}`));
-        walls.push(r.wallSeconds);
-        if (typeof r.manifest.timings?.runsPerSecond === 'number') computes.push(runs / r.manifest.timings.runsPerSecond);
-        rss = Math.max(rss ?? 0, r.maxRssBytes ?? 0);
+        const m = byW.get(w) ?? { walls: [], computes: [], phases: [], rss: 0 };
+        byW.set(w, m);
+        m.walls.push(r.wallSeconds);
+        if (typeof r.manifest.timings?.runsPerSecond === 'number') m.computes.push(runs / r.manifest.timings.runsPerSecond);
+        if (r.manifest.timings?.phases) m.phases.push(r.manifest.timings.phases);
+        m.rss = Math.max(m.rss, r.maxRssBytes ?? 0);
       }
-      const wall = median(walls);
-      const compute = computes.length > 0 ? median(computes) : null;
+    }
+    const load1 = loadavg()[0]!;
+    for (let w = 1; w <= maxW; w++) {
+      const m = byW.get(w)!;
+      const wall = median(m.walls);
+      const compute = m.computes.length > 0 ? median(m.computes) : null;
       const one = points[0];
       const e2e = runs / wall;
       const cps = compute !== null ? runs / compute : null;
+      const ph = m.phases.length > 0 ? m.phases : null;
       points.push({
         workers: w,
         runs,
@@ -249,12 +270,28 @@ async function main(): Promise<void> {
         runsPerSecondCompute: cps,
         efficiencyEndToEnd: one ? e2e / (w * one.runsPerSecondEndToEnd) : 1,
         efficiencyCompute: cps !== null && one?.runsPerSecondCompute ? cps / (w * one.runsPerSecondCompute) : cps !== null ? 1 : null,
-        maxRssBytes: rss,
+        maxRssBytes: m.rss || null,
+        ...(ph
+          ? {
+              phases: {
+                computeSeconds: median(ph.map((p) => p.computeSeconds)),
+                encodeTailSeconds: median(ph.map((p) => p.encodeTailSeconds)),
+                spliceSeconds: median(ph.map((p) => p.spliceSeconds)),
+                workerEncodeSeconds: median(ph.map((p) => Object.values(p.workerEncodeSeconds).reduce((x, y) => x + y, 0))),
+              },
+            }
+          : {}),
       });
+      const p = points[points.length - 1]!;
+      log(
+        `batch end-to-end: ${w} worker(s) ${fmt(p.runsPerSecondEndToEnd)} runs/s (wall ${fmt(wall)} s, median of ${m.walls.length}), efficiency ${fmt(p.efficiencyEndToEnd * 100, 0)}%` +
+          (p.phases ? `; compute ${fmt(p.phases.computeSeconds)} s, encode tail ${fmt(p.phases.encodeTailSeconds)} s, splice ${fmt(p.phases.spliceSeconds)} s, worker encoding ${fmt(p.phases.workerEncodeSeconds)} s` : ''),
+      );
     }
+    log(`batch: load average ${fmt(load0, 1)} before, ${fmt(load1, 1)} after (${availableParallelism()} cores)`);
     const last = points[points.length - 1]!;
     runsPerSecondAll = last.runsPerSecondCompute ?? last.runsPerSecondEndToEnd;
-    results.monteCarlo = { scenario: defRel, fallback: def.fallback, inProcessSecondsPerRun: perRun, points };
+    results.monteCarlo = { scenario: defRel, fallback: def.fallback, inProcessSecondsPerRun: perRun, repetitions: reps, interleaved: true, loadAverage: { before: load0, after: load1 }, points };
   }
 
   // ---- peak memory of a 10,000-run batch

@@ -4,7 +4,8 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { Piscina } from 'piscina';
 import { HashsimError } from '../errors.ts';
-import type { assembleResultSet } from '../results/assemble.ts';
+import type { finishResultSet } from '../results/assemble.ts';
+import { DEFAULT_BANDS_MEMORY_BYTES, setIdentity } from '../results/plan.ts';
 import { RESULT_FILES } from '../results/layout.ts';
 import {
   MANIFEST_FORMAT,
@@ -16,11 +17,13 @@ import {
   scenarioHash,
   type DataFileEntry,
   type Manifest,
+  type ManifestDeterministic,
 } from '../results/manifest.ts';
 import { createPhaseReporter, createProgress, type ProgressMode } from './progress.ts';
 import { LOCK_FILE, lockFolder } from './lock.ts';
 import { shardRange } from './shard.ts';
-import { SPOOL_DIR, chunkName, listChunks, missingRanges, readJob, spoolSource, startSpool, writeChunk, type SpoolJob } from './spool.ts';
+import { BatchAssembly } from './assembly.ts';
+import { SPOOL_DIR, chunkName, listChunks, missingRanges, readJob, startSpool, writeChunk, type SpoolJob } from './spool.ts';
 import { recordFromError, type RunRecord } from '../results/record.ts';
 import type { WorkerReply, WorkerTask } from './worker.ts';
 
@@ -95,6 +98,8 @@ const COMPILED = import.meta.url.endsWith('.js');
 const EXT = COMPILED ? '.js' : '.ts';
 const WORKER_URL = new URL(`./worker${EXT}`, import.meta.url).href;
 const DEFAULT_RUN_MODULE = new URL(`../engine/index${EXT}`, import.meta.url).href;
+/** Encoding tasks (row groups of the result tables, bands) run on the same pool. */
+const ENCODE_WORKER_URL = new URL(`../results/encode-worker${EXT}`, import.meta.url).href;
 
 /**
  * Absolute file URL preloaded into worker threads with --import: registers tsx's ESM loader so the
@@ -314,20 +319,51 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
       s = end;
     }
   }
-  // Parquet assembly loads apache-arrow and parquet-wasm (~0.5 s): only once the first run is done,
-  // so start-up time goes to the workers.
-  let assembler: Promise<{ assembleResultSet: typeof assembleResultSet }> | undefined;
+  // The splicing of the result files loads apache-arrow and parquet-wasm (~0.5 s): only once the
+  // first run is done, so start-up time goes to the workers.
+  let assembler: Promise<{ finishResultSet: typeof finishResultSet }> | undefined;
   const loadAssembler = () => (assembler ??= import('../results/assemble.ts'));
 
+  const manifestBase: Omit<ManifestDeterministic, 'counts' | 'failedRuns' | 'files'> = {
+    format: MANIFEST_FORMAT,
+    scenario: { name: o.scenario.name, sha256: sha, resolved: o.scenario },
+    seed: o.seed,
+    runs: o.runs,
+    shard: o.shard ? { index: o.shard.index, count: o.shard.count, start: range.start, end: range.end } : null,
+    runIndexes: range,
+    package: packageInfo(),
+    gitCommit: gitCommit(),
+    source: sourceInfo(),
+    ...(o.sweep ? { sweep: o.sweep } : {}),
+    node: process.version,
+    dataFiles: o.dataFiles ?? [],
+  };
+
   const progress = createProgress(o.progress ?? 'auto');
+  // One pool for the runs and for encoding the result tables (workers encode row groups as soon as
+  // their runs are in the spool, between simulations; the main thread only plans and splices).
+  const pool = new Piscina<WorkerTask, WorkerReply>({
+    filename: WORKER_URL,
+    minThreads: workers,
+    maxThreads: workers,
+    execArgv: COMPILED ? [] : ['--import', tsxLoaderUrl()],
+    idleTimeout: 1000,
+  });
+  const assembly = new BatchAssembly({
+    pool,
+    filename: ENCODE_WORKER_URL,
+    spool,
+    range,
+    id: setIdentity(manifestBase),
+    bandsMemoryBytes: o.bandsMemoryBytes ?? DEFAULT_BANDS_MEMORY_BYTES,
+  });
+  try {
+    await assembly.init(chunks);
+  } catch (err) {
+    await pool.destroy();
+    throw err;
+  }
   if (tasks.length > 0) {
-    const pool = new Piscina<WorkerTask, WorkerReply>({
-      filename: WORKER_URL,
-      minThreads: workers,
-      maxThreads: workers,
-      execArgv: COMPILED ? [] : ['--import', tsxLoaderUrl()],
-      idleTimeout: 1000,
-    });
     let done = resumedRuns;
     progress.start(total, done);
     try {
@@ -365,7 +401,16 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
               // Piscina has terminated the worker thread and starts a fresh one.
               const settled = await settleTimedOut(t, limitS, spool, retry);
               done += settled;
-              if (settled > 0) progress.update(done);
+              if (settled > 0) {
+                progress.update(done);
+                // its chunk (written by the worker just in time, or the failed run's) joins the set
+                try {
+                  await assembly.addChunk({ start: t.start, end: t.end, path: join(spool, chunkName(t.start, t.end)) });
+                } catch (e) {
+                  failure ??= new HashsimError(`runs ${t.start}-${t.end - 1}: ${(e as Error).message}`, 1);
+                  return;
+                }
+              }
               continue;
             }
             // A module that fails to load, or a worker thread that exits (process.exit in a strategy
@@ -376,6 +421,12 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
           }
           done += reply.end - reply.start;
           progress.update(done);
+          try {
+            await assembly.addChunk({ start: reply.start, end: reply.end, path: join(spool, chunkName(reply.start, reply.end)) });
+          } catch (err) {
+            failure ??= new HashsimError(`runs ${reply.start}-${reply.end - 1}: ${(err as Error).message}`, 1);
+            return;
+          }
           void loadAssembler().catch(() => undefined);
         }
       };
@@ -383,40 +434,32 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
       // task's clock never runs while it waits in the queue behind another (e.g. a hanging run).
       await Promise.all(Array.from({ length: limitS === undefined ? workers * 2 : workers }, lane));
       if (failure !== null) throw failure;
+    } catch (err) {
+      await pool.destroy();
+      throw err;
     } finally {
       progress.stop();
-      await pool.destroy();
     }
   }
   const computeSeconds = (performance.now() - t0) / 1000;
-
-  const pkg = packageInfo();
-  const { assembleResultSet: assemble } = await loadAssembler();
   const phase = createPhaseReporter(o.progress ?? 'auto').start('assembling result set', total, 'runs');
-  let assembled = 0;
-  const manifest = await assemble({
+  let encoded: Awaited<ReturnType<BatchAssembly['finish']>>;
+  let tailSeconds = 0;
+  try {
+    // the last row groups and the bands, on the workers
+    encoded = await assembly.finish();
+    tailSeconds = (performance.now() - t0) / 1000 - computeSeconds;
+  } finally {
+    await pool.destroy();
+  }
+
+  const { finishResultSet: finish } = await loadAssembler();
+  const tSplice = performance.now();
+  const manifest = await finish({
     dir,
-    source: spoolSource(spool),
-    bandsMemoryBytes: o.bandsMemoryBytes,
-    // Each pass over the runs counts 1/passes of a run: progress is in runs of the set.
-    onProgress: (done, passTotal) => {
-      const d = Math.floor((done * total) / Math.max(1, passTotal));
-      if (d !== assembled) phase.tick((assembled = d));
-    },
-    manifest: {
-      format: MANIFEST_FORMAT,
-      scenario: { name: o.scenario.name, sha256: sha, resolved: o.scenario },
-      seed: o.seed,
-      runs: o.runs,
-      shard: o.shard ? { index: o.shard.index, count: o.shard.count, start: range.start, end: range.end } : null,
-      runIndexes: range,
-      package: pkg,
-      gitCommit: gitCommit(),
-      source: sourceInfo(),
-      ...(o.sweep ? { sweep: o.sweep } : {}),
-      node: process.version,
-      dataFiles: o.dataFiles ?? [],
-    },
+    scan: encoded.scan,
+    pieces: encoded.pieces,
+    manifest: manifestBase,
     timings: () => ({
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -426,8 +469,20 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
       workers: tasks.length > 0 ? workers : null,
       resumedRuns,
       command: 'run',
+      // Where the wall time went: simulating (with encoding between runs on the same workers), the
+      // encoding left after the last run (last row groups, bands), splicing the files on the main
+      // thread; and the workers' time spent encoding, per table.
+      ...{
+        phases: {
+          computeSeconds,
+          encodeTailSeconds: tailSeconds,
+          spliceSeconds: (performance.now() - tSplice) / 1000,
+          workerEncodeSeconds: encoded.encodeSeconds,
+        },
+      },
     }),
   });
+  phase.tick(total);
   phase.end();
   await rm(spool, { recursive: true, force: true });
   return { dir, status: 'completed', manifest, executedRuns: todo, resumedRuns, failedRuns: manifest.failedRuns };

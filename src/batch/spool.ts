@@ -2,8 +2,9 @@ import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from '../results/manifest.ts';
-import { decodeRecords, encodeRecords, type RunRecord } from '../results/record.ts';
+import { decodeRecords, encodeRecordHeaders, encodeRecords, type RunRecord } from '../results/record.ts';
 import type { RunSource } from '../results/assemble.ts';
+import { KeyOrder, keysOfRun, rowsOfRun, TABLE_NAMES, type TableName } from '../results/plan.ts';
 
 /**
  * The spool of an unfinished batch: `<out>/.partial/job.json` (what is being computed) and one file
@@ -34,11 +35,54 @@ export function chunkName(start: number, end: number): string {
   return `chunk-${pad(start)}-${pad(end)}.bin`;
 }
 
+/**
+ * What the main thread needs of a chunk's runs to plan the result set's row groups without reading
+ * the runs: per run its status, error and rows per table; the chunk's metric keys per table (in
+ * order of first appearance). Written next to the chunk (`chunk-<start>-<end>.idx.json`), before it.
+ */
+export interface ChunkIndex {
+  readonly runs: readonly { readonly runIndex: number; readonly ok: boolean; readonly error: string | null; readonly rows: Readonly<Record<TableName, number>> }[];
+  readonly keys: Readonly<Record<TableName, readonly string[]>>;
+}
+
+export function chunkIndexOf(records: readonly RunRecord[]): ChunkIndex {
+  const keys = { runs: new KeyOrder(), series: new KeyOrder(), miners: new KeyOrder(), agents: new KeyOrder() };
+  const runs = records.map((r) => {
+    const k = keysOfRun(r);
+    for (const t of TABLE_NAMES) keys[t].add(k[t]);
+    return { runIndex: r.runIndex, ok: r.status === 'ok', error: r.status === 'ok' ? null : (r.error ?? 'error'), rows: rowsOfRun(r) };
+  });
+  return { runs, keys: { runs: keys.runs.keys, series: keys.series.keys, miners: keys.miners.keys, agents: keys.agents.keys } };
+}
+
+const indexPathOf = (chunkPath: string) => chunkPath.replace(/\.bin$/, '.idx.json');
+/** The runs' headers (status, summary, miners) beside a chunk: what the runs and miners tables are encoded from. */
+export const headersPathOf = (chunkPath: string) => chunkPath.replace(/\.bin$/, '.hdr.json');
+
 export async function writeChunk(spool: string, start: number, end: number, records: readonly RunRecord[]): Promise<string> {
   const path = join(spool, chunkName(start, end));
+  // the sidecars first: a chunk present always has them
+  await atomicWrite(headersPathOf(path), encodeRecordHeaders(records));
+  await atomicWrite(indexPathOf(path), JSON.stringify(chunkIndexOf(records)));
   await atomicWrite(path, encodeRecords(records));
   syncDir(spool);
   return path;
+}
+
+/** A chunk's index (from its file, or from the runs when it has none). */
+export async function readChunkIndex(chunk: ChunkFile): Promise<ChunkIndex> {
+  let index: ChunkIndex | null = null;
+  try {
+    index = JSON.parse(await readFile(indexPathOf(chunk.path), 'utf8')) as ChunkIndex;
+  } catch {
+    index = null;
+  }
+  if (!index || !Array.isArray(index.runs)) index = chunkIndexOf(decodeRecords(await readFile(chunk.path), chunk.path));
+  const got = index.runs.map((r) => r.runIndex);
+  if (got.length !== chunk.end - chunk.start || got.some((r, i) => r !== chunk.start + i)) {
+    throw new Error(`${chunk.path}: holds runs ${got.join(', ')}, expected ${chunk.start}-${chunk.end - 1}`);
+  }
+  return index;
 }
 
 /** fsync a directory so a rename inside it survives a power loss (best effort: not all FS allow it). */

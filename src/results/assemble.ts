@@ -1,17 +1,31 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HashsimError } from '../errors.ts';
-import { bandStats } from './bands.ts';
-import { BAND_QUANTILES, RESULT_FILES } from './layout.ts';
 import {
-  fileSha256,
-  type SweepPointInfo,
-  writeManifest,
-  type FileEntry,
-  type Manifest,
-  type ManifestDeterministic,
-  type ManifestTimings,
-} from './manifest.ts';
-import { ParquetStreamWriter, type ColumnType, type ParquetColumn } from './parquet.ts';
+  BandValuesEncoder,
+  bandStepsPerGroup,
+  bandsSpec,
+  encodeBandsGroup,
+  GroupEncoder,
+  GroupPlanner,
+  KeyOrder,
+  keysOfRun,
+  rowsOfRun,
+  DEFAULT_BANDS_MEMORY_BYTES,
+  SET_COLUMNS,
+  setIdentity,
+  TABLE_NAMES,
+  tableSpec,
+  type BandValuesFile,
+  type ColumnSpec,
+  type SetIdentity,
+  type TableName,
+} from './encode.ts';
+import { BAND_QUANTILES, RESULT_FILES } from './layout.ts';
+import { writeManifest, type FileEntry, type Manifest, type ManifestDeterministic, type ManifestTimings } from './manifest.ts';
+import { fileSha256 } from './manifest.ts';
+import { spliceParquet } from './parquet-splice.ts';
+import { writeParquetFile } from './parquet.ts';
 import type { RunRecord } from './record.ts';
 
 /** Runs in ascending run-index order, re-iterable (assembly makes several passes). */
@@ -20,11 +34,8 @@ export interface RunSource {
   records(): AsyncIterable<RunRecord>;
 }
 
-/** Rows buffered before a batch goes to the Parquet writer; batches end on run boundaries. */
-const BATCH_ROWS = 65_536;
-
 /** Columns naming the set a row belongs to, first in every table: rows of several sets concatenate and join. */
-export const SET_COLUMNS = ['scenario', 'scenario_sha256', 'seed'] as const;
+export { SET_COLUMNS, setIdentity, epochDayOf, type SetIdentity } from './encode.ts';
 export const RUNS_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'status', 'error', 'error_stack'] as const;
 export const SERIES_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'step', 'day', 'date'] as const;
 export const MINERS_FIXED_COLUMNS = [...SET_COLUMNS, 'run_index', 'miner_index', 'miner', 'status'] as const;
@@ -39,49 +50,6 @@ export function isSetColumn(name: string): boolean {
   return (SET_COLUMNS as readonly string[]).includes(name) || name === 'sweep' || name === 'sweep_point' || name.startsWith('param.');
 }
 
-/** What every row of a set carries: the set-identifying columns and the scenario's start day. */
-export interface SetIdentity {
-  readonly scenario: string;
-  readonly scenarioSha256: string;
-  readonly seed: string;
-  /** Sweep columns (after the set columns): name, type and the value of this set. */
-  readonly sweepColumns: readonly { name: string; type: 'utf8' | 'int32' | 'float64'; value: string | number | null }[];
-  /** UTC start date as days since 1970-01-01 (the `date` of day offset 0). */
-  readonly startEpochDay: number;
-}
-
-const DEFAULT_START_DATE = '2026-03-01';
-
-export function setIdentity(m: { scenario: { name: string; sha256: string; resolved: unknown }; seed: string | number; sweep?: SweepPointInfo }): SetIdentity {
-  const start = (m.scenario.resolved as { start?: { date?: unknown } } | null)?.start?.date;
-  const date = typeof start === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(start) ? start : DEFAULT_START_DATE;
-  const sweepColumns: SetIdentity['sweepColumns'][number][] = [];
-  if (m.sweep) {
-    sweepColumns.push({ name: 'sweep', type: 'utf8', value: m.sweep.name }, { name: 'sweep_point', type: 'int32', value: m.sweep.point });
-    for (const [path, v] of Object.entries(m.sweep.values)) {
-      sweepColumns.push(
-        typeof v === 'number'
-          ? { name: `param.${path}`, type: 'float64', value: v }
-          : { name: `param.${path}`, type: 'utf8', value: typeof v === 'string' ? v : JSON.stringify(v) },
-      );
-    }
-  }
-  return { scenario: m.scenario.name, scenarioSha256: m.scenario.sha256, seed: String(m.seed), sweepColumns, startEpochDay: Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000) };
-}
-
-/** UTC date of a day offset, as days since 1970-01-01 (a step's date: the start date plus its whole days). */
-export function epochDayOf(id: SetIdentity, day: number): number {
-  return id.startEpochDay + Math.floor(day);
-}
-
-const setSpecOf = (id: SetIdentity) => [
-  { name: 'scenario', type: 'utf8' as const },
-  { name: 'scenario_sha256', type: 'utf8' as const },
-  { name: 'seed', type: 'utf8' as const },
-  ...id.sweepColumns.map((c) => ({ name: c.name, type: c.type })),
-];
-const setRow = (id: SetIdentity): (string | number | null)[] => [id.scenario, id.scenarioSha256, id.seed, ...id.sweepColumns.map((c) => c.value)];
-
 export interface ScanResult {
   readonly summaryKeys: readonly string[];
   readonly seriesKeys: readonly string[];
@@ -92,17 +60,9 @@ export interface ScanResult {
   readonly maxSteps: number;
 }
 
-class KeyOrder {
-  private readonly seen = new Set<string>();
-  readonly keys: string[] = [];
-  add(ks: Iterable<string>): void {
-    for (const k of ks) {
-      if (!this.seen.has(k)) {
-        this.seen.add(k);
-        this.keys.push(k);
-      }
-    }
-  }
+/** The metric keys of a scan per table. */
+export function keysOfScan(scan: ScanResult): Record<TableName, readonly string[]> {
+  return { runs: scan.summaryKeys, series: scan.seriesKeys, miners: scan.minerKeys, agents: scan.agentKeys };
 }
 
 function formatRanges(xs: readonly number[], max = 20): string {
@@ -117,16 +77,28 @@ function formatRanges(xs: readonly number[], max = 20): string {
   return parts.join(', ') + (i < xs.length ? ', ...' : '');
 }
 
+/** Refuses metric names that clash with a table's fixed columns. */
+export function checkKeyClashes(scan: ScanResult): void {
+  const clash = (fixed: readonly string[], keys: readonly string[], table: string) => {
+    const c = keys.filter((k) => fixed.includes(k));
+    if (c.length) throw new Error(`${table}: metric names clash with fixed columns: ${c.join(', ')}`);
+  };
+  clash(RUNS_FIXED_COLUMNS, scan.summaryKeys, RESULT_FILES.runs);
+  clash(SERIES_FIXED_COLUMNS, scan.seriesKeys, RESULT_FILES.series);
+  clash(MINERS_FIXED_COLUMNS, scan.minerKeys, RESULT_FILES.miners);
+  clash(AGENTS_FIXED_COLUMNS, scan.agentKeys, RESULT_FILES.agents);
+}
+
 /**
  * First pass: checks that the source holds every run of [start, end) exactly once and in order,
  * and fixes column order: metric columns appear in order of first appearance scanning runs by
- * run index (so contiguous shards merged in order give the same columns as one batch).
+ * run index (so contiguous shards merged in order give the same columns as one batch). Also
+ * returns each run's row count per table (row groups are planned from them).
  */
-export async function scanSource(source: RunSource, range: { start: number; end: number }): Promise<ScanResult> {
-  const summary = new KeyOrder();
-  const series = new KeyOrder();
-  const miners = new KeyOrder();
-  const agents = new KeyOrder();
+export async function scanSource(source: RunSource, range: { start: number; end: number }): Promise<ScanResult & { rows: Record<TableName, Int32Array> }> {
+  const keys = { runs: new KeyOrder(), series: new KeyOrder(), miners: new KeyOrder(), agents: new KeyOrder() };
+  const n = range.end - range.start;
+  const rows = { runs: new Int32Array(n), series: new Int32Array(n), miners: new Int32Array(n), agents: new Int32Array(n) };
   const failedRuns: { runIndex: number; error: string }[] = [];
   const duplicates: number[] = [];
   const missing: number[] = [];
@@ -148,12 +120,12 @@ export async function scanSource(source: RunSource, range: { start: number; end:
     for (let m = next; m < r.runIndex; m++) missing.push(m);
     next = r.runIndex + 1;
     last = r.runIndex;
+    const rr = rowsOfRun(r);
+    for (const t of TABLE_NAMES) rows[t][r.runIndex - range.start] = rr[t];
     if (r.status === 'ok') {
       ok++;
-      summary.add(Object.keys(r.summary));
-      series.add(Object.keys(r.series));
-      for (const m of r.miners) miners.add(Object.keys(m.values));
-      if (r.agents) agents.add(Object.keys(r.agents.values));
+      const k = keysOfRun(r);
+      for (const t of TABLE_NAMES) keys[t].add(k[t]);
       maxSteps = Math.max(maxSteps, r.sampleDays.length);
     } else {
       failedRuns.push({ runIndex: r.runIndex, error: r.error ?? 'error' });
@@ -165,271 +137,104 @@ export async function scanSource(source: RunSource, range: { start: number; end:
   if (duplicates.length) problems.push(`duplicate runs ${formatRanges(duplicates)}`);
   if (outside.length) problems.push(`runs outside [${range.start}, ${range.end}): ${formatRanges(outside)}`);
   if (problems.length) throw new HashsimError(`${source.description}: ${problems.join('; ')}`);
-  const clash = (fixed: readonly string[], keys: readonly string[], table: string) => {
-    const c = keys.filter((k) => fixed.includes(k));
-    if (c.length) throw new Error(`${table}: metric names clash with fixed columns: ${c.join(', ')}`);
-  };
-  clash(RUNS_FIXED_COLUMNS, summary.keys, RESULT_FILES.runs);
-  clash(SERIES_FIXED_COLUMNS, series.keys, RESULT_FILES.series);
-  clash(MINERS_FIXED_COLUMNS, miners.keys, RESULT_FILES.miners);
-  clash(AGENTS_FIXED_COLUMNS, agents.keys, RESULT_FILES.agents);
-  return { summaryKeys: summary.keys, seriesKeys: series.keys, minerKeys: miners.keys, agentKeys: agents.keys, ok, failedRuns, maxSteps };
+  const scan = { summaryKeys: keys.runs.keys, seriesKeys: keys.series.keys, minerKeys: keys.miners.keys, agentKeys: keys.agents.keys, ok, failedRuns, maxSteps, rows };
+  checkKeyClashes(scan);
+  return scan;
 }
+
+export { DEFAULT_BANDS_MEMORY_BYTES } from './plan.ts';
+
+/** Pieces of a result set's tables (one-row-group Parquet files), in order, ready to be spliced. */
+export type TablePieces = Record<TableName | 'bands', string[]>;
+
+/** Row groups of bands.parquet: step ranges. */
+export function bandGroups(maxSteps: number, nKeys: number): { start: number; end: number }[] {
+  const per = bandStepsPerGroup(nKeys);
+  const out: { start: number; end: number }[] = [];
+  for (let s = 0; s < maxSteps; s += per) out.push({ start: s, end: Math.min(maxSteps, s + per) });
+  return out;
+}
+
+const pieceName = (table: string, start: number, end: number) => `piece-${table}-${String(start).padStart(10, '0')}-${String(end).padStart(10, '0')}.parquet`;
+export { pieceName };
 
 /**
- * Column-wise row buffer that flushes whole batches to a ParquetStreamWriter. Numbers go into typed
- * arrays reused from batch to batch (float64 with a null flag per row), text into plain arrays: a
- * batch of the series table costs its size in bytes, not a boxed number per cell.
+ * Encodes the pieces of every table in this process: one pass over the source (groups planned from
+ * the scan's row counts), then the bands groups. Writes them to `workDir`.
  */
-class TableBuffer {
-  private cap = 1024;
-  private readonly num: (Float64Array | Int32Array | null)[];
-  private readonly nulls: (Uint8Array | null)[];
-  private text: ((string | null)[] | null)[];
-  rows = 0;
-  constructor(
-    private readonly writer: ParquetStreamWriter,
-    private readonly spec: readonly { name: string; type: ColumnType }[],
-  ) {
-    this.num = spec.map((s) => (s.type === 'float64' ? new Float64Array(this.cap) : s.type === 'int32' || s.type === 'date32' ? new Int32Array(this.cap) : null));
-    this.nulls = spec.map((s) => (s.type === 'float64' || s.type === 'int32' ? new Uint8Array(this.cap) : null));
-    this.text = spec.map((s) => (s.type === 'utf8' ? [] : null));
+async function encodePiecesInProcess(
+  source: RunSource,
+  scan: ScanResult & { rows: Record<TableName, Int32Array> },
+  range: { start: number; end: number },
+  id: SetIdentity,
+  workDir: string,
+  memoryBytes: number,
+): Promise<TablePieces> {
+  const keys = keysOfScan(scan);
+  const pieces: TablePieces = { runs: [], series: [], miners: [], agents: [], bands: [] };
+  // group end per table for each run: planned from the row counts
+  const groupEnd: Record<TableName, Map<number, number>> = { runs: new Map(), series: new Map(), miners: new Map(), agents: new Map() };
+  for (const t of TABLE_NAMES) {
+    const planner = new GroupPlanner(range.start);
+    const add = (g: { start: number; end: number } | null) => g && groupEnd[t].set(g.start, g.end);
+    for (let i = range.start; i < range.end; i++) add(planner.feed(i, scan.rows[t][i - range.start]!));
+    add(planner.finish(range.end));
   }
-  private grow(): void {
-    // Batches end on run boundaries, so a batch overshoots BATCH_ROWS by less than one run's rows.
-    const cap = this.cap < BATCH_ROWS ? Math.min(this.cap * 2, BATCH_ROWS) : this.cap + 8192;
-    for (let i = 0; i < this.spec.length; i++) {
-      const a = this.num[i];
-      if (a) {
-        const b = a instanceof Float64Array ? new Float64Array(cap) : new Int32Array(cap);
-        b.set(a);
-        this.num[i] = b;
+  const open: Partial<Record<TableName, { enc: GroupEncoder; end: number; start: number; bands?: BandValuesEncoder }>> = {};
+  const bandFiles: BandValuesFile[] = [];
+  for await (const r of source.records()) {
+    for (const t of TABLE_NAMES) {
+      let g = open[t];
+      if (!g) {
+        const end = groupEnd[t].get(r.runIndex);
+        if (end === undefined) continue; // runs without rows after the last group
+        g = open[t] = { enc: new GroupEncoder(t, keys[t], id), start: r.runIndex, end, ...(t === 'series' ? { bands: new BandValuesEncoder(keys.series) } : {}) };
       }
-      const n = this.nulls[i];
-      if (n) {
-        const m = new Uint8Array(cap);
-        m.set(n);
-        this.nulls[i] = m;
-      }
-    }
-    this.cap = cap;
-  }
-  push(row: readonly (number | string | null)[]): void {
-    if (this.rows === this.cap) this.grow();
-    const r = this.rows;
-    for (let i = 0; i < row.length; i++) {
-      const v = row[i]!;
-      const t = this.text[i];
-      if (t) {
-        t.push(v as string | null);
-        continue;
-      }
-      const nl = this.nulls[i];
-      if (nl) nl[r] = v === null ? 1 : 0;
-      // a null's value is ignored (flagged above); int32 columns without nulls write as before
-      this.num[i]![r] = v === null ? 0 : (v as number);
-    }
-    this.rows++;
-  }
-  async maybeFlush(): Promise<void> {
-    if (this.rows >= BATCH_ROWS) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (this.rows === 0) return;
-    const n = this.rows;
-    const columns: ParquetColumn[] = this.spec.map((s, i) => {
-      const t = this.text[i];
-      if (t) return { ...s, values: t };
-      const values = this.num[i]!.subarray(0, n);
-      const nulls = this.nulls[i];
-      return nulls ? { ...s, values, nulls: nulls.subarray(0, n) } : { ...s, values };
-    });
-    // write() copies the batch into WASM memory before its first await: the arrays can be reused.
-    await this.writer.write(columns);
-    this.text = this.spec.map((s) => (s.type === 'utf8' ? [] : null));
-    this.rows = 0;
-  }
-}
-
-function num(v: number | null | undefined): number | null {
-  return v === undefined || v === null || Number.isNaN(v) ? null : v;
-}
-
-async function withWriters<T>(writers: ParquetStreamWriter[], f: () => Promise<T>): Promise<T> {
-  for (const w of writers) await w.open();
-  try {
-    const out = await f();
-    for (const w of writers) await w.close();
-    return out;
-  } catch (err) {
-    for (const w of writers) await w.abort();
-    throw err;
-  }
-}
-
-async function writeTables(dir: string, source: RunSource, scan: ScanResult, id: SetIdentity): Promise<void> {
-  const runsSpec = [
-    ...setSpecOf(id),
-    { name: 'run_index', type: 'int32' as const },
-    { name: 'status', type: 'utf8' as const },
-    { name: 'error', type: 'utf8' as const },
-    { name: 'error_stack', type: 'utf8' as const },
-    ...scan.summaryKeys.map((name) => ({ name, type: 'float64' as const })),
-  ];
-  const seriesSpec = [
-    ...setSpecOf(id),
-    { name: 'run_index', type: 'int32' as const },
-    { name: 'step', type: 'int32' as const },
-    { name: 'day', type: 'float64' as const },
-    { name: 'date', type: 'date32' as const },
-    ...scan.seriesKeys.map((name) => ({ name, type: 'float64' as const })),
-  ];
-  const minersSpec = [
-    ...setSpecOf(id),
-    { name: 'run_index', type: 'int32' as const },
-    { name: 'miner_index', type: 'int32' as const },
-    { name: 'miner', type: 'utf8' as const },
-    { name: 'status', type: 'utf8' as const },
-    ...scan.minerKeys.map((name) => ({ name, type: 'float64' as const })),
-  ];
-  const agentsSpec = [
-    ...setSpecOf(id),
-    { name: 'run_index', type: 'int32' as const },
-    { name: 'step', type: 'int32' as const },
-    { name: 'day', type: 'float64' as const },
-    { name: 'date', type: 'date32' as const },
-    { name: 'miner_index', type: 'int32' as const },
-    { name: 'miner', type: 'utf8' as const },
-    { name: 'status', type: 'utf8' as const },
-    ...scan.agentKeys.map((name) => ({ name, type: 'float64' as const })),
-  ];
-  const agentsW = new ParquetStreamWriter(join(dir, RESULT_FILES.agents), agentsSpec);
-  const runsW = new ParquetStreamWriter(join(dir, RESULT_FILES.runs), runsSpec);
-  const seriesW = new ParquetStreamWriter(join(dir, RESULT_FILES.series), seriesSpec);
-  const minersW = new ParquetStreamWriter(join(dir, RESULT_FILES.miners), minersSpec);
-  await withWriters([runsW, seriesW, minersW, agentsW], async () => {
-    const agents = new TableBuffer(agentsW, agentsSpec);
-    const runs = new TableBuffer(runsW, runsSpec);
-    const series = new TableBuffer(seriesW, seriesSpec);
-    const miners = new TableBuffer(minersW, minersSpec);
-    let written = 0;
-    const ids = setRow(id);
-    for await (const r of source.records()) {
-      written++;
-      runs.push([...ids, r.runIndex, r.status, r.error, r.stack, ...scan.summaryKeys.map((k) => num(r.summary[k]))]);
-      const cols = scan.seriesKeys.map((k) => r.series[k]);
-      for (let s = 0; s < r.sampleDays.length; s++) {
-        const day = r.sampleDays[s]!;
-        series.push([...ids, r.runIndex, s, day, epochDayOf(id, day), ...cols.map((c) => (c ? num(c[s]) : null))]);
-      }
-      r.miners.forEach((m, i) => {
-        miners.push([...ids, r.runIndex, i, m.name, m.status, ...scan.minerKeys.map((k) => num(m.values[k]))]);
-      });
-      const a = r.agents;
-      if (a && r.status === 'ok') {
-        const acols = scan.agentKeys.map((k) => a.values[k]);
-        const samples = Math.min(a.samples, r.sampleDays.length);
-        for (let s = 0; s < samples; s++) {
-          const day = r.sampleDays[s]!;
-          const date = epochDayOf(id, day);
-          for (let i = 0; i < a.names.length; i++) {
-            const at = i * a.samples + s;
-            agents.push([...ids, r.runIndex, s, day, date, i, a.names[i]!, a.statusNames[a.status[at]!] ?? null, ...acols.map((c) => (c ? num(c[at]) : null))]);
-          }
+      g.enc.add(r);
+      g.bands?.add(r);
+      if (r.runIndex + 1 === g.end) {
+        const bytes = g.enc.finish();
+        if (bytes) {
+          const p = join(workDir, pieceName(t, g.start, g.end));
+          await writeFile(p, bytes);
+          pieces[t].push(p);
         }
-      }
-      await runs.maybeFlush();
-      await series.maybeFlush();
-      await miners.maybeFlush();
-      await agents.maybeFlush();
-    }
-    // The tables hold exactly the runs the scan saw (a spool changed underneath, e.g. by another
-    // process writing to the same folder, must not give a set whose manifest counts other runs).
-    if (written !== scan.ok + scan.failedRuns.length) {
-      throw new HashsimError(`${dir}: the runs changed during assembly (scanned ${scan.ok + scan.failedRuns.length}, read back ${written}); is another hashsim process writing to this folder?`, 1);
-    }
-    await runs.flush();
-    await series.flush();
-    await miners.flush();
-    await agents.flush();
-  });
-}
-
-/** Default memory for one bands pass; more runs x steps than fit take several passes. */
-export const DEFAULT_BANDS_MEMORY_BYTES = 128 * 1024 * 1024;
-
-type BandRow = readonly (number | string | null)[];
-
-/**
- * The rows of bands.parquet, one per (step, metric) in step then metric order. Exact per-step
- * quantiles need every run's value at a step, so the steps are cut into windows whose values fit
- * `memoryBytes`, and each window re-reads the source. Memory is bounded; the number of passes grows
- * with runs x steps. Runs before the Parquet writers: its values buffer (up to `memoryBytes`, one
- * allocation, given back to the OS when freed) and parquet-wasm's memory (which never shrinks) are
- * then never needed at the same time.
- */
-async function computeBands(source: RunSource, scan: ScanResult, memoryBytes: number, id: SetIdentity): Promise<BandRow[]> {
-  const ids = setRow(id);
-  const rows: BandRow[] = [];
-  const nKeys = scan.seriesKeys.length;
-  if (scan.ok === 0 || nKeys === 0 || scan.maxSteps === 0) return rows;
-  const perStep = scan.ok * nKeys * 8;
-  const window = Math.min(scan.maxSteps, Math.max(1, Math.floor(memoryBytes / perStep)));
-  // values[(step - s0) * nKeys + key] holds one value per ok run (NaN where a run lacks the step):
-  // views of one buffer, allocated once and refilled per window.
-  const buffer = new Float64Array(window * nKeys * scan.ok);
-  const values = Array.from({ length: window * nKeys }, (_, i) => buffer.subarray(i * scan.ok, (i + 1) * scan.ok));
-  const days = new Float64Array(window);
-  for (let s0 = 0; s0 < scan.maxSteps; s0 += window) {
-    const s1 = Math.min(scan.maxSteps, s0 + window);
-    buffer.fill(Number.NaN);
-    days.fill(Number.NaN);
-    let j = 0;
-    for await (const r of source.records()) {
-      if (r.status !== 'ok') continue;
-      const n = Math.min(r.sampleDays.length, s1);
-      for (let s = s0; s < n; s++) {
-        if (Number.isNaN(days[s - s0]!)) days[s - s0] = r.sampleDays[s]!;
-        for (let k = 0; k < nKeys; k++) {
-          const col = r.series[scan.seriesKeys[k]!];
-          if (col) values[(s - s0) * nKeys + k]![j] = col[s]!;
+        const bv = g.bands?.finish();
+        if (bv) {
+          const p = join(workDir, `bandv-${g.start}-${g.end}.bin`);
+          await writeFile(p, bv.bytes);
+          bandFiles.push({ path: p, okRuns: bv.okRuns, steps: bv.steps });
         }
-      }
-      j++;
-    }
-    for (let s = s0; s < s1; s++) {
-      for (let k = 0; k < nKeys; k++) {
-        const st = bandStats(values[(s - s0) * nKeys + k]!);
-        const day = days[s - s0]!;
-        rows.push([...ids, s, day, epochDayOf(id, day), scan.seriesKeys[k]!, st.n, num(st.mean), ...st.quantiles.map((q) => num(q))]);
+        delete open[t];
       }
     }
   }
-  return rows;
+  for (const g of bandGroups(scan.maxSteps, keys.series.length)) {
+    const bytes = encodeBandsGroup(bandFiles, keys.series, id, g.start, g.end, memoryBytes);
+    if (!bytes) continue;
+    const p = join(workDir, pieceName('bands', g.start, g.end));
+    await writeFile(p, bytes);
+    pieces.bands.push(p);
+  }
+  return pieces;
 }
 
-/** bands.parquet from computeBands' rows, batched at step boundaries. */
-async function writeBands(dir: string, rows: readonly BandRow[], nKeys: number, id: SetIdentity): Promise<void> {
-  const spec = [
-    ...setSpecOf(id),
-    { name: 'step', type: 'int32' as const },
-    { name: 'day', type: 'float64' as const },
-    { name: 'date', type: 'date32' as const },
-    { name: 'metric', type: 'utf8' as const },
-    { name: 'n', type: 'int32' as const },
-    { name: 'mean', type: 'float64' as const },
-    ...BAND_QUANTILES.map(([name]) => ({ name, type: 'float64' as const })),
-  ];
-  const writer = new ParquetStreamWriter(join(dir, RESULT_FILES.bands), spec);
-  await withWriters([writer], async () => {
-    const out = new TableBuffer(writer, spec);
-    for (let i = 0; i < rows.length; i++) {
-      out.push(rows[i]!);
-      // every step has nKeys rows; a batch may only end after a whole step
-      if ((i + 1) % nKeys === 0) await out.maybeFlush();
-    }
-    await out.flush();
-  });
+const TABLE_FILES: Record<TableName | 'bands', string> = {
+  runs: RESULT_FILES.runs,
+  series: RESULT_FILES.series,
+  miners: RESULT_FILES.miners,
+  agents: RESULT_FILES.agents,
+  bands: RESULT_FILES.bands,
+};
+
+/** One table from its pieces; a table without rows is written with its columns and no row group. */
+async function writeTable(path: string, pieces: readonly string[], spec: readonly ColumnSpec[]): Promise<FileEntry> {
+  if (pieces.length > 0) return spliceParquet(path, pieces);
+  await writeParquetFile(
+    path,
+    spec.map((c) => ({ ...c, values: [] as (number | null)[] })),
+  );
+  return fileSha256(path);
 }
 
 export interface AssembleOptions {
@@ -441,8 +246,8 @@ export interface AssembleOptions {
   readonly timings: () => ManifestTimings;
   readonly bandsMemoryBytes?: number;
   /**
-   * Progress of assembly, in runs read: assembly reads every run once to scan, once per bands
-   * window and once to write the tables; `total` is known after the scan.
+   * Progress of assembly, in runs read: assembly reads every run once to scan and once to encode;
+   * `total` is known after the scan.
    */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -460,27 +265,47 @@ function countingSource(source: RunSource, onRecord: () => void): RunSource {
   };
 }
 
-/** Writes runs/series/miners/bands parquet and manifest.json from a source of runs. */
+/** Writes runs/series/miners/agents/bands parquet and manifest.json from a source of runs (in this process). */
 export async function assembleResultSet(o: AssembleOptions): Promise<Manifest> {
   const range = o.manifest.runIndexes;
   const runs = range.end - range.start;
   const memory = o.bandsMemoryBytes ?? DEFAULT_BANDS_MEMORY_BYTES;
   let done = 0;
-  let total = 3 * runs;
+  const total = 2 * runs;
   const source = o.onProgress ? countingSource(o.source, () => o.onProgress!(++done, total)) : o.source;
   const scan = await scanSource(source, range);
-  if (scan.ok > 0 && scan.seriesKeys.length > 0 && scan.maxSteps > 0) {
-    const window = Math.min(scan.maxSteps, Math.max(1, Math.floor(memory / (scan.ok * scan.seriesKeys.length * 8))));
-    total = runs * (2 + Math.ceil(scan.maxSteps / window));
-  } else total = 2 * runs;
   const id = setIdentity(o.manifest);
-  const bands = await computeBands(source, scan, memory, id);
-  await writeTables(o.dir, source, scan, id);
-  o.onProgress?.(total, total);
-  await writeBands(o.dir, bands, scan.seriesKeys.length, id);
+  const workDir = join(o.dir, '.assemble');
+  await rm(workDir, { recursive: true, force: true });
+  await mkdir(workDir, { recursive: true });
+  try {
+    const pieces = await encodePiecesInProcess(source, scan, range, id, workDir, memory);
+    o.onProgress?.(total, total);
+    return await finishResultSet({ dir: o.dir, scan, pieces, manifest: o.manifest, timings: o.timings });
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Splices each table's pieces into its file and writes manifest.json: the last step of a batch
+ * (pieces encoded by the workers) and of assembleResultSet.
+ */
+export async function finishResultSet(o: {
+  dir: string;
+  scan: ScanResult;
+  pieces: TablePieces;
+  manifest: Omit<ManifestDeterministic, 'counts' | 'failedRuns' | 'files'>;
+  timings: () => ManifestTimings;
+}): Promise<Manifest> {
+  const { scan } = o;
+  checkKeyClashes(scan);
+  const id = setIdentity(o.manifest);
+  const keys = keysOfScan(scan);
   const files: Record<string, FileEntry> = {};
-  for (const f of [RESULT_FILES.runs, RESULT_FILES.series, RESULT_FILES.miners, RESULT_FILES.agents, RESULT_FILES.bands]) {
-    files[f] = await fileSha256(join(o.dir, f));
+  for (const t of ['runs', 'series', 'miners', 'agents', 'bands'] as const) {
+    const spec = t === 'bands' ? bandsSpec(id) : tableSpec(t, keys[t], id);
+    files[TABLE_FILES[t]] = await writeTable(join(o.dir, TABLE_FILES[t]), o.pieces[t], spec);
   }
   const m = o.manifest;
   // Explicit key order: manifest.json bytes must not depend on how the caller built its object.
@@ -499,7 +324,13 @@ export async function assembleResultSet(o: AssembleOptions): Promise<Manifest> {
     dataFiles: m.dataFiles.map((d) => ({ field: d.field, path: d.path, sha256: d.sha256 })),
     counts: { ok: scan.ok, error: scan.failedRuns.length },
     failedRuns: scan.failedRuns,
-    files,
+    files: {
+      [RESULT_FILES.runs]: files[RESULT_FILES.runs]!,
+      [RESULT_FILES.series]: files[RESULT_FILES.series]!,
+      [RESULT_FILES.miners]: files[RESULT_FILES.miners]!,
+      [RESULT_FILES.agents]: files[RESULT_FILES.agents]!,
+      [RESULT_FILES.bands]: files[RESULT_FILES.bands]!,
+    },
   };
   return writeManifest(o.dir, det, o.timings());
 }

@@ -198,7 +198,42 @@ export function encodeRecords(records: readonly RunRecord[]): Buffer {
   return Buffer.concat(parts);
 }
 
-export function decodeRecords(buf: Buffer, what = 'spool chunk'): RunRecord[] {
+/**
+ * What a chunk's runs hold besides their series (status, error, summary, miners): the runs and
+ * miners tables are encoded from this small text, not from the chunk (a spool sidecar).
+ */
+export function encodeRecordHeaders(records: readonly RunRecord[]): string {
+  return JSON.stringify(
+    records.map((r) => ({ r: r.runIndex, st: r.status, e: r.error, k: r.stack, s: encMap(r.summary), m: r.miners.map((m) => ({ name: m.name, status: m.status, values: encMap(m.values) })) })),
+  );
+}
+
+/** Records from encodeRecordHeaders: no series, sample days or agents. */
+export function decodeRecordHeaders(text: string): RunRecord[] {
+  const hs = JSON.parse(text) as Pick<Header, 'r' | 'st' | 'e' | 'k' | 's' | 'm'>[];
+  return hs.map((h) => ({
+    runIndex: h.r,
+    status: h.st,
+    error: h.e,
+    stack: h.k,
+    sampleDays: new Float64Array(0),
+    series: {},
+    summary: decMap(h.s),
+    miners: h.m.map((m) => ({ name: m.name, status: m.status, values: decMap(m.values) })),
+  }));
+}
+
+/**
+ * Runs of a spool chunk. `runIndexes` (optional): only runs in [start, end) are built, the others
+ * are skipped over (their header is still parsed for its sizes).
+ */
+export function decodeRecords(
+  buf: Buffer,
+  what = 'spool chunk',
+  runIndexes?: { start: number; end: number },
+  /** Only what the header holds (status, summary, miners): no series, sample days or agents. */
+  headerOnly = false,
+): RunRecord[] {
   if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC) throw new Error(`${what}: not a hashsim spool file`);
   const count = buf.readUInt32LE(8);
   let off = 12;
@@ -212,6 +247,28 @@ export function decodeRecords(buf: Buffer, what = 'spool chunk'): RunRecord[] {
     const nFloats = h.n * (h.sk.length + 1);
     const bytes = nFloats * 8;
     if (off + bytes > buf.length) throw new Error(`${what}: truncated`);
+    const skip = runIndexes !== undefined && (h.r < runIndexes.start || h.r >= runIndexes.end);
+    if (skip || headerOnly) {
+      off += bytes;
+      if (h.a) {
+        const size = h.a.n.length * h.a.j;
+        off += size + size * 8 * h.a.k.length;
+        if (off > buf.length) throw new Error(`${what}: truncated`);
+      }
+      if (!skip) {
+        out.push({
+          runIndex: h.r,
+          status: h.st,
+          error: h.e,
+          stack: h.k,
+          sampleDays: new Float64Array(0),
+          series: {},
+          summary: decMap(h.s),
+          miners: h.m.map((m) => ({ name: m.name, status: m.status, values: decMap(m.values) })),
+        });
+      }
+      continue;
+    }
     const floats = new Float64Array(nFloats);
     Buffer.from(floats.buffer).set(buf.subarray(off, off + bytes));
     off += bytes;

@@ -1,0 +1,371 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { bandStats } from './bands.ts';
+import { BAND_QUANTILES } from './layout.ts';
+import { encodeParquetPiece, type ColumnType, type ParquetColumn } from './parquet.ts';
+import { bandStepsPerGroup, epochDayOf, type SetIdentity, type TableName } from './plan.ts';
+import type { RunRecord } from './record.ts';
+
+export * from './plan.ts';
+
+/**
+ * Encoding of a result set's tables in pieces: each table is cut into row groups of whole runs (a
+ * group closes at the first run that brings it to ROW_GROUP_ROWS rows or more), each group is
+ * encoded on its own as a one-row-group Parquet file (a piece), and the pieces are spliced in order
+ * (parquet-splice.ts). Groups depend only on the runs' row counts from the set's first run, so the
+ * bytes are a function of (scenario, seed, run range), whoever encodes which piece: a batch's worker
+ * threads, or one process (merge). bands.parquet is cut the same way by steps.
+ */
+
+export type ColumnSpec = { readonly name: string; readonly type: ColumnType };
+
+export function setSpecOf(id: SetIdentity): ColumnSpec[] {
+  return [
+    { name: 'scenario', type: 'utf8' },
+    { name: 'scenario_sha256', type: 'utf8' },
+    { name: 'seed', type: 'utf8' },
+    ...id.sweepColumns.map((c) => ({ name: c.name, type: c.type })),
+  ];
+}
+
+const setValues = (id: SetIdentity): (string | number | null)[] => [id.scenario, id.scenarioSha256, id.seed, ...id.sweepColumns.map((c) => c.value)];
+
+/** Metric columns of each table, in order of first appearance over the set's runs. */
+export interface TableKeys {
+  readonly runs: readonly string[];
+  readonly series: readonly string[];
+  readonly miners: readonly string[];
+  readonly agents: readonly string[];
+}
+
+const f64 = (name: string): ColumnSpec => ({ name, type: 'float64' });
+const i32 = (name: string): ColumnSpec => ({ name, type: 'int32' });
+const txt = (name: string): ColumnSpec => ({ name, type: 'utf8' });
+const date = (name: string): ColumnSpec => ({ name, type: 'date32' });
+
+/** Fixed columns of each table after the set columns (the metric columns follow). */
+const FIXED: Record<TableName, readonly ColumnSpec[]> = {
+  runs: [i32('run_index'), txt('status'), txt('error'), txt('error_stack')],
+  series: [i32('run_index'), i32('step'), f64('day'), date('date')],
+  miners: [i32('run_index'), i32('miner_index'), txt('miner'), txt('status')],
+  agents: [i32('run_index'), i32('step'), f64('day'), date('date'), i32('miner_index'), txt('miner'), txt('status')],
+};
+
+export function tableSpec(table: TableName, keys: readonly string[], id: SetIdentity): ColumnSpec[] {
+  return [...setSpecOf(id), ...FIXED[table], ...keys.map(f64)];
+}
+
+export function bandsSpec(id: SetIdentity): ColumnSpec[] {
+  return [...setSpecOf(id), i32('step'), f64('day'), date('date'), txt('metric'), i32('n'), f64('mean'), ...BAND_QUANTILES.map(([name]) => f64(name))];
+}
+
+/** Growable column-wise buffer: float64 (NaN = null), int32/date32 and text columns. */
+class Columns {
+  private cap = 1024;
+  rows = 0;
+  readonly num: (Float64Array | Int32Array | null)[];
+  readonly text: ((string | null)[] | null)[];
+  constructor(readonly spec: readonly ColumnSpec[]) {
+    this.num = spec.map((s) => (s.type === 'float64' ? new Float64Array(this.cap) : s.type === 'utf8' ? null : new Int32Array(this.cap)));
+    this.text = spec.map((s) => (s.type === 'utf8' ? [] : null));
+  }
+  /** Adds n rows; returns the first new row. Text columns are filled by the caller (push). */
+  add(n: number): number {
+    const at = this.rows;
+    if (at + n > this.cap) {
+      let cap = this.cap * 2;
+      while (cap < at + n) cap *= 2;
+      for (let i = 0; i < this.num.length; i++) {
+        const a = this.num[i];
+        if (!a) continue;
+        const b = a instanceof Float64Array ? new Float64Array(cap) : new Int32Array(cap);
+        b.set(a.subarray(0, at));
+        this.num[i] = b;
+      }
+      this.cap = cap;
+    }
+    this.rows += n;
+    return at;
+  }
+  f(i: number): Float64Array {
+    return this.num[i] as Float64Array;
+  }
+  n(i: number): Int32Array {
+    return this.num[i] as Int32Array;
+  }
+  t(i: number): (string | null)[] {
+    return this.text[i]!;
+  }
+  /** Fills the set columns of rows [at, at + n). */
+  fillSet(id: SetIdentity, at: number, n: number): void {
+    const vals = setValues(id);
+    for (let c = 0; c < vals.length; c++) {
+      const v = vals[c]!;
+      const s = this.spec[c]!;
+      if (s.type === 'utf8') for (let k = 0; k < n; k++) this.t(c).push(v as string | null);
+      else if (s.type === 'int32') this.n(c).fill((v as number | null) ?? 0, at, at + n);
+      else this.f(c).fill(v === null ? Number.NaN : (v as number), at, at + n);
+    }
+  }
+  columns(): ParquetColumn[] {
+    const n = this.rows;
+    return this.spec.map((s, i) => {
+      const t = this.text[i];
+      if (t) return { ...s, values: t };
+      const a = this.num[i]!.subarray(0, n);
+      if (s.type !== 'float64') return { ...s, values: a };
+      // NaN is stored as null (hashsim never writes NaN); a null's value is written as 0
+      const v = a as Float64Array;
+      let nulls: Uint8Array | undefined;
+      for (let r = 0; r < n; r++) {
+        if (Number.isNaN(v[r]!)) {
+          (nulls ??= new Uint8Array(n))[r] = 1;
+          v[r] = 0;
+        }
+      }
+      return nulls ? { ...s, values: v, nulls } : { ...s, values: v };
+    });
+  }
+}
+
+const numOrNaN = (v: number | null | undefined): number => (v === undefined || v === null ? Number.NaN : v);
+
+/** Encodes one row group of one table from its runs, fed in run-index order. */
+export class GroupEncoder {
+  private readonly cols: Columns;
+  private readonly nSet: number;
+  constructor(
+    readonly table: TableName,
+    readonly keys: readonly string[],
+    private readonly id: SetIdentity,
+  ) {
+    this.cols = new Columns(tableSpec(table, keys, id));
+    this.nSet = setSpecOf(id).length;
+  }
+
+  get rows(): number {
+    return this.cols.rows;
+  }
+
+  add(r: RunRecord): void {
+    const c = this.cols;
+    const b = this.nSet;
+    const keys = this.keys;
+    switch (this.table) {
+      case 'runs': {
+        const at = c.add(1);
+        c.fillSet(this.id, at, 1);
+        c.n(b)[at] = r.runIndex;
+        c.t(b + 1).push(r.status);
+        c.t(b + 2).push(r.error);
+        c.t(b + 3).push(r.stack);
+        for (let k = 0; k < keys.length; k++) c.f(b + 4 + k)[at] = numOrNaN(r.summary[keys[k]!]);
+        return;
+      }
+      case 'series': {
+        const n = r.sampleDays.length;
+        if (n === 0) return;
+        const at = c.add(n);
+        c.fillSet(this.id, at, n);
+        c.n(b).fill(r.runIndex, at, at + n);
+        const step = c.n(b + 1);
+        const day = c.f(b + 2);
+        const date = c.n(b + 3);
+        for (let s = 0; s < n; s++) {
+          const d = r.sampleDays[s]!;
+          step[at + s] = s;
+          day[at + s] = d;
+          date[at + s] = epochDayOf(this.id, d);
+        }
+        for (let k = 0; k < keys.length; k++) {
+          const col = r.series[keys[k]!];
+          const out = c.f(b + 4 + k);
+          if (!col) out.fill(Number.NaN, at, at + n);
+          else out.set(col.subarray(0, n), at);
+        }
+        return;
+      }
+      case 'miners': {
+        const n = r.miners.length;
+        if (n === 0) return;
+        const at = c.add(n);
+        c.fillSet(this.id, at, n);
+        c.n(b).fill(r.runIndex, at, at + n);
+        for (let i = 0; i < n; i++) {
+          const m = r.miners[i]!;
+          c.n(b + 1)[at + i] = i;
+          c.t(b + 2).push(m.name);
+          c.t(b + 3).push(m.status);
+          for (let k = 0; k < keys.length; k++) c.f(b + 4 + k)[at + i] = numOrNaN(m.values[keys[k]!]);
+        }
+        return;
+      }
+      case 'agents': {
+        const a = r.agents;
+        if (!a || r.status !== 'ok') return;
+        const samples = Math.min(a.samples, r.sampleDays.length);
+        const names = a.names.length;
+        const n = samples * names;
+        if (n === 0) return;
+        const at = c.add(n);
+        c.fillSet(this.id, at, n);
+        c.n(b).fill(r.runIndex, at, at + n);
+        const step = c.n(b + 1);
+        const day = c.f(b + 2);
+        const date = c.n(b + 3);
+        const mi = c.n(b + 4);
+        const miner = c.t(b + 5);
+        const status = c.t(b + 6);
+        for (let s = 0; s < samples; s++) {
+          const d = r.sampleDays[s]!;
+          const dt = epochDayOf(this.id, d);
+          for (let i = 0; i < names; i++) {
+            const row = at + s * names + i;
+            step[row] = s;
+            day[row] = d;
+            date[row] = dt;
+            mi[row] = i;
+            miner.push(a.names[i]!);
+            status.push(a.statusNames[a.status[i * a.samples + s]!] ?? null);
+          }
+        }
+        for (let k = 0; k < keys.length; k++) {
+          const col = a.values[keys[k]!];
+          const out = c.f(b + 7 + k);
+          if (!col) {
+            out.fill(Number.NaN, at, at + n);
+            continue;
+          }
+          for (let s = 0; s < samples; s++) {
+            for (let i = 0; i < names; i++) out[at + s * names + i] = col[i * a.samples + s]!;
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  /** The group as a one-row-group Parquet file, or null when it has no rows. */
+  finish(): Uint8Array | null {
+    if (this.cols.rows === 0) return null;
+    return encodeParquetPiece(this.cols.columns());
+  }
+}
+
+// ---- bands: per-step values of the ok runs, kept per series group, then exact quantiles per step ----
+
+/**
+ * The series values of a group's ok runs laid out for bands: float64 [(1 + keys) x steps x runs],
+ * block 0 the sample days, block 1 + k metric k; NaN where a run lacks a step or a metric. A window
+ * of steps of one block is one contiguous range of the file.
+ */
+export class BandValuesEncoder {
+  private readonly runs: RunRecord[] = [];
+  constructor(readonly keys: readonly string[]) {}
+  add(r: RunRecord): void {
+    if (r.status === 'ok') this.runs.push(r);
+  }
+  finish(): { okRuns: number; steps: number; bytes: Uint8Array } | null {
+    const R = this.runs.length;
+    if (R === 0) return null;
+    let S = 0;
+    for (const r of this.runs) S = Math.max(S, r.sampleDays.length);
+    const blocks = 1 + this.keys.length;
+    const out = new Float64Array(blocks * S * R).fill(Number.NaN);
+    this.runs.forEach((r, j) => {
+      const n = r.sampleDays.length;
+      for (let s = 0; s < n; s++) out[s * R + j] = r.sampleDays[s]!;
+      this.keys.forEach((key, k) => {
+        const col = r.series[key];
+        if (!col) return;
+        const base = (k + 1) * S * R;
+        for (let s = 0; s < n; s++) out[base + s * R + j] = col[s]!;
+      });
+    });
+    this.runs.length = 0;
+    return { okRuns: R, steps: S, bytes: new Uint8Array(out.buffer) };
+  }
+}
+
+export interface BandValuesFile {
+  readonly path: string;
+  readonly okRuns: number;
+  readonly steps: number;
+}
+
+/**
+ * One row group of bands.parquet, steps [s0, s1): the exact statistics of every (step, metric) over
+ * the ok runs of all band value files (in run order). Values are read a window of steps at a time,
+ * at most `memoryBytes` of them, so memory is bounded whatever the runs; the output does not
+ * depend on the window. Returns null when there are no rows.
+ */
+export function encodeBandsGroup(
+  files: readonly BandValuesFile[],
+  keys: readonly string[],
+  id: SetIdentity,
+  s0: number,
+  s1: number,
+  memoryBytes: number,
+): Uint8Array | null {
+  const nKeys = keys.length;
+  const okTotal = files.reduce((n, f) => n + f.okRuns, 0);
+  if (okTotal === 0 || nKeys === 0 || s1 <= s0) return null;
+  const spec = bandsSpec(id);
+  const cols = new Columns(spec);
+  const b = setSpecOf(id).length;
+  const window = Math.min(s1 - s0, Math.max(1, Math.floor(memoryBytes / (okTotal * (nKeys + 1) * 8))));
+  const buffer = new Float64Array(window * (nKeys + 1) * okTotal);
+  const fds = files.map((f) => openSync(f.path, 'r'));
+  try {
+    for (let w0 = s0; w0 < s1; w0 += window) {
+      const w1 = Math.min(s1, w0 + window);
+      const W = w1 - w0;
+      // cell (block, step) holds okTotal values at ((step - w0) * (nKeys + 1) + block) * okTotal
+      buffer.fill(Number.NaN);
+      let j0 = 0;
+      for (let fi = 0; fi < files.length; fi++) {
+        const f = files[fi]!;
+        const R = f.okRuns;
+        const e = Math.min(w1, f.steps);
+        if (e > w0) {
+          const tmp = new Float64Array((e - w0) * R);
+          for (let blk = 0; blk <= nKeys; blk++) {
+            const pos = (blk * f.steps + w0) * R * 8;
+            const got = readSync(fds[fi]!, new Uint8Array(tmp.buffer), 0, tmp.byteLength, pos);
+            if (got !== tmp.byteLength) throw new Error(`${f.path}: truncated band values`);
+            for (let s = w0; s < e; s++) {
+              buffer.set(tmp.subarray((s - w0) * R, (s - w0 + 1) * R), ((s - w0) * (nKeys + 1) + blk) * okTotal + j0);
+            }
+          }
+        }
+        j0 += R;
+      }
+      const at = cols.add(W * nKeys);
+      cols.fillSet(id, at, W * nKeys);
+      for (let s = w0; s < w1; s++) {
+        const cell = (blk: number) => buffer.subarray(((s - w0) * (nKeys + 1) + blk) * okTotal, ((s - w0) * (nKeys + 1) + blk + 1) * okTotal);
+        const daysCell = cell(0);
+        let day = Number.NaN;
+        for (let j = 0; j < okTotal; j++) {
+          if (!Number.isNaN(daysCell[j]!)) {
+            day = daysCell[j]!;
+            break;
+          }
+        }
+        for (let k = 0; k < nKeys; k++) {
+          const row = at + (s - w0) * nKeys + k;
+          const st = bandStats(cell(k + 1));
+          cols.n(b)[row] = s;
+          cols.f(b + 1)[row] = day;
+          cols.n(b + 2)[row] = Number.isNaN(day) ? 0 : epochDayOf(id, day);
+          cols.t(b + 3).push(keys[k]!);
+          cols.n(b + 4)[row] = st.n;
+          cols.f(b + 5)[row] = st.mean;
+          st.quantiles.forEach((q, qi) => (cols.f(b + 6 + qi)[row] = q));
+        }
+      }
+    }
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
+  return encodeParquetPiece(cols.columns());
+}

@@ -1,0 +1,82 @@
+// Result tables are encoded in pieces (one row group each, on the batch's workers) and spliced: the
+// spliced file reads back as the concatenation of its pieces, and row groups follow whole runs.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GroupEncoder, GroupPlanner, setIdentity } from '../src/results/encode.ts';
+import { readParquetFile, readParquetInfo } from '../src/results/parquet.ts';
+import { spliceParquet } from '../src/results/parquet-splice.ts';
+import type { RunRecord } from '../src/results/record.ts';
+import { decodeStruct, encodeStruct } from '../src/results/thrift-compact.ts';
+
+const id = setIdentity({ scenario: { name: 's', sha256: 'ab', resolved: { start: { date: '2026-01-01' } } }, seed: 3 });
+
+function run(runIndex: number, steps: number): RunRecord {
+  const sampleDays = Float64Array.from({ length: steps }, (_, s) => s * 2);
+  return {
+    runIndex,
+    status: 'ok',
+    error: null,
+    stack: null,
+    sampleDays,
+    series: { a: sampleDays.map((d) => d * runIndex + 0.5), b: sampleDays.map((d) => (d === 2 ? Number.NaN : -d)) },
+    summary: { x: runIndex, y: null },
+    miners: [{ name: `m${runIndex}`, status: 'active', values: { h: 1.5 } }],
+  };
+}
+
+describe('pieces and splicing', () => {
+  it('a spliced file reads back as its pieces in order, one row group per piece', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hashsim-splice-'));
+    const runs = [run(0, 3), run(1, 4), run(2, 2), run(3, 5), run(4, 1)];
+    const groups = [[0, 1], [2], [3, 4]];
+    const paths = groups.map((g, i) => {
+      const enc = new GroupEncoder('series', ['a', 'b'], id);
+      for (const k of g) enc.add(runs[k]!);
+      const p = join(dir, `p${i}.parquet`);
+      writeFileSync(p, enc.finish()!);
+      return p;
+    });
+    const whole = new GroupEncoder('series', ['a', 'b'], id);
+    for (const r of runs) whole.add(r);
+    writeFileSync(join(dir, 'whole.parquet'), whole.finish()!);
+    const entry = await spliceParquet(join(dir, 'spliced.parquet'), paths);
+    expect(entry.bytes).toBe(readFileSync(join(dir, 'spliced.parquet')).length);
+    const info = await readParquetInfo(join(dir, 'spliced.parquet'));
+    expect(info.numRowGroups).toBe(3);
+    expect(info.numRows).toBe(15);
+    const a = await readParquetFile(join(dir, 'spliced.parquet'));
+    const b = await readParquetFile(join(dir, 'whole.parquet'));
+    expect(a.names).toEqual(b.names);
+    for (const n of a.names) expect(Array.from(a.columns[n] as ArrayLike<unknown>)).toEqual(Array.from(b.columns[n] as ArrayLike<unknown>));
+    // row group by row group (the page indexes' offsets were moved)
+    for (let g = 0; g < 3; g++) {
+      const part = await readParquetFile(join(dir, 'spliced.parquet'), { rowGroups: [g] });
+      expect(Array.from(new Set(part.columns.run_index as Int32Array))).toEqual(groups[g]);
+    }
+  });
+
+  it('the Thrift codec gives a Parquet footer back byte for byte', () => {
+    const enc = new GroupEncoder('runs', ['x', 'y'], id);
+    enc.add(run(7, 2));
+    const bytes = enc.finish()!;
+    const len = Buffer.from(bytes).readUInt32LE(bytes.length - 8);
+    const footer = bytes.subarray(bytes.length - 8 - len, bytes.length - 8);
+    const { struct, end } = decodeStruct(footer);
+    expect(end).toBe(len);
+    expect(Buffer.from(encodeStruct(struct)).equals(Buffer.from(footer))).toBe(true);
+  });
+
+  it('row groups close at the first run that reaches the target, on run boundaries', () => {
+    const p = new GroupPlanner(10, 100);
+    const rows = [60, 30, 20, 0, 100, 5, 0];
+    const got = rows.map((r, i) => p.feed(10 + i, r)).filter(Boolean);
+    expect(got).toEqual([
+      { start: 10, end: 13, rows: 110 },
+      { start: 13, end: 15, rows: 100 },
+    ]);
+    expect(p.finish(17)).toEqual({ start: 15, end: 17, rows: 5 });
+    expect(p.finish(17)).toBeNull();
+  });
+});
