@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Piscina } from 'piscina';
 import { HashsimError } from '../errors.ts';
 import type { EncodeReply, EncodeTask, TableGroupTask } from '../results/encode-worker.ts';
+import type { ScanResult } from '../results/assemble.ts';
 import { bandStepsPerGroup, GroupPlanner, KeyOrder, TABLE_NAMES, type SetIdentity, type TableName } from '../results/plan.ts';
 import { readChunkIndex, type ChunkFile, type ChunkIndex } from './spool.ts';
 
@@ -19,15 +20,7 @@ export interface TablePiecesOut {
   readonly pieces: Record<TableName | 'bands', string[]>;
   /** Worker time spent encoding: tables (per table) and bands, seconds. */
   readonly encodeSeconds: Readonly<Record<TableName | 'bands', number>>;
-  readonly scan: {
-    readonly summaryKeys: readonly string[];
-    readonly seriesKeys: readonly string[];
-    readonly minerKeys: readonly string[];
-    readonly agentKeys: readonly string[];
-    readonly ok: number;
-    readonly failedRuns: readonly { runIndex: number; error: string }[];
-    readonly maxSteps: number;
-  };
+  readonly scan: ScanResult;
 }
 
 interface GroupJob {
