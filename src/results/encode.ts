@@ -64,6 +64,8 @@ class Columns {
   rows = 0;
   readonly num: (Float64Array | Int32Array | null)[];
   readonly text: ((string | null)[] | null)[];
+  /** int32 set columns whose value is null (every row null). */
+  private readonly nullInt = new Set<number>();
   constructor(readonly spec: readonly ColumnSpec[]) {
     this.num = spec.map((s) => (s.type === 'float64' ? new Float64Array(this.cap) : s.type === 'utf8' ? null : new Int32Array(this.cap)));
     this.text = spec.map((s) => (s.type === 'utf8' ? [] : null));
@@ -102,7 +104,12 @@ class Columns {
       const v = vals[c]!;
       const s = this.spec[c]!;
       if (s.type === 'utf8') for (let k = 0; k < n; k++) this.t(c).push(v as string | null);
-      else if (s.type === 'int32') this.n(c).fill((v as number | null) ?? 0, at, at + n);
+      else if (s.type === 'int32') {
+        // A set column holds one value for the whole set: null (the base scenario's sweep_point)
+        // makes the whole column null.
+        if (v === null) this.nullInt.add(c);
+        this.n(c).fill((v as number | null) ?? 0, at, at + n);
+      }
       else this.f(c).fill(v === null ? Number.NaN : (v as number), at, at + n);
     }
   }
@@ -112,7 +119,7 @@ class Columns {
       const t = this.text[i];
       if (t) return { ...s, values: t };
       const a = this.num[i]!.subarray(0, n);
-      if (s.type !== 'float64') return { ...s, values: a };
+      if (s.type !== 'float64') return this.nullInt.has(i) ? { ...s, values: a, nulls: new Uint8Array(n).fill(1) } : { ...s, values: a };
       // NaN is stored as null (hashsim never writes NaN); a null's value is written as 0
       const v = a as Float64Array;
       let nulls: Uint8Array | undefined;
