@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { paybackDays } from '../src/agents/economics.ts';
 import { expand, operate, StepFlows } from '../src/agents/policies.ts';
 import { MinerSchema } from '../src/agents/schema.ts';
-import { buildAgentState, REC, R_ACTIVE_EHS, R_CASH_USD, R_LAST_ORDER_DAY, R_MINING_MW, R_OP_OFF_THR, R_PENDING_EHS, R_POWER_USD_PER_DAY } from '../src/agents/state.ts';
+import { buildAgentState, type AgentState, REC, R_ACTIVE_EHS, R_CASH_USD, R_LAST_ORDER_DAY, R_MINING_MW, R_OP_OFF_THR, R_PENDING_EHS, R_POWER_USD_PER_DAY } from '../src/agents/state.ts';
+import { bandShare, restartThreshold } from '../src/agents/utilisation.ts';
 import { deriveStream } from '../src/random/index.ts';
 
 // The engine skips operate() and expand() when their state says they cannot act (engine/loop.ts).
@@ -64,6 +65,95 @@ describe('operate short-cut (record slot R_OP_OFF_THR)', () => {
       ),
       { numRuns: 400, seed: 7 },
     );
+  });
+});
+
+describe('operate idle short-cut (opIdleBelow, restIdle)', () => {
+  it('below restartThreshold a fully-off block stays off in bandShare, down to the last bits', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          cost: fc.double({ min: 1e-3, max: 1e4, noNaN: true }),
+          spread: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.99, noNaN: true })),
+          onRatio: fc.double({ min: 1, max: 3, noNaN: true }),
+          // revenues a few ulps under the threshold: where rounding would bite without the margin
+          ulps: fc.integer({ min: 1, max: 64 }),
+          ramp: fc.oneof(fc.constant(Infinity), fc.double({ min: 0, max: 1, noNaN: true })),
+        }),
+        ({ cost, spread, onRatio, ulps, ramp }) => {
+          const thr = restartThreshold(cost, spread, onRatio);
+          const below = thr * (1 - ulps * 2 ** -53);
+          for (const r of [below, thr * (1 - 1e-9), thr * 0.5, 0]) {
+            if (r < thr) expect(bandShare(0, r, cost, spread, 0.9, onRatio, ramp)).toBe(0);
+          }
+          // and the threshold is tight: 1e-9 above the cheapest cost x onRatio, machines restart
+          expect(bandShare(0, cost * (1 - spread) * onRatio * (1 + 1e-9), cost, spread, 0.9, onRatio, Infinity)).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 1000, seed: 11 },
+    );
+  });
+
+  it('operate with the short-cut leaves exactly the state the full rule leaves, step after step', () => {
+    let taken = 0;
+    let retired = 0;
+    fc.assert(
+      fc.property(
+        fc.record({
+          jths: fc.array(fc.integer({ min: 1200, max: 3500 }).map((x) => x / 100), { minLength: 1, maxLength: 4 }),
+          price: fc.integer({ min: 1000, max: 12_000 }).map((x) => x / 100),
+          hysteresis: fc.integer({ min: 0, max: 200 }).map((x) => x / 1000),
+          spread: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 500 }).map((x) => x / 1000)),
+          ramp: fc.oneof(fc.constant(1), fc.integer({ min: 50, max: 1000 }).map((x) => x / 1000)),
+          retire: fc.integer({ min: 1, max: 40 }),
+          stepDays: fc.constantFrom(1, 0.5, 7),
+          // long runs of low revenue (everything off), with rises that restart some cohorts
+          revs: fc.array(fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 12_000 })).map((x) => x / 100), { minLength: 1, maxLength: 40 }),
+        }),
+        ({ jths, price, hysteresis, spread, ramp, retire, stepDays, revs }) => {
+          const make = (): AgentState =>
+            buildAgentState(
+              [
+                MinerSchema.parse({
+                  name: 'm',
+                  sites: [{ mw: 1e4, powerPriceUsdPerMWh: price }],
+                  cohorts: jths.map((j) => ({ hashrateEHs: 1, efficiencyJPerTH: j })),
+                  policies: {
+                    operate: { curtail: true, hysteresisShare: hysteresis, costSpreadShare: spread, rampSharePerDay: ramp, retireAfterCurtailedDays: retire },
+                  },
+                }),
+              ],
+              [],
+              rng(),
+              START,
+            );
+          const fast = make();
+          const full = make();
+          const snapshot = (st: AgentState) => [
+            Array.from(st.cohortShare),
+            Array.from(st.cohortOffDays),
+            Array.from(st.cohortEhs),
+            [R_ACTIVE_EHS, R_POWER_USD_PER_DAY, R_MINING_MW, R_OP_OFF_THR].map((f) => st.rec[0 * REC + f]!),
+            st.installedEhs[0],
+            st.cohortEpoch,
+          ];
+          for (const rev of revs) {
+            if (rev < fast.opIdleBelow[0]!) taken++;
+            // the reference never takes the short-cut
+            full.opIdleBelow[0] = -Infinity;
+            const a = operate(fast, 0, rev, stepDays);
+            const b = operate(full, 0, rev, stepDays);
+            expect(a).toBe(b);
+            expect(snapshot(fast)).toEqual(snapshot(full));
+          }
+          retired += fast.cohortEhs.filter((x) => x === 0).length;
+        },
+      ),
+      { numRuns: 400, seed: 13 },
+    );
+    // the property is only worth something if the short-cut ran, and cohorts retired around it
+    expect(taken).toBeGreaterThan(300);
+    expect(retired).toBeGreaterThan(50);
   });
 });
 

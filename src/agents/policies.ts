@@ -35,10 +35,11 @@ import {
   R_SELL_FRACTION,
   R_SOLD_BTC,
   R_TREASURY_BTC,
+  operateStale,
 } from './state.ts';
 import { paybackDays } from './economics.ts';
 import { aiDealNpvPerMw, aiDealPasses, type AiDealTerms, type MiningOutlook } from './ai-deal.ts';
-import { bandShare, fullRunThreshold, runningMeanCost } from './utilisation.ts';
+import { bandShare, fullRunThreshold, restartThreshold, runningMeanCost } from './utilisation.ts';
 
 /** Flows of the current step, summed over miners (one mutable object, fixed shape). */
 export class StepFlows {
@@ -381,7 +382,7 @@ export function exitMiner(st: AgentState, i: number, price: number, day: number,
   st.rec[i * REC + R_AI_MW_CONVERTING] = 0;
   st.rec[i * REC + R_AI_MW_OPERATING] = 0;
   st.rec[i * REC + R_PENDING_EHS] = 0;
-  st.rec[i * REC + R_OP_OFF_THR] = Infinity;
+  operateStale(st, i);
   // Builds stop; the notes are claims on the estate like the loan (paid as far as cash goes).
   for (let s = st.siteStart[i]!, e = st.siteEnd[i]!; s < e; s++) {
     st.siteBuildMw[s] = 0;
@@ -427,6 +428,7 @@ export const POLICY_ARGS = new Float64Array(2);
 export function operateArgs(st: AgentState, i: number): boolean {
   const revenueUsdPerPhDay = POLICY_ARGS[0]!;
   const stepDays = POLICY_ARGS[1]!;
+  if (revenueUsdPerPhDay < st.opIdleBelow[i]! && restIdle(st, i, stepDays)) return true;
   const curtail = st.curtail[i] === 1;
   const off = st.offRatio[i]!;
   const on = st.onRatio[i]!;
@@ -446,6 +448,10 @@ export function operateArgs(st: AgentState, i: number): boolean {
   // step fully running, and the revenue below which one of them would start to switch off.
   let allOn = true;
   let offThr = -Infinity;
+  // For the idle short-cut (restIdle): whether every installed cohort ends the step fully off, and
+  // the revenue below which none of them would restart.
+  let allOff = true;
+  let idleBelow = Infinity;
   for (let c = st.cohortStart[i]!, e = st.cohortEnd[i]!; c < e; c++) {
     let ehs = cohortEhs[c]!;
     if (ehs === 0) continue;
@@ -482,6 +488,10 @@ export function operateArgs(st: AgentState, i: number): boolean {
       const thr = fullRunThreshold(cost, spread, off);
       if (thr > offThr) offThr = thr;
     }
+    if (u === 0) {
+      const thr = restartThreshold(cost, spread, on);
+      if (thr < idleBelow) idleBelow = thr;
+    } else allOff = false;
     const run = ehs * u;
     active += run;
     installed += ehs;
@@ -493,7 +503,26 @@ export function operateArgs(st: AgentState, i: number): boolean {
   st.rec[i * REC + R_POWER_USD_PER_DAY] = power;
   st.rec[i * REC + R_MINING_MW] = mw;
   st.rec[i * REC + R_OP_OFF_THR] = !allOn ? Infinity : curtail ? offThr : -Infinity;
+  st.opIdleBelow[i] = curtail && allOff && installed > 0 ? idleBelow : -Infinity;
   return curtailed;
+}
+
+/**
+ * operate() of a miner whose installed cohorts are all fully off and stay off at this step's revenue
+ * (the caller checked revenue < opIdleBelow): bandShare keeps every share at 0, so the step only
+ * counts idle days, and active hashrate, power, MW and the short-cut bounds stay what the last full
+ * operate() left (0, 0, 0, +Infinity; any change of the cohorts resets opIdleBelow). Returns false,
+ * changing nothing, when a cohort would reach retireDays at this step: the full operate() retires it.
+ */
+function restIdle(st: AgentState, i: number, stepDays: number): boolean {
+  const cohortEhs = st.cohortEhs;
+  const offDays = st.cohortOffDays;
+  const retire = st.retireDays[i]!;
+  const c0 = st.cohortStart[i]!;
+  const e = st.cohortEnd[i]!;
+  for (let c = c0; c < e; c++) if (cohortEhs[c] !== 0 && offDays[c]! + stepDays >= retire) return false;
+  for (let c = c0; c < e; c++) if (cohortEhs[c] !== 0) offDays[c] = offDays[c]! + stepDays;
+  return true;
 }
 
 /** Spare cash for capex: cash above the treasury policy's reserve of cashDays days of costs. */
@@ -540,7 +569,7 @@ function siteEfficiency(st: AgentState, i: number, site: number): number {
 /** Retire hashrate at a site, least efficient cohorts first, until it draws at most `maxMw`. */
 export function shedSite(st: AgentState, i: number, site: number, maxMw: number): void {
   st.aiGateDirty[i] = 1;
-  st.rec[i * REC + R_OP_OFF_THR] = Infinity;
+  operateStale(st, i);
   st.cohortEpoch++;
   let excess = siteDrawMw(st, i, site) - maxMw;
   while (excess > maxMw * EPS + 1e-12) {
@@ -863,6 +892,6 @@ export function deliver(st: AgentState, i: number, day: number): void {
   st.cohortEhs[c] = total;
   st.cohortEpoch++;
   st.aiGateDirty[i] = 1;
-  st.rec[i * REC + R_OP_OFF_THR] = Infinity;
+  operateStale(st, i);
   st.rec[i * REC + R_PENDING_EHS] = 0;
 }

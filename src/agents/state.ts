@@ -251,6 +251,13 @@ export class AgentState {
   /** Largest change of a cohort's running share per day. */
   readonly rampPerDay: Float64Array;
   readonly retireDays: Float64Array;
+  /**
+   * operate()'s idle short-cut (policies.ts, restIdle): after an operate() that left every installed
+   * cohort fully off, the revenue below which none of them restarts (with a relative margin that
+   * covers the rounding of revenue / onRatio); -Infinity otherwise. Reset with R_OP_OFF_THR by
+   * operateStale() whenever the cohorts change.
+   */
+  readonly opIdleBelow: Float64Array;
   readonly treasuryMode: Uint8Array;
   /** LTV that triggers strategic de-leveraging; 0 = off. */
   readonly deleverageAtLtv: Float64Array;
@@ -403,6 +410,7 @@ export class AgentState {
     this.costSpread = f();
     this.rampPerDay = f();
     this.retireDays = f();
+    this.opIdleBelow = f().fill(-Infinity);
     this.treasuryMode = u();
     this.deleverageAtLtv = f();
     this.deleverageToLtv = f();
@@ -539,7 +547,7 @@ export class AgentState {
       this.solo[i] = s.solo ? 1 : 0;
       this.rec[i * REC + R_POOL_FEE] = s.solo ? 0 : s.poolFee;
       this.rec[i * REC + R_LAST_ORDER_DAY] = -1e9;
-      this.rec[i * REC + R_OP_OFF_THR] = Infinity;
+      operateStale(this, i);
       const opex = s.opexUsdPerDay ?? s.opexUsdPerPhDay * ehs * 1000;
       this.rec[i * REC + R_OPEX_USD_PER_DAY] = opex;
       this.rec[i * REC + R_TREASURY_BTC] = s.treasuryBtc;
@@ -868,4 +876,14 @@ function drawFinance(specs: MinerSpec[], rng: RandomStream, start: StartEconomic
       s.loanTerms = { ...s.loanTerms, principalUsd: share * s.treasuryBtc * start.priceUsd };
     }
   });
+}
+
+/**
+ * Marks the miner's operate() short-cuts stale (R_OP_OFF_THR, opIdleBelow): every change of its
+ * cohorts (deliveries, shedding, retirement, exit, a module setting a share) calls this, so the next
+ * step runs the full operate().
+ */
+export function operateStale(st: AgentState, i: number): void {
+  st.rec[i * REC + R_OP_OFF_THR] = Infinity;
+  st.opIdleBelow[i] = -Infinity;
 }

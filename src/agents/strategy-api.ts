@@ -22,7 +22,7 @@ import {
   R_COLLATERAL_BTC,
   R_COST_USD_PER_DAY,
   R_DEBT_USD,
-  R_OP_OFF_THR,
+  operateStale,
   R_TREASURY_BTC,
 } from './state.ts';
 
@@ -235,14 +235,14 @@ export class MinerViewImpl implements MinerView {
     this.checkCohort(k);
     this.st.cohortShare[this.st.cohortStart[this.index]! + k] = on ? 1 : 0;
     this.st.cohortEpoch++;
-    this.st.rec[this.index * REC + R_OP_OFF_THR] = Infinity;
+    operateStale(this.st, this.index);
   }
   setCohortShare(k: number, share: number): void {
     this.checkCohort(k);
     if (!(share >= 0 && share <= 1)) throw new RangeError(`cohort share ${share} is not in 0..1`);
     this.st.cohortShare[this.st.cohortStart[this.index]! + k] = share;
     this.st.cohortEpoch++;
-    this.st.rec[this.index * REC + R_OP_OFF_THR] = Infinity;
+    operateStale(this.st, this.index);
   }
   private checkCohort(k: number): void {
     if (!Number.isInteger(k) || k < 0 || k >= this.cohortCount) {

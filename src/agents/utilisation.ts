@@ -57,3 +57,14 @@ export function runningMeanCost(share: number, cost: number, spread: number): nu
 export function fullRunThreshold(cost: number, spread: number, offRatio: number): number {
   return cost * (1 + spread) * offRatio;
 }
+
+/**
+ * The revenue below which a fully-off block stays off: its restart share G(revenue / onRatio) is 0
+ * while revenue / onRatio is below the block's cheapest cost c (1 - w). The relative margin of 1e-12
+ * covers the rounding of that division and of this product, so a revenue below the threshold is
+ * below it in bandShare's own arithmetic too. NaN (a zero cost with an infinite onRatio) compares
+ * false: no short-cut.
+ */
+export function restartThreshold(cost: number, spread: number, onRatio: number): number {
+  return cost * (1 - spread) * onRatio * (1 - 1e-12);
+}
