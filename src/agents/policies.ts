@@ -211,6 +211,8 @@ export function sellCollateralForCash(st: AgentState, i: number, usd: number, pr
 /** Voluntary sales of the treasury policy (sell-all, sell-fraction, keep-cash). */
 export function treasuryPolicy(st: AgentState, i: number, minedBtc: number, price: number, flows: StepFlows): void {
   const mode = st.treasuryMode[i]!;
+  // Selling a share of nothing sells nothing (a solo miner's usual step): only keep-cash acts then.
+  if (!(minedBtc > 0) && mode !== TREASURY_KEEP_CASH) return;
   if (mode === TREASURY_SELL_ALL) {
     sellBtc(st, i, minedBtc, price, flows);
   } else if (mode === TREASURY_SELL_FRACTION) {

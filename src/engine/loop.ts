@@ -375,8 +375,11 @@ export function settleMiners(
       mined = a * perEhs * (1 - rec[b + POOL_FEE]!);
       poolPaid += mined;
     }
-    rec[b + TREASURY] = rec[b + TREASURY]! + mined;
-    rec[b + MINED] = rec[b + MINED]! + mined;
+    // (most solo miners win nothing in a step: their treasury line is then only read)
+    if (mined !== 0) {
+      rec[b + TREASURY] = rec[b + TREASURY]! + mined;
+      rec[b + MINED] = rec[b + MINED]! + mined;
+    }
     const d = rec[b + DEBT]!;
     // The rate sits with the fields read only with debt (its own cache line); without debt the
     // interest is 0 either way (rates are finite).
