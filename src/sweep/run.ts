@@ -5,7 +5,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { HashsimError } from '../errors.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { parseScenarioText, parseScenarioWithFiles } from '../scenario/load.ts';
-import { runBatch, strategyModulesOf } from '../batch/index.ts';
+import { BatchPool, runBatch, strategyModulesOf } from '../batch/index.ts';
 import { requireCodeOptIn } from '../batch/code-trust.ts';
 import { readManifest, type DataFileEntry } from '../results/manifest.ts';
 import { checkResultSetIntegrity } from '../results/integrity.ts';
@@ -279,11 +279,14 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
   mkdirSync(join(out, SWEEP_FILES.points), { recursive: true });
   atomicWriteSync(docPath, docText);
 
-  // Every point (and the base scenario) is its own batch. Points run several at a time when there
-  // are more worker threads than replications; each batch's output is independent of the others.
+  // Every point (and the base scenario) is its own batch, all on one pool of worker threads started
+  // once (a pool per point cost ~1.5 s of thread start-up, module loading and cold JIT each).
+  // Points run several at a time: enough to fill the threads, plus one whose runs keep them busy
+  // while another point's last encoding and splicing finish. Each batch's output depends only on
+  // its scenario, seed and run indexes, not on what else shares the pool.
   const totalWorkers = Math.max(1, options.workers ?? availableParallelism());
   const perPoint = Math.min(totalWorkers, sweep.spec.replications);
-  const lanes = Math.max(1, Math.floor(totalWorkers / perPoint));
+  const lanes = Math.floor(totalWorkers / perPoint) + 1;
   interface Job {
     readonly label: string;
     readonly scenario: Scenario;
@@ -299,6 +302,8 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
   for (const pt of points) {
     jobs.push({ label: `point ${pt.point + 1}/${points.length} (${describeValues(pt.values)})`, scenario: pt.scenario, dataFiles: pt.dataFiles, strategyModules: pt.strategyModules, dir: pt.dir, point: pt });
   }
+  // no more threads than runs in the whole sweep
+  const pool = new BatchPool(Math.max(1, Math.min(totalWorkers, jobs.length * sweep.spec.replications)));
   const results = new Map<string, { ok: number; failed: number }>();
   let nextJob = 0;
   let jobsDone = 0;
@@ -319,8 +324,9 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
           out: join(out, job.dir),
           resume: options.resume === true,
           force: options.force === true,
-          progress: options.quiet || lanes > 1 ? 'none' : 'auto',
+          progress: 'none',
           log,
+          pool,
           sweep: { name: sweep.name, point: job.point ? job.point.point : null, values: job.point ? job.point.values : {} },
         });
         results.set(job.dir, { ok: res.manifest.counts.ok, failed: res.manifest.counts.error });
@@ -331,7 +337,11 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(lanes, jobs.length) }, lane));
+  try {
+    await Promise.all(Array.from({ length: Math.min(lanes, jobs.length) }, lane));
+  } finally {
+    await pool.destroy();
+  }
   if (failure !== null) throw failure;
   const outcomes: SweepPointOutcome[] = points.map((pt) => {
     const r = results.get(pt.dir)!;
