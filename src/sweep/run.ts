@@ -305,6 +305,8 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
   // no more threads than runs in the whole sweep
   const pool = new BatchPool(Math.max(1, Math.min(totalWorkers, jobs.length * sweep.spec.replications)));
   const results = new Map<string, { ok: number; failed: number }>();
+  // Points whose result sets this process has just written (not kept from before by --resume).
+  const written = new Set<string>();
   let nextJob = 0;
   let jobsDone = 0;
   const sweepT0 = performance.now();
@@ -330,6 +332,7 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
           sweep: { name: sweep.name, point: job.point ? job.point.point : null, values: job.point ? job.point.values : {} },
         });
         results.set(job.dir, { ok: res.manifest.counts.ok, failed: res.manifest.counts.error });
+        if (res.status === 'completed') written.add(job.dir);
         jobsDone++;
         if (!options.quiet) log(sweepProgressLine(sweep.name, jobsDone, jobs.length, (performance.now() - sweepT0) / 1000));
       } catch (err) {
@@ -349,7 +352,7 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
   });
   const baseFailed = sweep.spec.baseline ? (results.get(SWEEP_FILES.base)?.failed ?? 0) : 0;
 
-  const table = await summaryTable(out, prepared);
+  const table = await summaryTable(out, prepared, written);
   await writeParquetFile(join(out, SWEEP_FILES.parquet), table);
   atomicWriteSync(join(out, SWEEP_FILES.csv), toCsv(table));
   // Their hashes, checked by the analysis (here and in hashsim analyze) before it reads them.
@@ -373,15 +376,17 @@ const NON_METRIC = new Set(['run_index', 'status', 'error', 'error_stack']);
 /**
  * The combined table, one row per point: `point`, `dir`, one column per parameter (named by its
  * path), `runs`, `runs_ok`, `runs_failed`, then `<metric>_n|mean|sd|p5|p50|p95` for every numeric
- * column of the points' runs.parquet, over the runs with status "ok".
+ * column of the points' runs.parquet, over the runs with status "ok". Points not in `written` (the
+ * dirs of result sets the caller has just written) are checked against their manifests first.
  */
-export async function summaryTable(out: string, prepared: PreparedSweep): Promise<ParquetColumn[]> {
+export async function summaryTable(out: string, prepared: PreparedSweep, written: ReadonlySet<string> = new Set()): Promise<ParquetColumn[]> {
   const paths = Object.keys(prepared.sweep.spec.design.parameters);
   const metrics: string[] = [];
   const perPoint: { runs: number; ok: number; stats: Map<string, MetricSummary> }[] = [];
   for (const pt of prepared.points) {
     // A point kept from before (--resume) is read only if it is intact: no laundering into sweep.parquet.
-    await checkResultSetIntegrity(join(out, pt.dir), await readManifest(join(out, pt.dir)), [RESULT_FILES.runs]);
+    // One this process has just written (`written`) needs no check (hashing it again cost ~30 ms a point).
+    if (!written.has(pt.dir)) await checkResultSetIntegrity(join(out, pt.dir), await readManifest(join(out, pt.dir)), [RESULT_FILES.runs]);
     const data = await readParquetFile(join(out, pt.dir, RESULT_FILES.runs));
     const status = data.columns['status'];
     const okRows: number[] = [];
