@@ -186,6 +186,25 @@ describe('grid sweep end to end', () => {
     }
   });
 
+  it('writes the same bytes for any worker count (one shared pool, several points in flight)', async () => {
+    const f = join(WORK, 'grid.yaml');
+    const files = ['runs.parquet', 'series.parquet', 'miners.parquet', 'agents.parquet', 'bands.parquet'];
+    for (const workers of [1, 3]) {
+      const other = join(WORK, `out-grid-w${workers}`);
+      await runSweep(f, { out: other, workers, quiet: true, analyze: false });
+      for (const dir of ['base', ...[0, 1, 2, 3].map((k) => `points/${k}`)]) {
+        for (const file of files) expect(readFileSync(join(other, dir, file)).equals(readFileSync(join(out, dir, file))), `${workers} workers: ${dir}/${file}`).toBe(true);
+        const det = (d: string) => {
+          const m = JSON.parse(readFileSync(join(d, dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+          delete m['timings'];
+          return m;
+        };
+        expect(det(other)).toEqual(det(out));
+      }
+      for (const file of ['sweep.parquet', 'sweep.csv']) expect(readFileSync(join(other, file)).equals(readFileSync(join(out, file))), file).toBe(true);
+    }
+  }, 240_000);
+
   it('refuses to overwrite the sweep without --resume/--force; --resume keeps finished points and completes missing ones', async () => {
     const f = join(WORK, 'grid.yaml');
     await expect(runSweep(f, { out, workers: 2, quiet: true })).rejects.toThrow(/already holds this sweep; use --resume/);

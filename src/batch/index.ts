@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve, sep } from 'node:path';
-import { Piscina } from 'piscina';
 import { HashsimError } from '../errors.ts';
 import type { finishResultSet } from '../results/assemble.ts';
 import { DEFAULT_BANDS_MEMORY_BYTES, setIdentity } from '../results/plan.ts';
@@ -25,7 +24,8 @@ import { shardRange } from './shard.ts';
 import { BatchAssembly } from './assembly.ts';
 import { SPOOL_DIR, chunkName, listChunks, missingRanges, readJob, startSpool, writeChunk, type SpoolJob } from './spool.ts';
 import { recordFromError, type RunRecord } from '../results/record.ts';
-import type { WorkerReply, WorkerTask } from './worker.ts';
+import type { WorkerReply } from './worker.ts';
+import { BatchPool, DEFAULT_RUN_MODULE, ENCODE_WORKER_URL } from './pool.ts';
 
 /**
  * `strategyModule` paths named by the scenario's miners and populations, keyed as written (the key
@@ -80,6 +80,12 @@ export interface BatchOptions {
   readonly runTimeoutSeconds?: number;
   /** A sweep's point: recorded in the manifest and as columns of every table (sweep, sweep_point, param.<path>). */
   readonly sweep?: SweepPointInfo;
+  /**
+   * Worker threads owned by the caller, shared with other batches (a sweep's points): the batch
+   * runs on them and leaves them running. Without it the batch starts its own `workers` threads and
+   * stops them when it ends. Does not change the output.
+   */
+  readonly pool?: BatchPool;
 }
 
 export interface BatchResult {
@@ -92,22 +98,7 @@ export interface BatchResult {
   readonly failedRuns: readonly { readonly runIndex: number; readonly error: string }[];
 }
 
-// The worker and the engine come from the same tree as this module: the TypeScript sources (run
-// through tsx) or the compiled dist/ of `npm run build` (plain JavaScript: no tsx in the workers).
-const COMPILED = import.meta.url.endsWith('.js');
-const EXT = COMPILED ? '.js' : '.ts';
-const WORKER_URL = new URL(`./worker${EXT}`, import.meta.url).href;
-const DEFAULT_RUN_MODULE = new URL(`../engine/index${EXT}`, import.meta.url).href;
-/** Encoding tasks (row groups of the result tables, bands) run on the same pool. */
-const ENCODE_WORKER_URL = new URL(`../results/encode-worker${EXT}`, import.meta.url).href;
-
-/**
- * Absolute file URL preloaded into worker threads with --import: registers tsx's ESM loader so the
- * TypeScript worker loads from the CLI, under vitest and from any cwd.
- */
-export function tsxLoaderUrl(): string {
-  return new URL('./tsx-register.mjs', import.meta.url).href;
-}
+export { BatchPool, tsxLoaderUrl } from './pool.ts';
 
 function describeDiff(a: SpoolJob, b: SpoolJob): string {
   const d: string[] = [];
@@ -342,13 +333,13 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
   const progress = createProgress(o.progress ?? 'auto');
   // One pool for the runs and for encoding the result tables (workers encode row groups as soon as
   // their runs are in the spool, between simulations; the main thread only plans and splices).
-  const pool = new Piscina<WorkerTask, WorkerReply>({
-    filename: WORKER_URL,
-    minThreads: workers,
-    maxThreads: workers,
-    execArgv: COMPILED ? [] : ['--import', tsxLoaderUrl()],
-    idleTimeout: 1000,
-  });
+  // A caller's pool is shared with its other batches and outlives this one.
+  const ownPool = o.pool === undefined ? new BatchPool(workers) : null;
+  const batchPool = o.pool ?? ownPool!;
+  const pool = batchPool.piscina;
+  const releasePool = async (): Promise<void> => {
+    await ownPool?.destroy();
+  };
   const assembly = new BatchAssembly({
     pool,
     filename: ENCODE_WORKER_URL,
@@ -360,7 +351,7 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
   try {
     await assembly.init(chunks);
   } catch (err) {
-    await pool.destroy();
+    await releasePool();
     throw err;
   }
   if (tasks.length > 0) {
@@ -382,6 +373,8 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
         while ((retry.length > 0 || next < tasks.length) && failure === null) {
           const t = retry.length > 0 ? retry.shift()! : tasks[next++]!;
           let reply: WorkerReply;
+          // taken before the task's clock starts (see BatchPool.slot)
+          const release = await batchPool.slot(limitS !== undefined);
           try {
             const ac = limitS === undefined ? undefined : new AbortController();
             const timer = ac === undefined ? undefined : setTimeout(() => ac.abort(), limitS! * 1000 * (t.end - t.start) + TASK_START_ALLOWANCE_MS);
@@ -395,6 +388,7 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
               throw err;
             } finally {
               clearTimeout(timer);
+              release();
             }
           } catch (err) {
             if (err instanceof RunTimeout && limitS !== undefined) {
@@ -435,7 +429,7 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
       await Promise.all(Array.from({ length: limitS === undefined ? workers * 2 : workers }, lane));
       if (failure !== null) throw failure;
     } catch (err) {
-      await pool.destroy();
+      await releasePool();
       throw err;
     } finally {
       progress.stop();
@@ -450,7 +444,7 @@ async function runBatchInFolder(o: BatchOptions): Promise<BatchResult> {
     encoded = await assembly.finish();
     tailSeconds = (performance.now() - t0) / 1000 - computeSeconds;
   } finally {
-    await pool.destroy();
+    await releasePool();
   }
 
   const { finishResultSet: finish } = await loadAssembler();

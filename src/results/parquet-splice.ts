@@ -56,6 +56,10 @@ export function parsePiece(bytes: Uint8Array, what: string): ParsedPiece {
   return { bytes, meta, dataEnd };
 }
 
+/** Gathered writes go out once they reach this size or this many parts. */
+const WRITE_GATHER_BYTES = 1 << 20;
+const WRITE_GATHER_PARTS = 512;
+
 const shift = (s: TStruct, id: number, delta: number): void => {
   const v = intField(s, id);
   if (v !== undefined && v > 0) setIntField(s, id, v + delta);
@@ -71,10 +75,25 @@ export async function spliceParquet(path: string, piecePaths: readonly string[])
   const hash = createHash('sha256');
   let size = 0;
   await atomicWriteWith(path, async (fh) => {
+    // Small pieces (a page index per column chunk, hundreds per file) are gathered and written
+    // together: one write call each cost a thread-pool round trip (~25 ms per set of a tiny sweep
+    // point). The bytes written are the same.
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const parts = pending;
+      pending = [];
+      pendingBytes = 0;
+      // writeFile writes all of it from the current position (a short write is continued)
+      await fh.writeFile(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    };
     const write = async (b: Uint8Array) => {
       hash.update(b);
       size += b.length;
-      await fh.write(b);
+      pending.push(b);
+      pendingBytes += b.length;
+      if (pendingBytes >= WRITE_GATHER_BYTES || pending.length >= WRITE_GATHER_PARTS) await flush();
     };
     let first: TStruct | undefined;
     let schemaBytes: Buffer | undefined;
@@ -147,6 +166,7 @@ export async function spliceParquet(path: string, piecePaths: readonly string[])
     tail.write('PAR1', 4, 'latin1');
     await write(footer);
     await write(tail);
+    await flush();
   });
   return { sha256: hash.digest('hex'), bytes: size };
 }

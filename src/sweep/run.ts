@@ -5,7 +5,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { HashsimError } from '../errors.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { parseScenarioText, parseScenarioWithFiles } from '../scenario/load.ts';
-import { runBatch, strategyModulesOf } from '../batch/index.ts';
+import { BatchPool, runBatch, strategyModulesOf } from '../batch/index.ts';
 import { requireCodeOptIn } from '../batch/code-trust.ts';
 import { readManifest, type DataFileEntry } from '../results/manifest.ts';
 import { checkResultSetIntegrity } from '../results/integrity.ts';
@@ -279,11 +279,14 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
   mkdirSync(join(out, SWEEP_FILES.points), { recursive: true });
   atomicWriteSync(docPath, docText);
 
-  // Every point (and the base scenario) is its own batch. Points run several at a time when there
-  // are more worker threads than replications; each batch's output is independent of the others.
+  // Every point (and the base scenario) is its own batch, all on one pool of worker threads started
+  // once (a pool per point cost ~1.5 s of thread start-up, module loading and cold JIT each).
+  // Points run several at a time: enough to fill the threads, plus one whose runs keep them busy
+  // while another point's last encoding and splicing finish. Each batch's output depends only on
+  // its scenario, seed and run indexes, not on what else shares the pool.
   const totalWorkers = Math.max(1, options.workers ?? availableParallelism());
   const perPoint = Math.min(totalWorkers, sweep.spec.replications);
-  const lanes = Math.max(1, Math.floor(totalWorkers / perPoint));
+  const lanes = Math.floor(totalWorkers / perPoint) + 1;
   interface Job {
     readonly label: string;
     readonly scenario: Scenario;
@@ -299,7 +302,11 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
   for (const pt of points) {
     jobs.push({ label: `point ${pt.point + 1}/${points.length} (${describeValues(pt.values)})`, scenario: pt.scenario, dataFiles: pt.dataFiles, strategyModules: pt.strategyModules, dir: pt.dir, point: pt });
   }
+  // no more threads than runs in the whole sweep
+  const pool = new BatchPool(Math.max(1, Math.min(totalWorkers, jobs.length * sweep.spec.replications)));
   const results = new Map<string, { ok: number; failed: number }>();
+  // Points whose result sets this process has just written (not kept from before by --resume).
+  const written = new Set<string>();
   let nextJob = 0;
   let jobsDone = 0;
   const sweepT0 = performance.now();
@@ -319,11 +326,13 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
           out: join(out, job.dir),
           resume: options.resume === true,
           force: options.force === true,
-          progress: options.quiet || lanes > 1 ? 'none' : 'auto',
+          progress: 'none',
           log,
+          pool,
           sweep: { name: sweep.name, point: job.point ? job.point.point : null, values: job.point ? job.point.values : {} },
         });
         results.set(job.dir, { ok: res.manifest.counts.ok, failed: res.manifest.counts.error });
+        if (res.status === 'completed') written.add(job.dir);
         jobsDone++;
         if (!options.quiet) log(sweepProgressLine(sweep.name, jobsDone, jobs.length, (performance.now() - sweepT0) / 1000));
       } catch (err) {
@@ -331,7 +340,11 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(lanes, jobs.length) }, lane));
+  try {
+    await Promise.all(Array.from({ length: Math.min(lanes, jobs.length) }, lane));
+  } finally {
+    await pool.destroy();
+  }
   if (failure !== null) throw failure;
   const outcomes: SweepPointOutcome[] = points.map((pt) => {
     const r = results.get(pt.dir)!;
@@ -339,7 +352,7 @@ export async function runSweep(sweepFile: string, options: SweepOptions = {}): P
   });
   const baseFailed = sweep.spec.baseline ? (results.get(SWEEP_FILES.base)?.failed ?? 0) : 0;
 
-  const table = await summaryTable(out, prepared);
+  const table = await summaryTable(out, prepared, written);
   await writeParquetFile(join(out, SWEEP_FILES.parquet), table);
   atomicWriteSync(join(out, SWEEP_FILES.csv), toCsv(table));
   // Their hashes, checked by the analysis (here and in hashsim analyze) before it reads them.
@@ -363,15 +376,17 @@ const NON_METRIC = new Set(['run_index', 'status', 'error', 'error_stack']);
 /**
  * The combined table, one row per point: `point`, `dir`, one column per parameter (named by its
  * path), `runs`, `runs_ok`, `runs_failed`, then `<metric>_n|mean|sd|p5|p50|p95` for every numeric
- * column of the points' runs.parquet, over the runs with status "ok".
+ * column of the points' runs.parquet, over the runs with status "ok". Points not in `written` (the
+ * dirs of result sets the caller has just written) are checked against their manifests first.
  */
-export async function summaryTable(out: string, prepared: PreparedSweep): Promise<ParquetColumn[]> {
+export async function summaryTable(out: string, prepared: PreparedSweep, written: ReadonlySet<string> = new Set()): Promise<ParquetColumn[]> {
   const paths = Object.keys(prepared.sweep.spec.design.parameters);
   const metrics: string[] = [];
   const perPoint: { runs: number; ok: number; stats: Map<string, MetricSummary> }[] = [];
   for (const pt of prepared.points) {
     // A point kept from before (--resume) is read only if it is intact: no laundering into sweep.parquet.
-    await checkResultSetIntegrity(join(out, pt.dir), await readManifest(join(out, pt.dir)), [RESULT_FILES.runs]);
+    // One this process has just written (`written`) needs no check (hashing it again cost ~30 ms a point).
+    if (!written.has(pt.dir)) await checkResultSetIntegrity(join(out, pt.dir), await readManifest(join(out, pt.dir)), [RESULT_FILES.runs]);
     const data = await readParquetFile(join(out, pt.dir, RESULT_FILES.runs));
     const status = data.columns['status'];
     const okRows: number[] = [];
