@@ -6,6 +6,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { FONT_FAMILY } from './theme.ts';
 
 import { FONT_FILES } from './fonts.ts';
+import { encodeIndexedPng } from './png.ts';
 import { installFontMetrics } from './fontmetrics.ts';
 
 export { FONT_FILES };
@@ -67,7 +68,9 @@ export function svgToPng(svg: string, zoom: number = PNG_ZOOM): Buffer {
     background: 'white',
     font: { loadSystemFonts: false, fontFiles: [...FONT_FILES], defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
   });
-  return resvg.render().asPng();
+  const image = resvg.render();
+  // The same pixels as asPng(), written as a palette image when they allow it (see png.ts).
+  return encodeIndexedPng(image.pixels, image.width, image.height) ?? image.asPng();
 }
 
 /** SVG and PNG of one Vega-Lite spec. */
