@@ -11,7 +11,8 @@ import { DEFAULT_CHART_FORMATS, type ChartFormat } from './formats.ts';
 
 export { CHART_FORMATS, DEFAULT_CHART_FORMATS, parseChartFormats, type ChartFormat } from './formats.ts';
 import { atomicWrite } from '../results/atomic.ts';
-import { renderSvg, svgToPng } from './render.ts';
+import { renderSvg, svgToPng, toVegaSpec } from './render.ts';
+import { rememberCompiled } from './compiled.ts';
 import type { RenderReply, RenderTask } from './render-worker.ts';
 
 /** Render workers: HASHSIM_CHART_WORKERS when set, else the cores (at most one per chart). */
@@ -31,6 +32,11 @@ export interface WriteChartsOptions {
   readonly formats?: readonly ChartFormat[];
   /** Render threads; 1 renders in this thread. Default: chartWorkers(). */
   readonly workers?: number;
+  /**
+   * Also compile each spec as the report embeds it, on the render threads, and remember it for
+   * the report (compiled.ts): for callers that write the report from the same specs next.
+   */
+  readonly forReport?: boolean;
   /** After each chart's files are written: charts done, of total. */
   readonly onChart?: (done: number, total: number) => void;
 }
@@ -60,6 +66,12 @@ export function specJson(spec: unknown): string {
   return `${marked.replace(/"\\u0000row(\d+)\\u0000"/g, (_, i: string) => rows[Number(i)]!)}\n`;
 }
 
+/** One chart drawn in this thread: the same functions as render-worker.ts. */
+async function renderHere(spec: TopLevelSpec, svg: boolean, png: boolean, forReport: boolean): Promise<RenderReply> {
+  const s = await renderSvg(spec);
+  return { svg: svg ? s : null, png: png ? svgToPng(s) : null, vega: forReport ? JSON.stringify(toVegaSpec(spec)) : null };
+}
+
 /**
  * Writes every chart into `dir` and returns, per chart, the file names written (relative to `dir`),
  * in the order given.
@@ -72,6 +84,7 @@ export async function writeCharts(charts: readonly ChartToWrite[], dir: string, 
   let done = 0;
   const writeOne = async (i: number, r: RenderReply | null): Promise<void> => {
     const c = charts[i]!;
+    if (r?.vega != null) rememberCompiled(c.spec, r.vega);
     const files = [`${c.name}.vl.json`];
     await atomicWrite(join(dir, files[0]!), specJson(c.spec));
     if (r?.svg != null) {
@@ -85,6 +98,7 @@ export async function writeCharts(charts: readonly ChartToWrite[], dir: string, 
     out[i] = files;
     options.onChart?.(++done, charts.length);
   };
+  const forReport = options.forReport === true;
   if (!svg && !png) {
     for (let i = 0; i < charts.length; i++) await writeOne(i, null);
     return out;
@@ -92,8 +106,7 @@ export async function writeCharts(charts: readonly ChartToWrite[], dir: string, 
   const workers = options.workers ?? chartWorkers(undefined, charts.length);
   if (workers <= 1 || charts.length <= 1) {
     for (let i = 0; i < charts.length; i++) {
-      const s = await renderSvg(charts[i]!.spec);
-      await writeOne(i, { svg: svg ? s : null, png: png ? svgToPng(s) : null });
+      await writeOne(i, await renderHere(charts[i]!.spec, svg, png, forReport));
     }
     return out;
   }
@@ -114,7 +127,7 @@ export async function writeCharts(charts: readonly ChartToWrite[], dir: string, 
     const poolLane = async (): Promise<void> => {
       while (next < order.length) {
         const i = order[next++]!.i;
-        const reply = await pool.run({ spec: charts[i]!.spec, svg, png });
+        const reply = await pool.run({ spec: charts[i]!.spec, svg, png, report: forReport });
         await writeOne(i, reply);
       }
     };
@@ -123,8 +136,7 @@ export async function writeCharts(charts: readonly ChartToWrite[], dir: string, 
       await new Promise((r) => setImmediate(r));
       while (next < order.length) {
         const i = order[next++]!.i;
-        const s = await renderSvg(charts[i]!.spec);
-        await writeOne(i, { svg: svg ? s : null, png: png ? svgToPng(s) : null });
+        await writeOne(i, await renderHere(charts[i]!.spec, svg, png, forReport));
       }
     };
     await Promise.all([...Array.from({ length: 2 * (workers - 1) }, poolLane), localLane()]);

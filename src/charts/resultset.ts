@@ -349,6 +349,9 @@ export async function renderResultSetCharts(dir: string, options: RenderChartsOp
     formats: options.formats ?? (options.png === false ? ['svg'] : DEFAULT_CHART_FORMATS),
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
     ...(options.onChart ? { onChart: options.onChart } : {}),
+    // Entries handed in are shared with the report that follows (the run hook): compile its specs
+    // on the render threads now rather than on the main thread after the last chart.
+    ...(options.entries ? { forReport: true } : {}),
   });
   const out: RenderedChart[] = entries.map((e, i) => ({ name: e.name, section: e.section, title: e.title, files: files[i]!.map((f) => `${RESULT_FILES.charts}/${f}`) }));
   const keep = new Set(out.flatMap((c) => c.files.map((f) => f.slice(RESULT_FILES.charts.length + 1))));
