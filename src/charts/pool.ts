@@ -37,6 +37,8 @@ export interface WriteChartsOptions {
    * the report (compiled.ts): for callers that write the report from the same specs next.
    */
   readonly forReport?: boolean;
+  /** Render threads already started (startRenderPool); the caller destroys them. Overrides workers. */
+  readonly pool?: RenderPool | null;
   /** After each chart's files are written: charts done, of total. */
   readonly onChart?: (done: number, total: number) => void;
 }
@@ -103,7 +105,8 @@ export async function writeCharts(charts: readonly ChartToWrite[], dir: string, 
     for (let i = 0; i < charts.length; i++) await writeOne(i, null);
     return out;
   }
-  const workers = options.workers ?? chartWorkers(undefined, charts.length);
+  const given = options.pool;
+  const workers = given ? given.threads + 1 : (options.workers ?? chartWorkers(undefined, charts.length));
   if (workers <= 1 || charts.length <= 1) {
     for (let i = 0; i < charts.length; i++) {
       await writeOne(i, await renderHere(charts[i]!.spec, svg, png, forReport));
@@ -113,13 +116,7 @@ export async function writeCharts(charts: readonly ChartToWrite[], dir: string, 
   // The main thread renders too: `workers` threads in all, one fewer to start (a worker's start-up,
   // loading vega and resvg, costs about as much as a few charts). Two tasks per pool thread are in
   // flight so a pool thread never waits while the main thread is busy rendering.
-  const pool = new Piscina<RenderTask, RenderReply>({
-    filename: WORKER_URL,
-    minThreads: workers - 1,
-    maxThreads: workers - 1,
-    execArgv: COMPILED ? [] : ['--import', new URL('../batch/tsx-register.mjs', import.meta.url).href],
-    idleTimeout: 1000,
-  });
+  const pool = given?.piscina ?? newPiscina(workers - 1);
   try {
     // Biggest first (a long chart started last would leave the other threads idle at the end).
     const order = charts.map((c, i) => ({ i, size: JSON.stringify(c.spec).length })).sort((a, b) => b.size - a.size || a.i - b.i);
@@ -141,7 +138,36 @@ export async function writeCharts(charts: readonly ChartToWrite[], dir: string, 
     };
     await Promise.all([...Array.from({ length: 2 * (workers - 1) }, poolLane), localLane()]);
   } finally {
-    await pool.destroy();
+    if (!given) await pool.destroy();
   }
   return out;
+}
+
+function newPiscina(threads: number): Piscina<RenderTask, RenderReply> {
+  return new Piscina<RenderTask, RenderReply>({
+    filename: WORKER_URL,
+    minThreads: threads,
+    maxThreads: threads,
+    execArgv: COMPILED ? [] : ['--import', new URL('../batch/tsx-register.mjs', import.meta.url).href],
+    idleTimeout: 1000,
+  });
+}
+
+/** Render threads started ahead of writeCharts (see startRenderPool). */
+export interface RenderPool {
+  readonly piscina: Piscina<RenderTask, RenderReply>;
+  /** Pool threads (the main thread renders too). */
+  readonly threads: number;
+  destroy(): Promise<void>;
+}
+
+/**
+ * Starts the render threads for `workers` threads in all (the main thread is one), or null for 1.
+ * A thread's start-up (loading vega, vega-lite and resvg, ~0.5-1 s) then overlaps the main thread's
+ * reading of the set and building of the specs instead of following it. The caller destroys it.
+ */
+export function startRenderPool(workers: number): RenderPool | null {
+  if (workers <= 1) return null;
+  const piscina = newPiscina(workers - 1);
+  return { piscina, threads: workers - 1, destroy: () => piscina.destroy() };
 }
