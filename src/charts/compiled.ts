@@ -6,7 +6,7 @@
  * that is dropped takes its compiled spec with it.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { toVegaSpec } from './render.ts';
+import { toVegaSpec } from './compile.ts';
 
 const compiled = new WeakMap<TopLevelSpec, string>();
 

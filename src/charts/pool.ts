@@ -11,7 +11,7 @@ import { DEFAULT_CHART_FORMATS, type ChartFormat } from './formats.ts';
 
 export { CHART_FORMATS, DEFAULT_CHART_FORMATS, parseChartFormats, type ChartFormat } from './formats.ts';
 import { atomicWrite } from '../results/atomic.ts';
-import { renderSvg, svgToPng, toVegaSpec } from './render.ts';
+import { toVegaSpec } from './compile.ts';
 import { rememberCompiled } from './compiled.ts';
 import type { RenderReply, RenderTask } from './render-worker.ts';
 
@@ -70,6 +70,9 @@ export function specJson(spec: unknown): string {
 
 /** One chart drawn in this thread: the same functions as render-worker.ts. */
 async function renderHere(spec: TopLevelSpec, svg: boolean, png: boolean, forReport: boolean): Promise<RenderReply> {
+  // Loaded on first use: resvg and the font metrics are not needed by callers that only use this
+  // module's helpers (the report, through resultset.ts).
+  const { renderSvg, svgToPng } = await import('./render.ts');
   const s = await renderSvg(spec);
   return { svg: svg ? s : null, png: png ? svgToPng(s) : null, vega: forReport ? JSON.stringify(toVegaSpec(spec)) : null };
 }

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import * as vega from 'vega';
 import { Resvg } from '@resvg/resvg-js';
@@ -14,10 +13,9 @@ export { FONT_FILES };
 /** Default PNG zoom: 2x the CSS size, sharp enough for print and slides. */
 export const PNG_ZOOM = 2;
 
-/** Compiles a Vega-Lite spec to a Vega spec (what the report embeds and the headless view runs). */
-export function toVegaSpec(spec: TopLevelSpec): vega.Spec {
-  return compile(spec).spec;
-}
+import { toVegaSpec } from './compile.ts';
+
+export { toVegaSpec };
 
 /**
  * A layer drawn only under the pointer: it selects on hover and is invisible otherwise (opacity 0
