@@ -261,6 +261,9 @@ const num = (c: ColumnValues | undefined, i: number): number | null => {
   return Number.isFinite(v) ? v : null;
 };
 
+/** The columns of bands.parquet that the charts use (bandRowsFromParquet). */
+const BAND_COLUMNS: readonly string[] = ['step', 'day', 'metric', 'mean', 'p5', 'p25', 'p50', 'p75', 'p95'];
+
 /** bands.parquet as rows (NaN = null). */
 export function bandRowsFromParquet(t: ParquetData): BandRow[] {
   const metric = t.columns.metric as (string | null)[] | undefined;
@@ -303,7 +306,9 @@ export function startDateOf(manifest: Manifest): string {
 /** Reads what the charts need from a result set folder. */
 export async function loadChartData(dir: string): Promise<ResultSetChartData & { manifest: Manifest; dir: string }> {
   const set = await readResultSet(dir);
-  const [bands, runs] = await Promise.all([set.bands.read(), set.runs.read()]);
+  // Only the columns bandRowsFromParquet reads: the others (scenario, its sha256 and the date, a
+  // string per row) were most of the time of reading bands.parquet (~2.5x faster without them).
+  const [bands, runs] = await Promise.all([set.bands.read({ columns: BAND_COLUMNS }), set.runs.read()]);
   return {
     dir: set.dir,
     manifest: set.manifest,
