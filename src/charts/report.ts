@@ -69,6 +69,9 @@ export interface MinerOutcomeRow {
   readonly medianMwPivoted: number | null;
 }
 
+/** The columns of miners.parquet that minerOutcomeRows reads. */
+const MINER_COLUMNS: readonly string[] = ['miner', 'status', 'margin_calls', 'liquidations', 'final_treasury_btc', 'final_debt_usd', 'final_hashrate_ehs', 'mw_pivoted'];
+
 /** Per named miner: shares of runs with an exit / margin call / liquidation and medians of final values. */
 export function minerOutcomeRows(t: ParquetData): MinerOutcomeRow[] {
   const miner = t.columns.miner as (string | null)[] | undefined;
@@ -378,7 +381,8 @@ function indexedFiles(dir: string): Record<string, readonly string[]> {
 /** Writes <dir>/report.html for a result set; returns its path. */
 export async function writeReport(dir: string, options: WriteReportOptions = {}): Promise<string> {
   const data = options.data ?? (await loadChartData(dir));
-  const miners = await readParquetFile(join(data.dir, RESULT_FILES.miners));
+  // Only what minerOutcomeRows reads (the table has ~30 columns).
+  const miners = await readParquetFile(join(data.dir, RESULT_FILES.miners), { columns: MINER_COLUMNS });
   const minerOutcomes = minerOutcomeRows(miners); // failed runs have no miner rows
   const charts = options.entries ?? buildResultSetCharts(data);
   options.onPlanned?.(charts.length);
