@@ -11,7 +11,8 @@ import { DEFAULT_CHART_FORMATS, type ChartFormat } from './formats.ts';
 
 export { CHART_FORMATS, DEFAULT_CHART_FORMATS, parseChartFormats, type ChartFormat } from './formats.ts';
 import { atomicWrite } from '../results/atomic.ts';
-import { renderSvg, svgToPng } from './render.ts';
+import { toVegaSpec } from './compile.ts';
+import { rememberCompiled } from './compiled.ts';
 import type { RenderReply, RenderTask } from './render-worker.ts';
 
 /** Render workers: HASHSIM_CHART_WORKERS when set, else the cores (at most one per chart). */
@@ -31,6 +32,13 @@ export interface WriteChartsOptions {
   readonly formats?: readonly ChartFormat[];
   /** Render threads; 1 renders in this thread. Default: chartWorkers(). */
   readonly workers?: number;
+  /**
+   * Also compile each spec as the report embeds it, on the render threads, and remember it for
+   * the report (compiled.ts): for callers that write the report from the same specs next.
+   */
+  readonly forReport?: boolean;
+  /** Render threads already started (startRenderPool); the caller destroys them. Overrides workers. */
+  readonly pool?: RenderPool | null;
   /** After each chart's files are written: charts done, of total. */
   readonly onChart?: (done: number, total: number) => void;
 }
@@ -60,6 +68,15 @@ export function specJson(spec: unknown): string {
   return `${marked.replace(/"\\u0000row(\d+)\\u0000"/g, (_, i: string) => rows[Number(i)]!)}\n`;
 }
 
+/** One chart drawn in this thread: the same functions as render-worker.ts. */
+async function renderHere(spec: TopLevelSpec, svg: boolean, png: boolean, forReport: boolean): Promise<RenderReply> {
+  // Loaded on first use: resvg and the font metrics are not needed by callers that only use this
+  // module's helpers (the report, through resultset.ts).
+  const { renderSvg, svgToPng } = await import('./render.ts');
+  const s = await renderSvg(spec);
+  return { svg: svg ? s : null, png: png ? svgToPng(s) : null, vega: forReport ? JSON.stringify(toVegaSpec(spec)) : null };
+}
+
 /**
  * Writes every chart into `dir` and returns, per chart, the file names written (relative to `dir`),
  * in the order given.
@@ -72,6 +89,7 @@ export async function writeCharts(charts: readonly ChartToWrite[], dir: string, 
   let done = 0;
   const writeOne = async (i: number, r: RenderReply | null): Promise<void> => {
     const c = charts[i]!;
+    if (r?.vega != null) rememberCompiled(c.spec, r.vega);
     const files = [`${c.name}.vl.json`];
     await atomicWrite(join(dir, files[0]!), specJson(c.spec));
     if (r?.svg != null) {
@@ -85,28 +103,23 @@ export async function writeCharts(charts: readonly ChartToWrite[], dir: string, 
     out[i] = files;
     options.onChart?.(++done, charts.length);
   };
+  const forReport = options.forReport === true;
   if (!svg && !png) {
     for (let i = 0; i < charts.length; i++) await writeOne(i, null);
     return out;
   }
-  const workers = options.workers ?? chartWorkers(undefined, charts.length);
+  const given = options.pool;
+  const workers = given ? given.threads + 1 : (options.workers ?? chartWorkers(undefined, charts.length));
   if (workers <= 1 || charts.length <= 1) {
     for (let i = 0; i < charts.length; i++) {
-      const s = await renderSvg(charts[i]!.spec);
-      await writeOne(i, { svg: svg ? s : null, png: png ? svgToPng(s) : null });
+      await writeOne(i, await renderHere(charts[i]!.spec, svg, png, forReport));
     }
     return out;
   }
   // The main thread renders too: `workers` threads in all, one fewer to start (a worker's start-up,
   // loading vega and resvg, costs about as much as a few charts). Two tasks per pool thread are in
   // flight so a pool thread never waits while the main thread is busy rendering.
-  const pool = new Piscina<RenderTask, RenderReply>({
-    filename: WORKER_URL,
-    minThreads: workers - 1,
-    maxThreads: workers - 1,
-    execArgv: COMPILED ? [] : ['--import', new URL('../batch/tsx-register.mjs', import.meta.url).href],
-    idleTimeout: 1000,
-  });
+  const pool = given?.piscina ?? newPiscina(workers - 1);
   try {
     // Biggest first (a long chart started last would leave the other threads idle at the end).
     const order = charts.map((c, i) => ({ i, size: JSON.stringify(c.spec).length })).sort((a, b) => b.size - a.size || a.i - b.i);
@@ -114,7 +127,7 @@ export async function writeCharts(charts: readonly ChartToWrite[], dir: string, 
     const poolLane = async (): Promise<void> => {
       while (next < order.length) {
         const i = order[next++]!.i;
-        const reply = await pool.run({ spec: charts[i]!.spec, svg, png });
+        const reply = await pool.run({ spec: charts[i]!.spec, svg, png, report: forReport });
         await writeOne(i, reply);
       }
     };
@@ -123,13 +136,41 @@ export async function writeCharts(charts: readonly ChartToWrite[], dir: string, 
       await new Promise((r) => setImmediate(r));
       while (next < order.length) {
         const i = order[next++]!.i;
-        const s = await renderSvg(charts[i]!.spec);
-        await writeOne(i, { svg: svg ? s : null, png: png ? svgToPng(s) : null });
+        await writeOne(i, await renderHere(charts[i]!.spec, svg, png, forReport));
       }
     };
     await Promise.all([...Array.from({ length: 2 * (workers - 1) }, poolLane), localLane()]);
   } finally {
-    await pool.destroy();
+    if (!given) await pool.destroy();
   }
   return out;
+}
+
+function newPiscina(threads: number): Piscina<RenderTask, RenderReply> {
+  return new Piscina<RenderTask, RenderReply>({
+    filename: WORKER_URL,
+    minThreads: threads,
+    maxThreads: threads,
+    execArgv: COMPILED ? [] : ['--import', new URL('../batch/tsx-register.mjs', import.meta.url).href],
+    idleTimeout: 1000,
+  });
+}
+
+/** Render threads started ahead of writeCharts (see startRenderPool). */
+export interface RenderPool {
+  readonly piscina: Piscina<RenderTask, RenderReply>;
+  /** Pool threads (the main thread renders too). */
+  readonly threads: number;
+  destroy(): Promise<void>;
+}
+
+/**
+ * Starts the render threads for `workers` threads in all (the main thread is one), or null for 1.
+ * A thread's start-up (loading vega, vega-lite and resvg, ~0.5-1 s) then overlaps the main thread's
+ * reading of the set and building of the specs instead of following it. The caller destroys it.
+ */
+export function startRenderPool(workers: number): RenderPool | null {
+  if (workers <= 1) return null;
+  const piscina = newPiscina(workers - 1);
+  return { piscina, threads: workers - 1, destroy: () => piscina.destroy() };
 }

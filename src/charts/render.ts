@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import * as vega from 'vega';
 import { Resvg } from '@resvg/resvg-js';
 import { FONT_FAMILY } from './theme.ts';
 
 import { FONT_FILES } from './fonts.ts';
+import { encodeIndexedPng } from './png.ts';
 import { installFontMetrics } from './fontmetrics.ts';
 
 export { FONT_FILES };
@@ -13,10 +13,9 @@ export { FONT_FILES };
 /** Default PNG zoom: 2x the CSS size, sharp enough for print and slides. */
 export const PNG_ZOOM = 2;
 
-/** Compiles a Vega-Lite spec to a Vega spec (what the report embeds and the headless view runs). */
-export function toVegaSpec(spec: TopLevelSpec): vega.Spec {
-  return compile(spec).spec;
-}
+import { toVegaSpec } from './compile.ts';
+
+export { toVegaSpec };
 
 /**
  * A layer drawn only under the pointer: it selects on hover and is invisible otherwise (opacity 0
@@ -67,7 +66,9 @@ export function svgToPng(svg: string, zoom: number = PNG_ZOOM): Buffer {
     background: 'white',
     font: { loadSystemFonts: false, fontFiles: [...FONT_FILES], defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
   });
-  return resvg.render().asPng();
+  const image = resvg.render();
+  // The same pixels as asPng(), written as a palette image when they allow it (see png.ts).
+  return encodeIndexedPng(image.pixels, image.width, image.height) ?? image.asPng();
 }
 
 /** SVG and PNG of one Vega-Lite spec. */

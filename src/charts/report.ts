@@ -10,7 +10,7 @@ import { axisTitle, metricInfo } from './metrics.ts';
 import { finite, quantileSorted } from './specs/common.ts';
 import type { SummaryColumn } from './specs/types.ts';
 import { buildResultSetCharts, constantSeriesNotCharted, loadChartData, resolvedScenario, type ChartEntry, type ConstantSeries } from './resultset.ts';
-import { toVegaSpec } from './render.ts';
+import { compiledVegaJson } from './compiled.ts';
 
 /** One row of the report's summary table (also useful to notebooks). */
 export interface SummaryStats {
@@ -69,6 +69,9 @@ export interface MinerOutcomeRow {
   readonly medianMwPivoted: number | null;
 }
 
+/** The columns of miners.parquet that minerOutcomeRows reads. */
+const MINER_COLUMNS: readonly string[] = ['miner', 'status', 'margin_calls', 'liquidations', 'final_treasury_btc', 'final_debt_usd', 'final_hashrate_ehs', 'mw_pivoted'];
+
 /** Per named miner: shares of runs with an exit / margin call / liquidation and medians of final values. */
 export function minerOutcomeRows(t: ParquetData): MinerOutcomeRow[] {
   const miner = t.columns.miner as (string | null)[] | undefined;
@@ -112,8 +115,8 @@ export function minerOutcomeRows(t: ParquetData): MinerOutcomeRow[] {
 const esc = (s: unknown): string =>
   String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** JSON safe inside a <script> element (no "</script>", no "<!--"). */
-const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+/** JSON text made safe inside a <script> element (no "</script>", no "<!--"). */
+const scriptSafe = (json: string): string => json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
 function fmtNum(v: number | null): string {
   if (v === null || !Number.isFinite(v)) return '—';
@@ -235,7 +238,7 @@ export function chartSectionsHtml(charts: readonly ReportChart[], onChart?: (don
   const sections = [...new Set(charts.map((c) => c.section))];
   let done = 0;
   const compiled = charts.map((c, i) => {
-    const v = { ...c, id: `chart-${i + 1}`, vega: toVegaSpec(c.spec) };
+    const v = { ...c, id: `chart-${i + 1}`, vega: compiledVegaJson(c.spec) };
     onChart?.(++done, charts.length);
     return v;
   });
@@ -243,7 +246,7 @@ export function chartSectionsHtml(charts: readonly ReportChart[], onChart?: (don
     .map((sec) => {
       const inSec = compiled.filter((c) => c.section === sec);
       return `<h3>${esc(sec)}</h3>\n${inSec
-        .map((c) => `<figure class="chart"><div class="chart-view" id="${c.id}" role="img" aria-label="${esc(c.title)}"></div><figcaption>${esc(c.title)} · <code>${esc(c.file ?? `charts/${c.name}.png`)}</code></figcaption><script type="application/json" data-chart="${c.id}">${scriptJson(c.vega)}</script></figure>`)
+        .map((c) => `<figure class="chart"><div class="chart-view" id="${c.id}" role="img" aria-label="${esc(c.title)}"></div><figcaption>${esc(c.title)} · <code>${esc(c.file ?? `charts/${c.name}.png`)}</code></figcaption><script type="application/json" data-chart="${c.id}">${scriptSafe(c.vega)}</script></figure>`)
         .join('\n')}`;
     })
     .join('\n');
@@ -378,7 +381,8 @@ function indexedFiles(dir: string): Record<string, readonly string[]> {
 /** Writes <dir>/report.html for a result set; returns its path. */
 export async function writeReport(dir: string, options: WriteReportOptions = {}): Promise<string> {
   const data = options.data ?? (await loadChartData(dir));
-  const miners = await readParquetFile(join(data.dir, RESULT_FILES.miners));
+  // Only what minerOutcomeRows reads (the table has ~30 columns).
+  const miners = await readParquetFile(join(data.dir, RESULT_FILES.miners), { columns: MINER_COLUMNS });
   const minerOutcomes = minerOutcomeRows(miners); // failed runs have no miner rows
   const charts = options.entries ?? buildResultSetCharts(data);
   options.onPlanned?.(charts.length);

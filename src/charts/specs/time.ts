@@ -4,11 +4,26 @@ const DAY_MS = 86_400_000;
 
 /** ISO date (UTC) of `day` days after `startDate`; keeps the time of day when `day` is fractional. */
 export function dayToDate(startDate: string, day: number): string {
-  const t0 = Date.parse(`${startDate.slice(0, 10)}T00:00:00Z`);
-  if (!Number.isFinite(t0)) throw new Error(`invalid start date "${startDate}" (expected YYYY-MM-DD)`);
-  const iso = new Date(t0 + day * DAY_MS).toISOString();
-  return Number.isInteger(day) ? iso.slice(0, 10) : iso;
+  // Every chart of a set asks for the same few hundred days (38 charts x 730 steps): remember them
+  // for the last start date instead of formatting a Date each time.
+  if (startDate !== cachedStart) {
+    cachedStart = startDate;
+    cachedT0 = Date.parse(`${startDate.slice(0, 10)}T00:00:00Z`);
+    cachedDates.clear();
+  }
+  if (!Number.isFinite(cachedT0)) throw new Error(`invalid start date "${startDate}" (expected YYYY-MM-DD)`);
+  let out = cachedDates.get(day);
+  if (out === undefined) {
+    const iso = new Date(cachedT0 + day * DAY_MS).toISOString();
+    out = Number.isInteger(day) ? iso.slice(0, 10) : iso;
+    if (cachedDates.size < 100_000) cachedDates.set(day, out);
+  }
+  return out;
 }
+
+let cachedStart: string | undefined;
+let cachedT0 = Number.NaN;
+const cachedDates = new Map<number, string>();
 
 /** Room one date label needs on the axis (about 8 characters of 11 px DejaVu Sans plus a gap), in CSS px. */
 const LABEL_ROOM_PX = 80;
