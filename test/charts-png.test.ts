@@ -30,6 +30,17 @@ describe('indexed PNG of a chart', () => {
     expect(ours!.length).toBeLessThan(img.asPng().length);
   });
 
+  it('decodes to the same pixels in resvg\'s own PNG decoder (an independent reader)', () => {
+    const img = render(CHART_LIKE);
+    const pixels = Buffer.from(img.pixels);
+    const ours = encodeIndexedPng(pixels, img.width, img.height)!;
+    // resvg draws a PNG <image> at its own size pixel for pixel (no resampling at 1:1)
+    const wrap = `<svg xmlns="http://www.w3.org/2000/svg" width="${img.width}" height="${img.height}"><image image-rendering="optimizeSpeed" width="${img.width}" height="${img.height}" href="data:image/png;base64,${ours.toString('base64')}"/></svg>`;
+    const back = new Resvg(wrap).render();
+    expect([back.width, back.height]).toEqual([img.width, img.height]);
+    expect(Buffer.from(back.pixels).equals(pixels)).toBe(true);
+  });
+
   it('keeps a white first pixel (a cache sentinel must not alias opaque white)', () => {
     const px = new Uint8Array([255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 10, 20, 30, 255]);
     const png = encodeIndexedPng(px, 2, 2)!;
