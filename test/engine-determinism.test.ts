@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MinerSchema } from '../src/agents/schema.ts';
+import { NetworkSupply } from '../src/agents/supply.ts';
 import { buildAgentState, REC, R_CASH_USD } from '../src/agents/state.ts';
 import { HashsimError } from '../src/errors.ts';
 import { simulate, type RunResult } from '../src/engine/index.ts';
@@ -66,6 +67,22 @@ describe('hard errors', () => {
     st.rec[1 * REC + R_CASH_USD] = Number.NaN;
     expect(() => checkFinite(st, 4, 17, 17)).toThrow(HashsimError);
     expect(() => checkFinite(st, 4, 17, 17)).toThrow(/run 4, step 17 \(day 17\), miner "bad": cashUsd is NaN/);
+  });
+
+  it('machines that stop being conserved in the fringe fail the run, in a long run and in a short one', () => {
+    const sc = ScenarioSchema.parse(input);
+    // a residual from the fringe's 41st balance on: the check at step 63 (every 32 steps) must see it
+    let calls = 0;
+    const spy = vi.spyOn(NetworkSupply.prototype, 'conservationResidual').mockImplementation(() => (++calls > 1 ? 5 : 0));
+    try {
+      expect(() => simulate(sc, { seed: 1, runIndex: 2 })).toThrow(/run 2, step 63 \(day 63\): machines not conserved .*residual 5 EH\/s.*steps 32-63/);
+      // a run shorter than the interval is checked at its last step
+      calls = 1;
+      expect(() => simulate(ScenarioSchema.parse({ ...input, horizonDays: 10 }), { seed: 1, runIndex: 0 })).toThrow(/step 9 \(day 9\): machines not conserved.*steps 0-9/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(() => simulate(sc, { seed: 1, runIndex: 2 })).not.toThrow();
   });
 
   it('a strategy module returning garbage fails the run with the miner named', () => {
