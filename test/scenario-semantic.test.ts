@@ -44,6 +44,24 @@ describe('engine checks in validate', () => {
     expect(problems({ name: 'x', strategies: { mine: { treasury: { mode: 'hodl' } } }, miners: [{ ...MINER, strategy: 'mine' }] })).toEqual([]);
   });
 
+  it('resolved policies are cached by object identity: other overrides or another bundle resolve anew, and the shared result is frozen', () => {
+    const custom = { a: { treasury: { mode: 'hodl' as const } }, b: { treasury: { mode: 'sell-fraction' as const, sellFraction: 0.25 } } };
+    const o1 = { treasury: { cashDays: 10 } };
+    const o2 = { treasury: { cashDays: 20 } };
+    const first = resolvePolicies('a', o1, custom, 'miners[0]');
+    expect(resolvePolicies('a', o1, custom, 'miners[0]')).toBe(first);
+    expect(first.treasury).toMatchObject({ mode: 'hodl', cashDays: 10 });
+    // the same overrides object with another bundle, and another overrides object with the same bundle
+    expect(resolvePolicies('b', o1, custom, 'miners[0]').treasury).toMatchObject({ mode: 'sell-fraction', sellFraction: 0.25, cashDays: 10 });
+    expect(resolvePolicies('a', o2, custom, 'miners[0]').treasury).toMatchObject({ mode: 'hodl', cashDays: 20 });
+    // an equal but distinct overrides object gives an equal result
+    expect(resolvePolicies('a', { treasury: { cashDays: 10 } }, custom, 'miners[0]')).toEqual(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.treasury)).toBe(true);
+    expect(() => {
+      (first.treasury as { cashDays: number }).cashDays = 99;
+    }).toThrow(TypeError);
+  });
+
   it('a triangular mode outside [min, max], a normal that can draw below 0, a lognormal without max that overflows', () => {
     const p = (field: string, d: unknown) => problems({ name: 'x', populations: [{ name: 'p', count: 3, [field]: d }] });
     expect(p('efficiencyJPerTH', { dist: 'triangular', min: 10, mode: 40, max: 30 })).toEqual([expect.stringMatching(/^populations\[0\]\.efficiencyJPerTH\.mode: expected min <= mode <= max/)]);

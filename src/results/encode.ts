@@ -114,24 +114,35 @@ class Columns {
     }
   }
   columns(): ParquetColumn[] {
-    const n = this.rows;
-    return this.spec.map((s, i) => {
-      const t = this.text[i];
-      if (t) return { ...s, values: t };
-      const a = this.num[i]!.subarray(0, n);
-      if (s.type !== 'float64') return this.nullInt.has(i) ? { ...s, values: a, nulls: new Uint8Array(n).fill(1) } : { ...s, values: a };
-      // NaN is stored as null (hashsim never writes NaN); a null's value is written as 0
-      const v = a as Float64Array;
-      let nulls: Uint8Array | undefined;
-      for (let r = 0; r < n; r++) {
-        if (Number.isNaN(v[r]!)) {
-          (nulls ??= new Uint8Array(n))[r] = 1;
-          v[r] = 0;
-        }
-      }
-      return nulls ? { ...s, values: v, nulls } : { ...s, values: v };
-    });
+    return this.spec.map((s, i) => this.column(s, i));
   }
+
+  private column(s: ColumnSpec, i: number): ParquetColumn {
+    const n = this.rows;
+    const t = this.text[i];
+    if (t) return { ...s, values: t };
+    const a = this.num[i]!.subarray(0, n);
+    if (s.type !== 'float64') return this.nullInt.has(i) ? { ...s, values: a, nulls: new Uint8Array(n).fill(1) } : { ...s, values: a };
+    const v = a as Float64Array;
+    const nulls = nanToNull(v);
+    return nulls ? { ...s, values: v, nulls } : { ...s, values: v };
+  }
+}
+
+/**
+ * NaN is stored as null (hashsim never writes NaN): a null's value is written as 0. Returns the
+ * null mask, or undefined when there is no NaN. A function of its own: its loop is optimized once,
+ * not again inside each caller (it runs over every float column of every piece).
+ */
+function nanToNull(v: Float64Array): Uint8Array | undefined {
+  let nulls: Uint8Array | undefined;
+  for (let r = 0; r < v.length; r++) {
+    if (Number.isNaN(v[r]!)) {
+      (nulls ??= new Uint8Array(v.length))[r] = 1;
+      v[r] = 0;
+    }
+  }
+  return nulls;
 }
 
 const numOrNaN = (v: number | null | undefined): number => (v === undefined || v === null ? Number.NaN : v);
@@ -153,100 +164,118 @@ export class GroupEncoder {
     return this.cols.rows;
   }
 
+  /** Adds one run's rows (one function per table: each small and monomorphic for V8). */
   add(r: RunRecord): void {
+    switch (this.table) {
+      case 'runs':
+        return this.addRuns(r);
+      case 'series':
+        return this.addSeries(r);
+      case 'miners':
+        return this.addMiners(r);
+      case 'agents':
+        return this.addAgents(r);
+    }
+  }
+
+  private addRuns(r: RunRecord): void {
     const c = this.cols;
     const b = this.nSet;
     const keys = this.keys;
-    switch (this.table) {
-      case 'runs': {
-        const at = c.add(1);
-        c.fillSet(this.id, at, 1);
-        c.n(b)[at] = r.runIndex;
-        c.t(b + 1).push(r.status);
-        c.t(b + 2).push(r.error);
-        c.t(b + 3).push(r.stack);
-        for (let k = 0; k < keys.length; k++) c.f(b + 4 + k)[at] = numOrNaN(r.summary[keys[k]!]);
-        return;
+    const at = c.add(1);
+    c.fillSet(this.id, at, 1);
+    c.n(b)[at] = r.runIndex;
+    c.t(b + 1).push(r.status);
+    c.t(b + 2).push(r.error);
+    c.t(b + 3).push(r.stack);
+    for (let k = 0; k < keys.length; k++) c.f(b + 4 + k)[at] = numOrNaN(r.summary[keys[k]!]);
+  }
+
+  private addSeries(r: RunRecord): void {
+    const c = this.cols;
+    const b = this.nSet;
+    const keys = this.keys;
+    const n = r.sampleDays.length;
+    if (n === 0) return;
+    const at = c.add(n);
+    c.fillSet(this.id, at, n);
+    c.n(b).fill(r.runIndex, at, at + n);
+    const step = c.n(b + 1);
+    const day = c.f(b + 2);
+    const date = c.n(b + 3);
+    for (let s = 0; s < n; s++) {
+      const d = r.sampleDays[s]!;
+      step[at + s] = s;
+      day[at + s] = d;
+      date[at + s] = epochDayOf(this.id, d);
+    }
+    for (let k = 0; k < keys.length; k++) {
+      const col = r.series[keys[k]!];
+      const out = c.f(b + 4 + k);
+      if (!col) out.fill(Number.NaN, at, at + n);
+      else out.set(col.subarray(0, n), at);
+    }
+  }
+
+  private addMiners(r: RunRecord): void {
+    const c = this.cols;
+    const b = this.nSet;
+    const keys = this.keys;
+    const n = r.miners.length;
+    if (n === 0) return;
+    const at = c.add(n);
+    c.fillSet(this.id, at, n);
+    c.n(b).fill(r.runIndex, at, at + n);
+    for (let i = 0; i < n; i++) {
+      const m = r.miners[i]!;
+      c.n(b + 1)[at + i] = i;
+      c.t(b + 2).push(m.name);
+      c.t(b + 3).push(m.status);
+      for (let k = 0; k < keys.length; k++) c.f(b + 4 + k)[at + i] = numOrNaN(m.values[keys[k]!]);
+    }
+  }
+
+  private addAgents(r: RunRecord): void {
+    const c = this.cols;
+    const b = this.nSet;
+    const keys = this.keys;
+    const a = r.agents;
+    if (!a || r.status !== 'ok') return;
+    const samples = Math.min(a.samples, r.sampleDays.length);
+    const names = a.names.length;
+    const n = samples * names;
+    if (n === 0) return;
+    const at = c.add(n);
+    c.fillSet(this.id, at, n);
+    c.n(b).fill(r.runIndex, at, at + n);
+    const step = c.n(b + 1);
+    const day = c.f(b + 2);
+    const date = c.n(b + 3);
+    const mi = c.n(b + 4);
+    const miner = c.t(b + 5);
+    const status = c.t(b + 6);
+    for (let s = 0; s < samples; s++) {
+      const d = r.sampleDays[s]!;
+      const dt = epochDayOf(this.id, d);
+      for (let i = 0; i < names; i++) {
+        const row = at + s * names + i;
+        step[row] = s;
+        day[row] = d;
+        date[row] = dt;
+        mi[row] = i;
+        miner.push(a.names[i]!);
+        status.push(a.statusNames[a.status[i * a.samples + s]!] ?? null);
       }
-      case 'series': {
-        const n = r.sampleDays.length;
-        if (n === 0) return;
-        const at = c.add(n);
-        c.fillSet(this.id, at, n);
-        c.n(b).fill(r.runIndex, at, at + n);
-        const step = c.n(b + 1);
-        const day = c.f(b + 2);
-        const date = c.n(b + 3);
-        for (let s = 0; s < n; s++) {
-          const d = r.sampleDays[s]!;
-          step[at + s] = s;
-          day[at + s] = d;
-          date[at + s] = epochDayOf(this.id, d);
-        }
-        for (let k = 0; k < keys.length; k++) {
-          const col = r.series[keys[k]!];
-          const out = c.f(b + 4 + k);
-          if (!col) out.fill(Number.NaN, at, at + n);
-          else out.set(col.subarray(0, n), at);
-        }
-        return;
+    }
+    for (let k = 0; k < keys.length; k++) {
+      const col = a.values[keys[k]!];
+      const out = c.f(b + 7 + k);
+      if (!col) {
+        out.fill(Number.NaN, at, at + n);
+        continue;
       }
-      case 'miners': {
-        const n = r.miners.length;
-        if (n === 0) return;
-        const at = c.add(n);
-        c.fillSet(this.id, at, n);
-        c.n(b).fill(r.runIndex, at, at + n);
-        for (let i = 0; i < n; i++) {
-          const m = r.miners[i]!;
-          c.n(b + 1)[at + i] = i;
-          c.t(b + 2).push(m.name);
-          c.t(b + 3).push(m.status);
-          for (let k = 0; k < keys.length; k++) c.f(b + 4 + k)[at + i] = numOrNaN(m.values[keys[k]!]);
-        }
-        return;
-      }
-      case 'agents': {
-        const a = r.agents;
-        if (!a || r.status !== 'ok') return;
-        const samples = Math.min(a.samples, r.sampleDays.length);
-        const names = a.names.length;
-        const n = samples * names;
-        if (n === 0) return;
-        const at = c.add(n);
-        c.fillSet(this.id, at, n);
-        c.n(b).fill(r.runIndex, at, at + n);
-        const step = c.n(b + 1);
-        const day = c.f(b + 2);
-        const date = c.n(b + 3);
-        const mi = c.n(b + 4);
-        const miner = c.t(b + 5);
-        const status = c.t(b + 6);
-        for (let s = 0; s < samples; s++) {
-          const d = r.sampleDays[s]!;
-          const dt = epochDayOf(this.id, d);
-          for (let i = 0; i < names; i++) {
-            const row = at + s * names + i;
-            step[row] = s;
-            day[row] = d;
-            date[row] = dt;
-            mi[row] = i;
-            miner.push(a.names[i]!);
-            status.push(a.statusNames[a.status[i * a.samples + s]!] ?? null);
-          }
-        }
-        for (let k = 0; k < keys.length; k++) {
-          const col = a.values[keys[k]!];
-          const out = c.f(b + 7 + k);
-          if (!col) {
-            out.fill(Number.NaN, at, at + n);
-            continue;
-          }
-          for (let s = 0; s < samples; s++) {
-            for (let i = 0; i < names; i++) out[at + s * names + i] = col[i * a.samples + s]!;
-          }
-        }
-        return;
+      for (let s = 0; s < samples; s++) {
+        for (let i = 0; i < names; i++) out[at + s * names + i] = col[i * a.samples + s]!;
       }
     }
   }
