@@ -1,4 +1,4 @@
-import seedrandom from 'seedrandom';
+import { Xor4096, type Xor4096State } from './xor4096.ts';
 
 /**
  * Saved state of a {@link RandomStream}: the xor4096 generator state plus the cached spare normal
@@ -10,14 +10,9 @@ export interface StreamState {
   readonly spareNormal: number | null;
 }
 
-type Prng = seedrandom.PRNG & { double(): number; state(): object };
-
-function createPrng(key: string, state?: object): Prng {
-  // xor4096 (Brent's xorgens): 4096-bit state, ~10x faster than seedrandom's default ARC4, and its
-  // string seeding mixes the whole key, so keys that differ in one character give unrelated streams.
-  const options = { state: (state ?? true) as true };
-  return seedrandom.xor4096(key, options) as unknown as Prng;
-}
+// xor4096 (Brent's xorgens, with seedrandom's string seeding: xor4096.ts): 4096-bit state, ~10x
+// faster than seedrandom's default ARC4, and the seeding mixes the whole key, so keys that differ in
+// one character give unrelated streams.
 
 /**
  * A seeded stream of random numbers. One stream belongs to one (seed, scenario, run, component):
@@ -26,7 +21,7 @@ function createPrng(key: string, state?: object): Prng {
  */
 export class RandomStream {
   readonly key: string;
-  private readonly prng: Prng;
+  private readonly prng: Xor4096;
   private spare: number | null;
 
   constructor(key: string, state?: StreamState) {
@@ -35,7 +30,7 @@ export class RandomStream {
     }
     if (state !== undefined) checkState(state);
     this.key = key;
-    this.prng = createPrng(key, state?.prng);
+    this.prng = new Xor4096(key, state?.prng as Xor4096State | undefined);
     this.spare = state?.spareNormal ?? null;
   }
 
@@ -189,8 +184,9 @@ export class RandomStream {
 }
 
 /**
- * seedrandom silently reseeds from the key when a state lacks its `X` array, which would make a
- * corrupted checkpoint resume with different draws: reject anything that is not an xor4096 state.
+ * A corrupted checkpoint must not resume with different draws (seedrandom, whose format this is,
+ * silently reseeded from the key when a state lacked its `X` array): reject anything that is not an
+ * xor4096 state.
  */
 function checkState(state: StreamState): void {
   const p = state.prng as { X?: unknown; i?: unknown; w?: unknown } | null;
