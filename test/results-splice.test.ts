@@ -3,9 +3,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GroupEncoder, GroupPlanner, setIdentity } from '../src/results/encode.ts';
-import { readParquetFile, readParquetInfo } from '../src/results/parquet.ts';
+import { CodedText, encodeParquetPiece, readParquetFile, readParquetInfo } from '../src/results/parquet.ts';
 import { spliceParquet } from '../src/results/parquet-splice.ts';
 import type { RunRecord } from '../src/results/record.ts';
 import { decodeStruct, encodeStruct } from '../src/results/thrift-compact.ts';
@@ -78,5 +79,46 @@ describe('pieces and splicing', () => {
     ]);
     expect(p.finish(17)).toEqual({ start: 15, end: 17, rows: 5 });
     expect(p.finish(17)).toBeNull();
+  });
+});
+
+describe('coded text columns', () => {
+  it('a text column given as codes of its distinct strings is written byte for byte as the same strings one per row', () => {
+    const strings = ['', 'active', 'exited', 'Ünïcode 🚀', 'x'.repeat(300), 'a'.repeat(64)];
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -1, max: strings.length - 1 }), { minLength: 0, maxLength: 300 }),
+        fc.integer({ min: -1, max: strings.length - 1 }),
+        fc.integer({ min: 0, max: 2000 }),
+        (codes, constant, constantRows) => {
+          const plain = (c: readonly number[]) => c.map((k) => (k < 0 ? null : strings[k]!));
+          const constCodes = Array.from({ length: constantRows }, () => constant);
+          const n = Math.max(codes.length, 1);
+          const pad = (c: number[]) => (c.length === n ? c : [...c, ...Array.from({ length: n - c.length }, () => 0)]);
+          const a = pad([...codes]);
+          const b = pad(constCodes.slice(0, n));
+          const coded = encodeParquetPiece([
+            { name: 'mixed', type: 'utf8', values: new CodedText(Int32Array.from(a), strings) },
+            { name: 'constant', type: 'utf8', values: new CodedText(Int32Array.from(b), strings) },
+          ]);
+          const asStrings = encodeParquetPiece([
+            { name: 'mixed', type: 'utf8', values: plain(a) },
+            { name: 'constant', type: 'utf8', values: plain(b) },
+          ]);
+          expect(Buffer.from(coded).equals(Buffer.from(asStrings))).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a whole constant column (the set columns) reads back as its string on every row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hashsim-coded-'));
+    const rows = 5000;
+    const bytes = encodeParquetPiece([{ name: 'scenario', type: 'utf8', values: new CodedText(new Int32Array(rows), ['baseline-2026']) }]);
+    writeFileSync(join(dir, 'c.parquet'), bytes);
+    const back = await readParquetFile(join(dir, 'c.parquet'));
+    expect(back.numRows).toBe(rows);
+    expect(new Set(back.columns.scenario as string[])).toEqual(new Set(['baseline-2026']));
   });
 });

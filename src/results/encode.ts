@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { bandStats } from './bands.ts';
 import { BAND_QUANTILES } from './layout.ts';
-import { encodeParquetPiece, type ColumnType, type ParquetColumn } from './parquet.ts';
+import { CodedText, encodeParquetPiece, type ColumnType, type PieceColumn } from './parquet.ts';
 import { bandStepsPerGroup, epochDayOf, type SetIdentity, type TableName } from './plan.ts';
 import type { RunRecord } from './record.ts';
 
@@ -58,27 +58,46 @@ export function bandsSpec(id: SetIdentity): ColumnSpec[] {
   return [...setSpecOf(id), i32('step'), f64('day'), date('date'), txt('metric'), i32('n'), f64('mean'), ...BAND_QUANTILES.map(([name]) => f64(name))];
 }
 
-/** Growable column-wise buffer: float64 (NaN = null), int32/date32 and text columns. */
+/** The distinct strings of a text column and their codes (a row holds its string's code, -1 = null). */
+class TextCodes {
+  readonly strings: string[] = [];
+  private readonly index = new Map<string, number>();
+  code(v: string | null | undefined): number {
+    if (v === null || v === undefined) return -1;
+    let k = this.index.get(v);
+    if (k === undefined) {
+      k = this.strings.push(v) - 1;
+      this.index.set(v, k);
+    }
+    return k;
+  }
+}
+
+/**
+ * Growable column-wise buffer: float64 (NaN = null), int32/date32 and text columns. A text column is
+ * kept as per-row codes of its distinct strings (the set columns, miner names and statuses repeat
+ * row after row): an int per row instead of a string slot, and each string encoded to UTF-8 once.
+ */
 class Columns {
   private cap = 1024;
   rows = 0;
-  readonly num: (Float64Array | Int32Array | null)[];
-  readonly text: ((string | null)[] | null)[];
+  /** Values of number columns; codes of text columns. */
+  readonly num: (Float64Array | Int32Array)[];
+  readonly text: (TextCodes | null)[];
   /** int32 set columns whose value is null (every row null). */
   private readonly nullInt = new Set<number>();
   constructor(readonly spec: readonly ColumnSpec[]) {
-    this.num = spec.map((s) => (s.type === 'float64' ? new Float64Array(this.cap) : s.type === 'utf8' ? null : new Int32Array(this.cap)));
-    this.text = spec.map((s) => (s.type === 'utf8' ? [] : null));
+    this.num = spec.map((s) => (s.type === 'float64' ? new Float64Array(this.cap) : new Int32Array(this.cap)));
+    this.text = spec.map((s) => (s.type === 'utf8' ? new TextCodes() : null));
   }
-  /** Adds n rows; returns the first new row. Text columns are filled by the caller (push). */
+  /** Adds n rows; returns the first new row. */
   add(n: number): number {
     const at = this.rows;
     if (at + n > this.cap) {
       let cap = this.cap * 2;
       while (cap < at + n) cap *= 2;
       for (let i = 0; i < this.num.length; i++) {
-        const a = this.num[i];
-        if (!a) continue;
+        const a = this.num[i]!;
         const b = a instanceof Float64Array ? new Float64Array(cap) : new Int32Array(cap);
         b.set(a.subarray(0, at));
         this.num[i] = b;
@@ -94,8 +113,13 @@ class Columns {
   n(i: number): Int32Array {
     return this.num[i] as Int32Array;
   }
-  t(i: number): (string | null)[] {
-    return this.text[i]!;
+  /** Sets text column i of row `row` (the row must have been added). */
+  text1(i: number, row: number, v: string | null | undefined): void {
+    (this.num[i] as Int32Array)[row] = this.text[i]!.code(v);
+  }
+  /** The code of `v` in text column i, to write into its codes (`n(i)`) directly. */
+  code(i: number, v: string | null | undefined): number {
+    return this.text[i]!.code(v);
   }
   /** Fills the set columns of rows [at, at + n). */
   fillSet(id: SetIdentity, at: number, n: number): void {
@@ -103,7 +127,7 @@ class Columns {
     for (let c = 0; c < vals.length; c++) {
       const v = vals[c]!;
       const s = this.spec[c]!;
-      if (s.type === 'utf8') for (let k = 0; k < n; k++) this.t(c).push(v as string | null);
+      if (s.type === 'utf8') this.n(c).fill(this.code(c, v as string | null), at, at + n);
       else if (s.type === 'int32') {
         // A set column holds one value for the whole set: null (the base scenario's sweep_point)
         // makes the whole column null.
@@ -113,14 +137,14 @@ class Columns {
       else this.f(c).fill(v === null ? Number.NaN : (v as number), at, at + n);
     }
   }
-  columns(): ParquetColumn[] {
+  columns(): PieceColumn[] {
     return this.spec.map((s, i) => this.column(s, i));
   }
 
-  private column(s: ColumnSpec, i: number): ParquetColumn {
+  private column(s: ColumnSpec, i: number): PieceColumn {
     const n = this.rows;
     const t = this.text[i];
-    if (t) return { ...s, values: t };
+    if (t) return { ...s, values: new CodedText(this.n(i).subarray(0, n), t.strings) };
     const a = this.num[i]!.subarray(0, n);
     if (s.type !== 'float64') return this.nullInt.has(i) ? { ...s, values: a, nulls: new Uint8Array(n).fill(1) } : { ...s, values: a };
     const v = a as Float64Array;
@@ -185,9 +209,9 @@ export class GroupEncoder {
     const at = c.add(1);
     c.fillSet(this.id, at, 1);
     c.n(b)[at] = r.runIndex;
-    c.t(b + 1).push(r.status);
-    c.t(b + 2).push(r.error);
-    c.t(b + 3).push(r.stack);
+    c.text1(b + 1, at, r.status);
+    c.text1(b + 2, at, r.error);
+    c.text1(b + 3, at, r.stack);
     for (let k = 0; k < keys.length; k++) c.f(b + 4 + k)[at] = numOrNaN(r.summary[keys[k]!]);
   }
 
@@ -229,8 +253,8 @@ export class GroupEncoder {
     for (let i = 0; i < n; i++) {
       const m = r.miners[i]!;
       c.n(b + 1)[at + i] = i;
-      c.t(b + 2).push(m.name);
-      c.t(b + 3).push(m.status);
+      c.text1(b + 2, at + i, m.name);
+      c.text1(b + 3, at + i, m.status);
       for (let k = 0; k < keys.length; k++) c.f(b + 4 + k)[at + i] = numOrNaN(m.values[keys[k]!]);
     }
   }
@@ -252,8 +276,11 @@ export class GroupEncoder {
     const day = c.f(b + 2);
     const date = c.n(b + 3);
     const mi = c.n(b + 4);
-    const miner = c.t(b + 5);
-    const status = c.t(b + 6);
+    const miner = c.n(b + 5);
+    const status = c.n(b + 6);
+    // Each name and status is coded once per run; a row writes two ints.
+    const nameCode = a.names.map((name) => c.code(b + 5, name));
+    const statusCode = a.statusNames.map((name) => c.code(b + 6, name));
     for (let s = 0; s < samples; s++) {
       const d = r.sampleDays[s]!;
       const dt = epochDayOf(this.id, d);
@@ -263,8 +290,8 @@ export class GroupEncoder {
         day[row] = d;
         date[row] = dt;
         mi[row] = i;
-        miner.push(a.names[i]!);
-        status.push(a.statusNames[a.status[i * a.samples + s]!] ?? null);
+        miner[row] = nameCode[i]!;
+        status[row] = statusCode[a.status[i * a.samples + s]!] ?? -1;
       }
     }
     for (let k = 0; k < keys.length; k++) {
@@ -393,7 +420,7 @@ export function encodeBandsGroup(
           cols.n(b)[row] = s;
           cols.f(b + 1)[row] = day;
           cols.n(b + 2)[row] = Number.isNaN(day) ? 0 : epochDayOf(id, day);
-          cols.t(b + 3).push(keys[k]!);
+          cols.text1(b + 3, row, keys[k]!);
           cols.n(b + 4)[row] = st.n;
           cols.f(b + 5)[row] = st.mean;
           st.quantiles.forEach((q, qi) => (cols.f(b + 6 + qi)[row] = q));

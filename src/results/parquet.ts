@@ -39,6 +39,21 @@ export type ColumnType = 'float64' | 'int32' | 'utf8' | 'date32';
 /** Milliseconds per day: date32 columns hold whole UTC days since 1970-01-01. */
 const DAY_MS = 86_400_000;
 
+/**
+ * A text column as per-row codes into its distinct strings (-1 = null): how the result tables'
+ * encoder keeps its text columns, whose values repeat row after row. Written exactly as the same
+ * strings given one per row.
+ */
+export class CodedText {
+  constructor(
+    readonly codes: Int32Array,
+    readonly strings: readonly string[],
+  ) {}
+  get length(): number {
+    return this.codes.length;
+  }
+}
+
 /** Values of one column to write: typed arrays have no nulls; plain arrays may hold null. */
 export type WritableValues = Float64Array | Int32Array | readonly (number | null)[] | readonly (string | null)[];
 
@@ -48,6 +63,11 @@ export interface ParquetColumn {
   readonly values: WritableValues;
   /** With typed-array values: 1 marks a null row (its value is ignored). */
   readonly nulls?: Uint8Array;
+}
+
+/** A column of a piece (encodeParquetPiece): text may also come as codes. */
+export interface PieceColumn extends Omit<ParquetColumn, 'values'> {
+  readonly values: WritableValues | CodedText;
 }
 
 /**
@@ -130,7 +150,7 @@ export function arrowSchema(columns: readonly { name: string; type: ColumnType }
   return new Schema(columns.map((c) => new Field(c.name, arrowType(c.type), true)));
 }
 
-function toVector(c: ParquetColumn): Vector {
+function toVector(c: PieceColumn): Vector {
   const type = arrowType(c.type);
   if (
     (c.type === 'float64' && c.values instanceof Float64Array) ||
@@ -140,7 +160,8 @@ function toVector(c: ParquetColumn): Vector {
     if (c.nulls) return typedWithNulls(c.name, type, c.values, c.nulls);
     return makeVector(c.values);
   }
-  if (c.type === 'utf8') return utf8Vector(c.values as readonly (string | null)[]);
+  if (c.type === 'utf8') return c.values instanceof CodedText ? codedUtf8Vector(c.values) : utf8Vector(c.values as readonly (string | null)[]);
+  if (c.values instanceof CodedText) throw new Error(`column ${c.name}: coded text in a ${c.type} column`);
   return vectorFromArray(Array.from(c.values as ArrayLike<unknown>), type as never);
 }
 
@@ -195,6 +216,52 @@ function utf8Vector(values: readonly (string | null)[]): Vector {
   return makeVector(makeData({ type: new Utf8(), length, nullCount, nullBitmap, valueOffsets, data } as never));
 }
 
+/** A utf8 column from per-row codes: the same Arrow data as utf8Vector of the decoded strings. */
+function codedUtf8Vector(t: CodedText): Vector {
+  const { codes, strings } = t;
+  const length = codes.length;
+  const bytes = strings.map((s) => utf8.encode(s));
+  let total = 0;
+  let nullCount = 0;
+  let same = true;
+  for (let i = 0; i < length; i++) {
+    const k = codes[i]!;
+    if (k !== codes[0]) same = false;
+    if (k < 0) nullCount++;
+    else total += bytes[k]!.length;
+  }
+  // One string on every row (a set column): its bytes repeated, copied in doubling runs.
+  if (same && length > 0 && codes[0]! >= 0) return repeatedUtf8Vector(bytes[codes[0]!]!, length);
+  const valueOffsets = new Int32Array(length + 1);
+  const data = new Uint8Array(total);
+  const nullBitmap = nullCount > 0 ? new Uint8Array((length + 7) >> 3) : undefined;
+  let at = 0;
+  for (let i = 0; i < length; i++) {
+    const k = codes[i]!;
+    if (k >= 0) {
+      const b = bytes[k]!;
+      data.set(b, at);
+      at += b.length;
+      if (nullBitmap) nullBitmap[i >> 3]! |= 1 << (i & 7);
+    }
+    valueOffsets[i + 1] = at;
+  }
+  return makeVector(makeData({ type: new Utf8(), length, nullCount, nullBitmap, valueOffsets, data } as never));
+}
+
+/** `length` rows of the same string (as utf8Vector would build them). */
+function repeatedUtf8Vector(b: Uint8Array, length: number): Vector {
+  const w = b.length;
+  const valueOffsets = new Int32Array(length + 1);
+  for (let i = 1; i <= length; i++) valueOffsets[i] = i * w;
+  const data = new Uint8Array(w * length);
+  if (w > 0) {
+    data.set(b, 0);
+    for (let filled = w; filled < data.length; filled *= 2) data.copyWithin(filled, 0, Math.min(filled, data.length - filled));
+  }
+  return makeVector(makeData({ type: new Utf8(), length, nullCount: 0, nullBitmap: undefined, valueOffsets, data } as never));
+}
+
 /** A typed column with nulls, straight from its buffers (no boxed values, no builder). */
 function typedWithNulls(name: string, type: DataType, values: Float64Array | Int32Array, nulls: Uint8Array): Vector {
   const length = values.length;
@@ -209,7 +276,7 @@ function typedWithNulls(name: string, type: DataType, values: Float64Array | Int
   return makeVector(makeData({ type, length, nullCount, nullBitmap, data: values } as never));
 }
 
-function recordBatchOf(schema: Schema, columns: readonly ParquetColumn[]): RecordBatch {
+function recordBatchOf(schema: Schema, columns: readonly PieceColumn[]): RecordBatch {
   const length = columns.length > 0 ? columns[0]!.values.length : 0;
   const children = columns.map((c) => {
     if (c.values.length !== length) {
@@ -241,7 +308,7 @@ function wasmBatch(schema: Schema, columns: readonly ParquetColumn[]): pw.Record
  * as the stream writer (no row limit per group): a piece that spliceParquet joins with others.
  * Synchronous, for worker threads.
  */
-export function encodeParquetPiece(columns: readonly ParquetColumn[]): Uint8Array {
+export function encodeParquetPiece(columns: readonly PieceColumn[]): Uint8Array {
   ensureWasm();
   const schema = arrowSchema(columns);
   const table = new ArrowTable(schema, [recordBatchOf(schema, columns)]);
