@@ -60,6 +60,11 @@ describe('engine checks in validate', () => {
     expect(() => {
       (first.treasury as { cashDays: number }).cashDays = 99;
     }).toThrow(TypeError);
+    // the same objects edited in place (a notebook changing a scenario between runs) resolve anew
+    o1.treasury.cashDays = 30;
+    expect(resolvePolicies('a', o1, custom, 'miners[0]').treasury).toMatchObject({ mode: 'hodl', cashDays: 30 });
+    custom.a.treasury = { mode: 'keep-cash' as 'hodl' };
+    expect(resolvePolicies('a', o1, custom, 'miners[0]').treasury).toMatchObject({ mode: 'keep-cash', cashDays: 30 });
   });
 
   it('a triangular mode outside [min, max], a normal that can draw below 0, a lognormal without max that overflows', () => {

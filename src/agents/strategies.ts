@@ -43,13 +43,19 @@ function isPlain(x: unknown): x is Record<string, unknown> {
 }
 
 /**
- * Resolved policies by (overrides, bundle) object identity. A scenario's objects do not change while
- * it runs, and every run of a batch worker's task resolves the same ones: without the cache each run
- * parsed every miner's six policy blocks with zod again (~3% of a baseline-2026 run, and much of
- * the code V8 compiled again per run). Identity, not content: equal objects are the same result
- * anyway, and no key can collide. The results are frozen (shared between runs).
+ * Resolved policies by (overrides, bundle) object identity. Every run of a batch worker's task
+ * resolves the same objects: without the cache each run parsed every miner's six policy blocks with
+ * zod again (~3% of a baseline-2026 run, and much of the code V8 compiled again per run). A hit also
+ * needs the objects' content to equal a copy taken when the entry was made, so a scenario edited in
+ * place between runs (a notebook's `s.miners[0].policies.treasury.mode = 'hodl'`) resolves anew.
+ * The results are frozen (shared between runs).
  */
-const RESOLVED = new WeakMap<object, WeakMap<object, ResolvedPolicies>>();
+interface Resolved {
+  readonly bundle: unknown;
+  readonly overrides: unknown;
+  readonly policies: ResolvedPolicies;
+}
+const RESOLVED = new WeakMap<object, WeakMap<object, Resolved>>();
 
 function deepFreeze<T>(x: T): T {
   if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) {
@@ -57,6 +63,19 @@ function deepFreeze<T>(x: T): T {
     for (const v of Object.values(x)) deepFreeze(v);
   }
   return x;
+}
+
+/** Deep equality of plain data (what a scenario holds): Object.is on leaves, same keys on objects. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k) || !sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 /** Resolve a miner's policies: defaults, then the named strategy's bundle, then its own overrides. */
@@ -75,11 +94,11 @@ export function resolvePolicies(
   if (typeof overrides !== 'object' || overrides === null) return deepFreeze(parsePolicies(bundle, overrides));
   let byBundle = RESOLVED.get(overrides);
   const hit = byBundle?.get(bundle);
-  if (hit !== undefined) return hit;
-  const resolved = deepFreeze(parsePolicies(bundle, overrides));
+  if (hit !== undefined && sameData(hit.bundle, bundle) && sameData(hit.overrides, overrides)) return hit.policies;
+  const policies = deepFreeze(parsePolicies(bundle, overrides));
   if (byBundle === undefined) RESOLVED.set(overrides, (byBundle = new WeakMap()));
-  byBundle.set(bundle, resolved);
-  return resolved;
+  byBundle.set(bundle, { bundle: structuredClone(bundle), overrides: structuredClone(overrides), policies });
+  return policies;
 }
 
 function parsePolicies(bundle: PoliciesInput, overrides: PoliciesInput): ResolvedPolicies {
