@@ -81,8 +81,11 @@ function seriesColumns(n: number): SeriesColumns {
   };
 }
 
-/** Sums over the steps since the last sample (a sample reports the flows of the steps it covers). */
-class SinceSample {
+/**
+ * Sums of the model's flows over a span of steps: the steps since the last sample (a sample reports
+ * the flows of the steps it covers), and the whole run.
+ */
+class FlowSums {
   blocks = 0;
   rewards = 0;
   sold = 0;
@@ -92,6 +95,19 @@ class SinceSample {
   liquidations = 0;
   exits = 0;
   seconds = 0;
+  /** Adds the step the model just took. */
+  add(m: RunModel): void {
+    const flows = m.flows;
+    this.blocks += m.blocks;
+    this.rewards += m.rewards;
+    this.sold += flows.soldBtc;
+    this.liquidated += flows.liquidatedBtc;
+    this.fringeSold += m.fringeBtc;
+    this.calls += flows.marginCalls;
+    this.liquidations += flows.liquidations;
+    this.exits += flows.exits;
+    this.seconds += m.dtDays * SECONDS_PER_DAY;
+  }
   clear(): void {
     this.blocks = 0;
     this.rewards = 0;
@@ -107,12 +123,7 @@ class SinceSample {
 
 /** Run totals, first days and extremes over every step (the summary's inputs). */
 class RunStats {
-  rewards = 0;
-  sold = 0;
-  liquidated = 0;
-  fringeSold = 0;
-  calls = 0;
-  liquidations = 0;
+  readonly total = new FlowSums();
   /** First day of a margin call, liquidation, exit and AI pivot (-1: none yet). */
   firstCall = -1;
   firstLiquidation = -1;
@@ -148,7 +159,7 @@ export class RunCollector {
   private sample = 0;
   private readonly agentSeries: NamedMinerSeries;
   private readonly security: SecurityTracker;
-  private readonly since = new SinceSample();
+  private readonly since = new FlowSums();
   private readonly run = new RunStats();
 
   constructor(private readonly m: RunModel) {
@@ -173,25 +184,12 @@ export class RunCollector {
     const day = m.day;
     if (flows.pivotsStarted > 0 && run.firstPivot < 0) run.firstPivot = day;
     run.mwPivoted += flows.mwPivotStarted;
-    run.fringeSold += m.fringeBtc;
-    since.fringeSold += m.fringeBtc;
-    run.rewards += m.rewards;
-    run.sold += flows.soldBtc;
-    run.liquidated += flows.liquidatedBtc;
-    run.calls += flows.marginCalls;
-    run.liquidations += flows.liquidations;
+    run.total.add(m);
+    since.add(m);
     if (flows.marginCalls > 0 && run.firstCall < 0) run.firstCall = day;
     if (flows.liquidations > 0 && run.firstLiquidation < 0) run.firstLiquidation = day;
     if (flows.exits > 0 && run.firstExit < 0) run.firstExit = day;
     if (m.blocks === 0) run.stepsNoBlocks++;
-    since.blocks += m.blocks;
-    since.rewards += m.rewards;
-    since.sold += flows.soldBtc;
-    since.liquidated += flows.liquidatedBtc;
-    since.calls += flows.marginCalls;
-    since.liquidations += flows.liquidations;
-    since.exits += flows.exits;
-    since.seconds += m.dtDays * SECONDS_PER_DAY;
 
     const networkEhs = m.networkEhs;
     const hp = m.hp;
@@ -261,7 +259,7 @@ export class RunCollector {
     c.sold_btc[j] = since.sold;
     c.liquidated_btc[j] = since.liquidated;
     c.fringe_sold_btc[j] = since.fringeSold;
-    c.sold_cum_btc[j] = this.run.sold + this.run.liquidated;
+    c.sold_cum_btc[j] = this.run.total.sold + this.run.total.liquidated;
     c.debt_usd[j] = tot.debt;
     c.cash_usd[j] = tot.cash;
     c.margin_calls[j] = since.calls;
@@ -355,14 +353,14 @@ function runSummary(m: RunModel, run: RunStats, security: SecurityTracker): Reco
     mean_block_interval_s: chain.blocks > 0 ? chain.time / chain.blocks : null,
     max_block_interval_s: chain.maxGap,
     steps_without_blocks: run.stepsNoBlocks,
-    block_rewards_total_btc: run.rewards,
+    block_rewards_total_btc: run.total.rewards,
     initial_btc: initialTotal,
     mined_total_btc: minedTotal,
-    sold_total_btc: run.sold,
-    liquidated_total_btc: run.liquidated,
-    fringe_sold_total_btc: run.fringeSold,
-    margin_calls_total: run.calls,
-    liquidations_total: run.liquidations,
+    sold_total_btc: run.total.sold,
+    liquidated_total_btc: run.total.liquidated,
+    fringe_sold_total_btc: run.total.fringeSold,
+    margin_calls_total: run.total.calls,
+    liquidations_total: run.total.liquidations,
     miners_total: st.n,
     miners_exited: m.exited,
     mw_pivoted: run.mwPivoted,

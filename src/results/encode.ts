@@ -188,6 +188,15 @@ export class GroupEncoder {
     return this.cols.rows;
   }
 
+  /** Adds n rows of run r with the set columns and run_index filled in; returns the first. */
+  private rowsOf(r: RunRecord, n: number): number {
+    const c = this.cols;
+    const at = c.add(n);
+    c.fillSet(this.id, at, n);
+    c.n(this.nSet).fill(r.runIndex, at, at + n);
+    return at;
+  }
+
   /** Adds one run's rows (one function per table: each small and monomorphic for V8). */
   add(r: RunRecord): void {
     switch (this.table) {
@@ -206,9 +215,7 @@ export class GroupEncoder {
     const c = this.cols;
     const b = this.nSet;
     const keys = this.keys;
-    const at = c.add(1);
-    c.fillSet(this.id, at, 1);
-    c.n(b)[at] = r.runIndex;
+    const at = this.rowsOf(r, 1);
     c.text1(b + 1, at, r.status);
     c.text1(b + 2, at, r.error);
     c.text1(b + 3, at, r.stack);
@@ -221,9 +228,7 @@ export class GroupEncoder {
     const keys = this.keys;
     const n = r.sampleDays.length;
     if (n === 0) return;
-    const at = c.add(n);
-    c.fillSet(this.id, at, n);
-    c.n(b).fill(r.runIndex, at, at + n);
+    const at = this.rowsOf(r, n);
     const step = c.n(b + 1);
     const day = c.f(b + 2);
     const date = c.n(b + 3);
@@ -247,9 +252,7 @@ export class GroupEncoder {
     const keys = this.keys;
     const n = r.miners.length;
     if (n === 0) return;
-    const at = c.add(n);
-    c.fillSet(this.id, at, n);
-    c.n(b).fill(r.runIndex, at, at + n);
+    const at = this.rowsOf(r, n);
     for (let i = 0; i < n; i++) {
       const m = r.miners[i]!;
       c.n(b + 1)[at + i] = i;
@@ -269,9 +272,7 @@ export class GroupEncoder {
     const names = a.names.length;
     const n = samples * names;
     if (n === 0) return;
-    const at = c.add(n);
-    c.fillSet(this.id, at, n);
-    c.n(b).fill(r.runIndex, at, at + n);
+    const at = this.rowsOf(r, n);
     const step = c.n(b + 1);
     const day = c.f(b + 2);
     const date = c.n(b + 3);
