@@ -66,6 +66,14 @@ export class NetworkSupply {
   readonly secondary: Float64Array;
   /** Orders in transit: ring of lagSteps slots x bins (EH/s). */
   private readonly pipeline: Float64Array;
+  /**
+   * inTransitEHs' running sums at the ring's slot boundaries: transitPrefix[j] is the sum, in index
+   * order, of the slots before j. Only slots from transitDirty on changed since the last sum (a step
+   * writes one slot), so only those are summed again: the same additions in the same order as
+   * summing the whole ring, so the same value to the last bit.
+   */
+  private readonly transitPrefix: Float64Array;
+  private transitDirty = 0;
   private readonly lagSteps: number;
   /** Bin a resold machine is installed in (the one holding the buyers' power price). */
   private readonly buyerBin: number;
@@ -157,6 +165,7 @@ export class NetworkSupply {
     const dt = options.stepDays;
     this.lagSteps = Math.max(1, Math.ceil(c.investment.deliveryLagDays / dt));
     this.pipeline = new Float64Array(this.lagSteps * B);
+    this.transitPrefix = new Float64Array(this.lagSteps + 1);
     this.offRatio = 1 - c.switching.offMarginShare;
     this.onRatio = 1 + c.switching.restartMarginShare;
     this.resaleRatio = 1 + c.secondary.resaleMarginShare;
@@ -272,6 +281,7 @@ export class NetworkSupply {
         const x = this.pipeline[slot * B + b]!;
         if (!(x > 0)) continue;
         this.pipeline[slot * B + b] = 0;
+        if (slot < this.transitDirty) this.transitDirty = slot;
         const k = v * B + b;
         const u = costShareBelow(hp / this.offRatio, this.cost[k]!, this.spread[k]!);
         this.add(k, x, u);
@@ -400,6 +410,7 @@ export class NetworkSupply {
       const payback = paybackWithHalving(usdPerTH, hpE - c, hpE * world.postHalvingRatio - c, world.daysToHalving);
       const x = payback < inv.paybackThresholdDays ? base * (1 - payback / inv.paybackThresholdDays) : 0;
       this.pipeline[slot * B + b] = this.pipeline[slot * B + b]! + x;
+      if (slot < this.transitDirty) this.transitDirty = slot;
       ordered += x;
     }
     return ordered;
@@ -407,8 +418,15 @@ export class NetworkSupply {
 
   /** EH/s in transit (ordered, not delivered). */
   inTransitEHs(): number {
-    let s = 0;
-    for (let k = 0; k < this.pipeline.length; k++) s += this.pipeline[k]!;
+    const B = this.nBins;
+    const L = this.lagSteps;
+    const prefix = this.transitPrefix;
+    let s = prefix[this.transitDirty]!;
+    for (let j = this.transitDirty; j < L; j++) {
+      for (let k = j * B; k < (j + 1) * B; k++) s += this.pipeline[k]!;
+      prefix[j + 1] = s;
+    }
+    this.transitDirty = L;
     return s;
   }
 
