@@ -65,6 +65,16 @@ export function targets(r: Record<string, unknown>): Target[] {
     const v = eng.headline.minerStepsPerSecond;
     out.push({ name: `engine, ${eng.headline.miners} miners, 1 thread`, target: '>= 20M miner-steps/s (aim 50M)', value: `${fmt(v / 1e6)}M`, met: v >= 20e6 });
   }
+  // Issue 15's engine targets, on the bench-model side by side with the C program and its JS port.
+  const vc = r.vsC as { points: { miners: number; days: number; hashsimMinerStepsPerSecond: number; ratio: number; ratioJs?: number }[] } | undefined;
+  for (const p of vc?.points ?? []) {
+    const size = `${p.miners.toLocaleString('en-US')} x ${p.days.toLocaleString('en-US')}`;
+    const abs = p.miners >= 100_000 ? 35e6 : p.miners >= 10_000 ? 40e6 : null;
+    const v = p.hashsimMinerStepsPerSecond;
+    if (abs !== null) out.push({ name: `bench-model engine, ${size}`, target: `>= ${abs / 1e6}M miner-steps/s`, value: `${fmt(v / 1e6)}M`, met: v >= abs });
+    out.push({ name: `bench-model engine / C program, ${size}`, target: '>= 0.5', value: fmt(p.ratio), met: p.ratio >= 0.5 });
+    if (p.ratioJs !== undefined) out.push({ name: `bench-model engine / plain JS port, ${size}`, target: '>= 1', value: fmt(p.ratioJs), met: p.ratioJs >= 1 });
+  }
   const mc = r.monteCarlo as { points: McPoint[] } | undefined;
   const two = mc?.points.find((p) => p.workers === 2);
   if (two) {
@@ -144,13 +154,24 @@ export function render(r: Record<string, unknown>): string {
     parts.push(table(['size', 'median s', 'miner-steps/s', 'ns/miner-step', 'exited', 'blocks', 'peak RSS'], rows));
     parts.push(`\n- ${fitLine(`by miners (${eng.byMiners[0]!.steps} steps)`, 'miners', eng.fitMiners)}\n- ${fitLine(`by steps (${eng.byYears[0]!.miners} miners)`, 'steps', eng.fitSteps)}`);
   }
-  const vc = r.vsC as { repetitions: number; points: { miners: number; days: number; cMinerStepsPerSecond: number; hashsimMinerStepsPerSecond: number; ratio: number }[] } | undefined;
+  const vc = r.vsC as
+    | { repetitions: number; points: { miners: number; days: number; cMinerStepsPerSecond: number; jsMinerStepsPerSecond?: number; hashsimMinerStepsPerSecond: number; ratio: number; ratioJs?: number }[] }
+    | undefined;
   if (vc) {
-    parts.push(`\n### Side by side with the C program (bench-model, constant price, one thread, interleaved, median of ${vc.repetitions})\n`);
+    // (results files written before the JS port was measured have no port columns)
+    const port = vc.points.every((p) => p.jsMinerStepsPerSecond !== undefined && p.ratioJs !== undefined);
+    parts.push(`\n### Side by side with the C program${port ? ' and its JS port' : ''} (bench-model, constant price, one thread, interleaved, median of ${vc.repetitions})\n`);
     parts.push(
       table(
-        ['size', 'C miner-steps/s', 'hashsim miner-steps/s', 'hashsim / C'],
-        vc.points.map((p) => [`${p.miners.toLocaleString('en-US')} miners x ${p.days.toLocaleString('en-US')} days`, `${fmt(p.cMinerStepsPerSecond / 1e6)}M`, `${fmt(p.hashsimMinerStepsPerSecond / 1e6)}M`, fmt(p.ratio)]),
+        ['size', 'C miner-steps/s', ...(port ? ['JS port miner-steps/s'] : []), 'hashsim miner-steps/s', 'hashsim / C', ...(port ? ['hashsim / JS port'] : [])],
+        vc.points.map((p) => [
+          `${p.miners.toLocaleString('en-US')} miners x ${p.days.toLocaleString('en-US')} days`,
+          `${fmt(p.cMinerStepsPerSecond / 1e6)}M`,
+          ...(port ? [`${fmt(p.jsMinerStepsPerSecond! / 1e6)}M`] : []),
+          `${fmt(p.hashsimMinerStepsPerSecond / 1e6)}M`,
+          fmt(p.ratio),
+          ...(port ? [fmt(p.ratioJs!)] : []),
+        ]),
       ),
     );
   }

@@ -212,9 +212,9 @@ async function main(): Promise<void> {
       const sizes = quick ? [1_000, 10_000] : [10_000, 100_000];
       const points = vsC(bin, sizes, quick ? YEAR : 3650, REPS, log);
       for (const p of points) {
-        log(`vs C: ${p.miners} miners x ${p.days} days: C ${fmt(p.cMinerStepsPerSecond / 1e6)}M, hashsim ${fmt(p.hashsimMinerStepsPerSecond / 1e6)}M miner-steps/s, ratio ${fmt(p.ratio)}`);
+        log(`vs C: ${p.miners} miners x ${p.days} days: C ${fmt(p.cMinerStepsPerSecond / 1e6)}M, JS port ${fmt(p.jsMinerStepsPerSecond / 1e6)}M, hashsim ${fmt(p.hashsimMinerStepsPerSecond / 1e6)}M miner-steps/s, hashsim / C ${fmt(p.ratio)}, hashsim / JS port ${fmt(p.ratioJs)}`);
       }
-      results.vsC = { scenario: 'bench/bench-model/bench-model.yaml', program: 'bench/bench-model/miners.c (gcc -O2)', price: 'constant', repetitions: REPS, points };
+      results.vsC = { scenario: 'bench/bench-model/bench-model.yaml', program: 'bench/bench-model/miners.c (gcc -O2)', port: 'bench/bench-model/miners.mjs (node, after a warm-up run)', price: 'constant', repetitions: REPS, points };
     }
   }
 

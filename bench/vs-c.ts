@@ -1,7 +1,8 @@
-// hashsim's engine against the plain C program of the bench-model (bench/bench-model/README.md), side
-// by side in one run: gcc -O2 builds miners.c, then for each size the C program and hashsim run
-// alternately (C, hashsim, C, hashsim, ...), each in a fresh process, and the medians give miner-steps
-// per second (N x T / run seconds, setup excluded on both sides) and the ratio hashsim / C.
+// hashsim's engine against the plain C program of the bench-model (bench/bench-model/README.md) and
+// its line-by-line JavaScript port (bench/bench-model/miners.mjs), side by side in one run: gcc -O2
+// builds miners.c, then for each size the three run in turn (C, JS port, hashsim, C, ...), each in a
+// fresh process, and the medians give miner-steps per second (N x T / run seconds, setup excluded
+// everywhere; the port and hashsim after a warm-up run) and the ratios hashsim / C, hashsim / port.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { median } from './stats.ts';
@@ -11,9 +12,14 @@ export interface VsCPoint {
   readonly miners: number;
   readonly days: number;
   readonly cMinerStepsPerSecond: number;
+  readonly jsMinerStepsPerSecond: number;
   readonly hashsimMinerStepsPerSecond: number;
+  /** hashsim / C */
   readonly ratio: number;
+  /** hashsim / the JS port */
+  readonly ratioJs: number;
   readonly cSeconds: number[];
+  readonly jsSeconds: number[];
   readonly hashsimSeconds: number[];
 }
 
@@ -28,11 +34,16 @@ export function buildC(dir: string): string | null {
   }
 }
 
-function runC(bin: string, n: number, days: number): number {
-  const r = spawnSync(bin, [String(n), String(days), '1'], { env: { ...process.env, BENCH_PRICE_SIGMA: '0' }, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`miners ${n} ${days} failed: ${r.stderr}`);
+/** The bench-model's line-by-line JavaScript port (same streams and report as miners.c). */
+export const JS_PORT = join(ROOT, 'bench', 'bench-model', 'miners.mjs');
+
+/** run_s of one run of the C program (`bin`) or, with `bin` = JS_PORT, of the JS port. */
+function runReference(bin: string, n: number, days: number): number {
+  const argv = [String(n), String(days), '1'];
+  const r = bin === JS_PORT ? spawnSync(process.execPath, [JS_PORT, ...argv], { env: { ...process.env, BENCH_PRICE_SIGMA: '0' }, encoding: 'utf8' }) : spawnSync(bin, argv, { env: { ...process.env, BENCH_PRICE_SIGMA: '0' }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${bin} ${n} ${days} failed: ${r.stderr}`);
   const m = /run_s=([0-9.eE+-]+)/.exec(r.stdout);
-  if (!m) throw new Error(`miners: no run_s in its output:\n${r.stdout}`);
+  if (!m) throw new Error(`${bin}: no run_s in its output:\n${r.stdout}`);
   return Number(m[1]);
 }
 
@@ -46,20 +57,23 @@ function runHashsim(n: number, days: number): number {
   return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number[] }).seconds[0]!;
 }
 
-/** Interleaved C / hashsim measurements at each size, `reps` of each. */
+/** Interleaved C / JS port / hashsim measurements at each size, `reps` of each. */
 export function vsC(bin: string, sizes: readonly number[], days: number, reps: number, log: (s: string) => void): VsCPoint[] {
   const out: VsCPoint[] = [];
   for (const n of sizes) {
     const cs: number[] = [];
+    const js: number[] = [];
     const hs: number[] = [];
     for (let k = 0; k < reps; k++) {
       log(`vs C: ${n} miners x ${days} days, repetition ${k + 1}/${reps} ...`);
-      cs.push(runC(bin, n, days));
+      cs.push(runReference(bin, n, days));
+      js.push(runReference(JS_PORT, n, days));
       hs.push(runHashsim(n, days));
     }
     const c = (n * days) / median(cs);
+    const j = (n * days) / median(js);
     const h = (n * days) / median(hs);
-    out.push({ miners: n, days, cMinerStepsPerSecond: c, hashsimMinerStepsPerSecond: h, ratio: h / c, cSeconds: cs, hashsimSeconds: hs });
+    out.push({ miners: n, days, cMinerStepsPerSecond: c, jsMinerStepsPerSecond: j, hashsimMinerStepsPerSecond: h, ratio: h / c, ratioJs: h / j, cSeconds: cs, jsSeconds: js, hashsimSeconds: hs });
   }
   return out;
 }
