@@ -240,8 +240,19 @@ async function main(): Promise<void> {
     // with other work drifts, and the efficiency is a ratio of figures taken under the same load.
     const reps = quick ? 1 : 3;
     const byW = new Map<number, { walls: number[]; computes: number[]; phases: BatchPhases[]; rss: number }>();
+    // The machine's own ceiling: maxW independent 1-worker batches of the same runs side by side,
+    // each a process of its own (no shared main thread, no shared files). Their wall time against a
+    // 1-worker batch alone is the efficiency perfect parallelism gets here: what one process uses
+    // besides its worker (V8's compiler and GC threads, the main thread) runs on an idle core when it
+    // is alone and competes when every core has a worker.
+    const sideBySide: number[] = [];
     const load0 = loadavg()[0]!;
     for (let rep = 0; rep < reps; rep++) {
+      if (maxW > 1) {
+        log(`monte carlo: ${maxW} independent 1-worker batches of ${runs} runs side by side, repetition ${rep + 1}/${reps} (load ${fmt(loadavg()[0]!, 1)}) ...`);
+        const walls = await Promise.all(Array.from({ length: maxW }, (_, k) => cliBatch(def.path, runs, 1, join(TMP, `mc-side-${k}`)).then((r) => r.wallSeconds)));
+        sideBySide.push(median(walls));
+      }
       for (let w = 1; w <= maxW; w++) {
         log(`monte carlo: ${defRel}, ${runs} runs, ${w} worker(s), repetition ${rep + 1}/${reps} (load ${fmt(loadavg()[0]!, 1)}) ...`);
         const r = await cliBatch(def.path, runs, w, join(TMP, `mc-${w}`));
@@ -289,9 +300,12 @@ async function main(): Promise<void> {
       );
     }
     log(`batch: load average ${fmt(load0, 1)} before, ${fmt(load1, 1)} after (${availableParallelism()} cores)`);
+    const independent =
+      sideBySide.length > 0 ? { processes: maxW, wallSeconds: median(sideBySide), efficiency: points[0]!.wallSeconds / median(sideBySide) } : undefined;
+    if (independent) log(`batch: ${maxW} independent 1-worker batches side by side: ${fmt(independent.wallSeconds)} s each (median), ${fmt(independent.efficiency * 100, 0)}% of one alone`);
     const last = points[points.length - 1]!;
     runsPerSecondAll = last.runsPerSecondCompute ?? last.runsPerSecondEndToEnd;
-    results.monteCarlo = { scenario: defRel, fallback: def.fallback, inProcessSecondsPerRun: perRun, repetitions: reps, interleaved: true, loadAverage: { before: load0, after: load1 }, points };
+    results.monteCarlo = { scenario: defRel, fallback: def.fallback, inProcessSecondsPerRun: perRun, repetitions: reps, interleaved: true, loadAverage: { before: load0, after: load1 }, points, ...(independent ? { independent } : {}) };
   }
 
   // ---- peak memory of a 10,000-run batch
