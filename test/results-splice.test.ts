@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GroupEncoder, GroupPlanner, setIdentity } from '../src/results/encode.ts';
 import { CodedText, encodeParquetPiece, readParquetFile, readParquetInfo } from '../src/results/parquet.ts';
-import { spliceParquet } from '../src/results/parquet-splice.ts';
+import { parsePiece, spliceParquet } from '../src/results/parquet-splice.ts';
 import type { RunRecord } from '../src/results/record.ts';
 import { decodeStruct, encodeStruct } from '../src/results/thrift-compact.ts';
 
@@ -56,6 +56,24 @@ describe('pieces and splicing', () => {
       const part = await readParquetFile(join(dir, 'spliced.parquet'), { rowGroups: [g] });
       expect(Array.from(new Set(part.columns.run_index as Int32Array))).toEqual(groups[g]);
     }
+  });
+
+  it("a parsed piece's metadata holds no view of the piece (the splice keeps it to the file's end)", () => {
+    const enc = new GroupEncoder('series', ['a', 'b'], id);
+    for (const k of [0, 1, 2]) enc.add(run(k, 4));
+    // a Buffer, as the splice reads it (Buffer's slice is a view, not a copy)
+    const bytes = Buffer.from(enc.finish()!);
+    const piece = parsePiece(bytes, 'piece');
+    // every binary value of the footer (column names, statistics, key-value metadata)
+    const binaries: Uint8Array[] = [];
+    const walk = (v: unknown): void => {
+      if (v instanceof Uint8Array) binaries.push(v);
+      else if (Array.isArray(v)) v.forEach(walk);
+      else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    walk(piece.meta);
+    expect(binaries.length).toBeGreaterThan(5);
+    for (const b of binaries) expect(b.buffer === bytes.buffer).toBe(false);
   });
 
   it('the Thrift codec gives a Parquet footer back byte for byte', () => {

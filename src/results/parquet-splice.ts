@@ -24,6 +24,14 @@ const RG = { columns: 1, fileOffset: 5, totalCompressed: 6, ordinal: 7 } as cons
 const CC = { fileOffset: 2, meta: 3, offsetIndexOffset: 4, offsetIndexLength: 5, columnIndexOffset: 6, columnIndexLength: 7 } as const;
 const CMD = { totalCompressed: 7, dataPageOffset: 9, indexPageOffset: 10, dictionaryPageOffset: 11, bloomOffset: 14 } as const;
 
+/**
+ * A copy of bytes[start, end). The splice keeps every row group's metadata, column index and offset
+ * index until the file's footer is written; a view (subarray, and Buffer's slice, which is one too)
+ * would keep the whole piece (tens of MB) alive to the end, so the splice's memory would grow with
+ * the file: ~1.4 GB of a 6,000-run series table.
+ */
+const own = (bytes: Uint8Array, start: number, end: number): Uint8Array => new Uint8Array(bytes.subarray(start, end));
+
 export interface ParsedPiece {
   readonly bytes: Uint8Array;
   readonly meta: TStruct;
@@ -38,7 +46,8 @@ export function parsePiece(bytes: Uint8Array, what: string): ParsedPiece {
   const len = new DataView(bytes.buffer, bytes.byteOffset, n).getUint32(n - 8, true);
   const start = n - 8 - len;
   if (start < 4) throw new Error(`${what}: bad footer length`);
-  const { struct: meta, end } = decodeStruct(bytes.subarray(start, n - 8));
+  // from a copy (own): the thrift reader's binary values (names, statistics) are views of its input
+  const { struct: meta, end } = decodeStruct(own(bytes, start, n - 8));
   if (end !== len) throw new Error(`${what}: footer has trailing bytes`);
   // The codec must give the footer back byte for byte, or offsets rewritten through it could not be trusted.
   const again = encodeStruct(meta);
@@ -124,11 +133,11 @@ export async function spliceParquet(path: string, piecePaths: readonly string[])
           shift(md, CMD.bloomOffset, delta);
           const ciOff = intField(cc, CC.columnIndexOffset);
           const ciLen = intField(cc, CC.columnIndexLength);
-          if (ciOff !== undefined && ciLen !== undefined) columnIndexes.push({ cc, blob: piece.bytes.slice(ciOff, ciOff + ciLen) });
+          if (ciOff !== undefined && ciLen !== undefined) columnIndexes.push({ cc, blob: own(piece.bytes, ciOff, ciOff + ciLen) });
           const oiOff = intField(cc, CC.offsetIndexOffset);
           const oiLen = intField(cc, CC.offsetIndexLength);
           if (oiOff !== undefined && oiLen !== undefined) {
-            const { struct: index, end } = decodeStruct(piece.bytes.subarray(oiOff, oiOff + oiLen));
+            const { struct: index, end } = decodeStruct(own(piece.bytes, oiOff, oiOff + oiLen));
             if (end !== oiLen) throw new Error(`${p}: offset index length mismatch`);
             for (const loc of structList(index, 1)) shift(loc, 1, delta);
             offsetIndexes.push({ cc, index });
